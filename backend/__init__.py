@@ -1,0 +1,1 @@
+"""Hamqadam backend: the API behind the safe-migration youth companion app."""

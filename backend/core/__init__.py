@@ -1,0 +1,1 @@
+"""Shared, small building blocks: settings, errors, logging, database, HTTP caching, pagination."""

@@ -1,0 +1,177 @@
+"""The one error type of the service, and the handlers that render every error as problem details."""
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from beanie.exceptions import CollectionWasNotInitialized
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pymongo.errors import ConnectionFailure
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from backend.core.request_context import current_request_id
+from schemas.common import FieldProblem, Problem
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class AppError(Exception):
+    """Base of every error a service raises; carries an HTTP status and a stable `code`."""
+
+    status: int = 500
+    code: str = "internal_error"
+    title: str = "Internal server error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldProblem] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.headers = dict(headers or {})
+
+
+class NotFoundError(AppError):
+    status = 404
+    code = "not_found"
+    title = "Not found"
+
+
+class ValidationFailedError(AppError):
+    status = 422
+    code = "validation_failed"
+    title = "Validation failed"
+
+
+class ConflictError(AppError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class DatabaseUnavailableError(AppError):
+    status = 503
+    code = "database_unavailable"
+    title = "Database unavailable"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"Retry-After": "5"})
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str | None,
+    instance: str | None,
+    errors: Sequence[FieldProblem] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """Render problem details with the request id of the current request."""
+    problem = Problem(
+        type=f"urn:hamqadam:problem:{code}",
+        title=title,
+        status=status,
+        detail=detail,
+        instance=instance,
+        code=code,
+        request_id=current_request_id(),
+        errors=list(errors) if errors else None,
+    )
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=dict(headers or {}),
+    )
+
+
+def _field_path(location: Sequence[Any]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def field_problems_from_validation(raw_errors: Sequence[Any]) -> list[FieldProblem]:
+    """Turn Pydantic's error list into field problems, without echoing the input (it may be personal)."""
+    return [
+        FieldProblem(field=_field_path(error.get("loc", ())), rule=error["type"], message=error["msg"])
+        for error in raw_errors
+    ]
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        status=exc.status,
+        code=exc.code,
+        title=exc.title,
+        detail=exc.detail,
+        instance=request.url.path,
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+async def _request_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = field_problems_from_validation(exc.errors())
+    fields = ", ".join(sorted({problem.field for problem in errors}))
+    return problem_response(
+        status=422,
+        code=ValidationFailedError.code,
+        title=ValidationFailedError.title,
+        detail=f"Invalid request: {fields}",
+        instance=request.url.path,
+        errors=errors,
+    )
+
+
+async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    status = exc.status_code
+    title = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail != title else None
+    return problem_response(
+        status=status,
+        code=_HTTP_CODES.get(status, "http_error"),
+        title=title,
+        detail=detail,
+        instance=request.url.path,
+        headers=exc.headers,
+    )
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # Connection failures (server gone, timeouts) and an engine that was never reachable since start-up.
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return await _app_error(request, DatabaseUnavailableError("The database did not answer; try again shortly."))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers that render every error as problem details."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(StarletteHTTPException, _http_exception)
+    app.add_exception_handler(ConnectionFailure, _database_unavailable)
+    app.add_exception_handler(CollectionWasNotInitialized, _database_unavailable)

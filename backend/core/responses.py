@@ -1,0 +1,19 @@
+"""Documented error responses for routes, so OpenAPI shows the problem-details shape for each."""
+
+from typing import Any
+
+from schemas.common import Problem
+
+Responses = dict[int | str, dict[str, Any]]
+
+
+def _problem(status: int, description: str) -> Responses:
+    return {status: {"model": Problem, "description": description,
+                     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+
+
+NOT_MODIFIED: Responses = {304: {"description": "Not modified: the `If-None-Match` ETag is current."}}
+NOT_FOUND = _problem(404, "Not found, or outside the caller's scope.")
+VALIDATION_FAILED = _problem(422, "Invalid input; `errors` names each field and rule.")
+CONFLICT = _problem(409, "Conflicts with the current state.")
+DATABASE_UNAVAILABLE = _problem(503, "The database is unavailable; retry after the `Retry-After` seconds.")

@@ -1,0 +1,54 @@
+"""The one settings class, read from the environment and `.env`."""
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Configuration of the API process; every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    mongodb_uri: str = Field(
+        default="mongodb://127.0.0.1:27017",
+        description="MongoDB (or FerretDB) connection string. scripts/run.sh sets it to the embedded engine.",
+    )
+    mongodb_database: str = "hamqadam"
+    # Short timeouts: when the database goes away the API must answer 503 within seconds, not hang.
+    mongodb_server_selection_timeout_ms: int = Field(default=3000, ge=100, le=60_000)
+    mongodb_connect_timeout_ms: int = Field(default=2000, ge=100, le=60_000)
+    mongodb_socket_timeout_ms: int = Field(default=10_000, ge=100, le=600_000)
+    database_retry_interval_s: float = Field(default=2.0, gt=0, le=60)
+    log_level: str = "INFO"
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_log_level(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return upper
+
+    @field_validator("mongodb_uri")
+    @classmethod
+    def _mongodb_scheme(cls, value: str) -> str:
+        if not value.startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("MONGODB_URI must start with mongodb:// or mongodb+srv://")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings of this process, read once."""
+    return Settings()

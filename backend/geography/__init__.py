@@ -1,0 +1,1 @@
+"""Geography: provinces and territories, districts and constituencies (versioned reference data)."""

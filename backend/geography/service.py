@@ -1,0 +1,204 @@
+"""Geography queries and imports. Every read of provinces, districts and constituencies goes through here."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from beanie import Document
+from pymongo import ASCENDING, UpdateOne
+from pymongo.errors import BulkWriteError
+
+from backend.core.database import bulk_write_in_batches
+from backend.core.errors import NotFoundError, ValidationFailedError
+from backend.core.pagination import PageParams
+from backend.geography import importer
+from backend.geography.importer import DistrictRef, RowError
+from backend.geography.models import Constituency, District, Province
+from schemas.common import FieldProblem, Page
+from schemas.geography import ConstituencyRead, DistrictRead, House, ProvinceRead
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+class ImportRejectedError(ValidationFailedError):
+    """A file with invalid rows; nothing was written."""
+
+    code = "import_rejected"
+    title = "Import rejected"
+
+    def __init__(self, row_errors: list[RowError]) -> None:
+        super().__init__(
+            f"{len(row_errors)} problem(s) in the file; nothing was written.",
+            errors=[FieldProblem(field=f"line {e.line}.{e.field}", rule=e.rule, message=e.message)
+                    for e in row_errors],
+        )
+        self.row_errors = row_errors
+
+
+def _unknown(field: str, rule: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
+
+
+async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[str, Any]]) -> UpsertCounts:
+    """Idempotent write keyed by code: insert new records, update changed ones, leave identical ones alone.
+
+    Reference data is small, so we read what is stored and write only the difference: a fresh database
+    takes one insert, and a re-run writes nothing.
+    """
+    collection = document.get_pymongo_collection()
+    stored = {doc["_id"]: doc async for doc in collection.find({})}
+    wanted = [{"_id": record["code"], **{k: v for k, v in record.items() if k != "code"}} for record in records]
+    new = [doc for doc in wanted if doc["_id"] not in stored]
+    changed = [doc for doc in wanted if doc["_id"] in stored and stored[doc["_id"]] != doc]
+    to_upsert = changed
+    if new:
+        try:
+            await collection.insert_many(new, ordered=False)
+        except BulkWriteError:
+            # Another import inserted some of them meanwhile; upserting them too settles every record.
+            to_upsert = changed + new
+    updates = [
+        UpdateOne({"_id": doc["_id"]}, {"$set": {k: v for k, v in doc.items() if k != "_id"}}, upsert=True)
+        for doc in to_upsert
+    ]
+    await bulk_write_in_batches(collection, updates)
+    return UpsertCounts(created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed))
+
+
+# Reads
+
+
+def _province_read(province: Province) -> ProvinceRead:
+    return ProvinceRead.model_validate({"code": province.id, **province.model_dump(exclude={"id"})})
+
+
+def _district_read(district: District) -> DistrictRead:
+    return DistrictRead.model_validate({"code": district.id, **district.model_dump(exclude={"id", "lookup_keys"})})
+
+
+def _constituency_read(constituency: Constituency) -> ConstituencyRead:
+    return ConstituencyRead.model_validate({"code": constituency.id, **constituency.model_dump(exclude={"id"})})
+
+
+async def list_provinces() -> list[ProvinceRead]:
+    provinces = await Province.find_all().sort([("_id", ASCENDING)]).to_list()
+    return [_province_read(province) for province in provinces]
+
+
+async def get_province(*, code: str) -> ProvinceRead:
+    province = await Province.get(code.strip().upper())
+    if province is None:
+        raise NotFoundError(f"No province or territory has the code '{code}'.")
+    return _province_read(province)
+
+
+async def _find_district(name_or_code: str) -> District | None:
+    key = importer.lookup_key(name_or_code)
+    return await District.find_one({"lookup_keys": key}) if key else None
+
+
+async def list_districts(*, province: str | None, page: PageParams) -> Page[DistrictRead]:
+    query: dict[str, Any] = {}
+    if province is not None:
+        province = province.upper()
+        if await Province.get(province) is None:
+            raise _unknown("query.province", "unknown_province", f"'{province}' is not a province or territory code.")
+        query["province"] = province
+    found = District.find(query)
+    total = await found.count()
+    districts = await found.sort([("name", ASCENDING), ("_id", ASCENDING)]).skip(page.offset).limit(page.limit).to_list()
+    return Page[DistrictRead](items=[_district_read(d) for d in districts], total=total, limit=page.limit,
+                              offset=page.offset)
+
+
+async def get_district(*, code: str) -> DistrictRead:
+    """A district by its code, its name or any alias (`laki-marwat` finds Lakki Marwat)."""
+    district = await _find_district(code)
+    if district is None:
+        raise NotFoundError(f"No district is known by '{code}'.")
+    return _district_read(district)
+
+
+async def list_constituencies(
+    *, district: str | None, house: House | None, province: str | None, page: PageParams
+) -> Page[ConstituencyRead]:
+    query: dict[str, Any] = {}
+    if district is not None:
+        found_district = await _find_district(district)
+        if found_district is None:
+            raise _unknown("query.district", "unknown_district", f"'{district}' is not a known district or alias.")
+        query["districts"] = found_district.id
+    if house is not None:
+        query["house"] = house.value
+    if province is not None:
+        query["province"] = province.upper()
+    found = Constituency.find(query)
+    total = await found.count()
+    seats = await found.sort([("house", ASCENDING), ("number", ASCENDING)]).skip(page.offset).limit(page.limit).to_list()
+    return Page[ConstituencyRead](items=[_constituency_read(c) for c in seats], total=total, limit=page.limit,
+                                  offset=page.offset)
+
+
+async def get_constituency(*, code: str) -> ConstituencyRead:
+    normalised = code.strip().upper().replace(" ", "")
+    constituency = await Constituency.get(normalised)
+    if constituency is None:
+        raise NotFoundError(f"No constituency has the code '{code}'.")
+    return _constituency_read(constituency)
+
+
+async def constituency_covers_district(*, constituency_code: str, district_code: str) -> bool:
+    """True when the seat covers the district: the consistency rule for events and sign-ups."""
+    found = await Constituency.find_one({"_id": constituency_code, "districts": district_code})
+    return found is not None
+
+
+# Imports
+
+
+async def district_index() -> dict[str, DistrictRef]:
+    districts = await District.find_all().to_list()
+    return importer.build_district_index(
+        {"code": d.id, "name": d.name, "province": d.province, "aliases": d.aliases} for d in districts
+    )
+
+
+async def import_constituencies_csv(
+    text: str, *, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
+) -> UpsertCounts:
+    """Validate the whole file, then upsert every seat by code; raises ImportRejectedError and writes nothing."""
+    parsed = importer.parse_constituencies_csv(
+        text, district_index=await district_index(), defaults=defaults, delimitation=delimitation
+    )
+    if parsed.errors:
+        raise ImportRejectedError(parsed.errors)
+    return await _upsert_by_code(Constituency, parsed.records)
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    provinces: UpsertCounts
+    districts: UpsertCounts
+    constituencies: UpsertCounts
+
+
+async def import_seed_data() -> SeedReport:
+    """Load the reference data shipped in the repository; running it again changes nothing."""
+    provinces = await _upsert_by_code(Province, importer.load_seed_json("provinces"))
+    districts = [
+        {**row, "lookup_keys": importer.district_lookup_keys(row["name"], row["code"], row["aliases"])}
+        for row in importer.load_seed_json("districts")
+    ]
+    district_counts = await _upsert_by_code(District, districts)
+    seats = await import_constituencies_csv(
+        importer.seed_constituencies_csv(), defaults=importer.Provenance(verified=False)
+    )
+    return SeedReport(provinces=provinces, districts=district_counts, constituencies=seats)

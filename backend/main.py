@@ -1,0 +1,56 @@
+"""The application factory and its lifespan. `uvicorn backend.main:app` serves the API."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from backend.core.database import Database
+from backend.core.errors import install_error_handlers
+from backend.core.logging import configure_logging
+from backend.core.middleware import RequestContextMiddleware
+from backend.core.settings import Settings, get_settings
+from backend.geography.router import router as geography_router
+from backend.health.router import router as health_router
+from backend.registry import DOCUMENT_MODELS
+
+API_TITLE = "Hamqadam API"
+API_VERSION = "0.1.0"
+API_DESCRIPTION = (
+    "Backend of Hamqadam, the companion app for youth dialogues and district advocacy on safe migration "
+    "in Pakistan. Every error is RFC 9457 problem details (`application/problem+json`) with a stable `code`."
+)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API; the lifespan opens the database and closes it on shutdown."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(settings, DOCUMENT_MODELS)
+        app.state.database = database
+        await database.start()
+        try:
+            yield
+        finally:
+            await database.close()
+
+    app = FastAPI(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    install_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                           allow_headers=["*"], expose_headers=["ETag", "X-Request-ID"])
+    app.add_middleware(RequestContextMiddleware)
+
+    v1 = APIRouter(prefix="/v1")
+    v1.include_router(geography_router)
+    app.include_router(v1)
+    app.include_router(health_router)
+    return app
+
+
+app = create_app()

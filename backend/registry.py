@@ -1,0 +1,7 @@
+"""Every Beanie document of the service, for `init_beanie` (the app, scripts and tests use this list)."""
+
+from beanie import Document
+
+from backend.geography.models import Constituency, District, Province
+
+DOCUMENT_MODELS: list[type[Document]] = [Province, District, Constituency]
