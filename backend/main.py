@@ -3,13 +3,15 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from backend.core.database import Database
+from backend.core.dependencies import require_database
 from backend.core.errors import install_error_handlers
 from backend.core.logging import configure_logging
 from backend.core.middleware import RequestContextMiddleware
+from backend.core.responses import DATABASE_UNAVAILABLE, VALIDATION_FAILED
 from backend.core.settings import Settings, get_settings
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
@@ -42,11 +44,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_error_handlers(app)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-                           allow_headers=["*"], expose_headers=["ETag", "X-Request-ID"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "X-Request-ID"],
+        )
     app.add_middleware(RequestContextMiddleware)
 
-    v1 = APIRouter(prefix="/v1")
+    v1 = APIRouter(
+        prefix="/v1",
+        dependencies=[Depends(require_database)],
+        responses=VALIDATION_FAILED | DATABASE_UNAVAILABLE,
+    )
     v1.include_router(geography_router)
     app.include_router(v1)
     app.include_router(health_router)

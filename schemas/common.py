@@ -17,7 +17,9 @@ class FieldProblem(ContractModel):
     """One invalid field: where it is, which rule it broke, and a message for people."""
 
     field: str = Field(description="Dotted path of the field, e.g. `body.title` or `query.house`.")
-    rule: str = Field(description="Stable name of the rule that failed, e.g. `missing` or `unknown_district`.")
+    rule: str = Field(
+        description="Stable name of the rule that failed, e.g. `missing` or `unknown_district`."
+    )
     message: str
 
 

@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=(
-            f"CSV columns: {', '.join(REQUIRED_COLUMNS)} (districts separated by ';', by name, code or alias); "
+            f"CSV columns: {', '.join(REQUIRED_COLUMNS)} (districts separated by ';': name, code or alias); "
             "optional: source, source_date (YYYY-MM-DD), verified (true/false), notes.\n"
             "Exit status: 0 imported, 1 the file was rejected (errors listed), 2 bad arguments."
         ),
@@ -60,8 +60,10 @@ async def _run(args: argparse.Namespace) -> int:
                 text, defaults=defaults, delimitation=args.delimitation
             )
         except service.ImportRejectedError as rejected:
-            print(f"{args.csv}: rejected, nothing was written ({len(rejected.row_errors)} problem(s)):",
-                  file=sys.stderr)
+            print(
+                f"{args.csv}: rejected, nothing was written ({len(rejected.row_errors)} problem(s)):",
+                file=sys.stderr,
+            )
             for error in rejected.row_errors:
                 print(f"  {error}", file=sys.stderr)
             return 1

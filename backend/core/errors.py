@@ -165,7 +165,9 @@ async def _http_exception(request: Request, exc: Exception) -> JSONResponse:
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # Connection failures (server gone, timeouts) and an engine that was never reachable since start-up.
     logger.warning("database unavailable: %s", type(exc).__name__)
-    return await _app_error(request, DatabaseUnavailableError("The database did not answer; try again shortly."))
+    return await _app_error(
+        request, DatabaseUnavailableError("The database did not answer; try again shortly.")
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

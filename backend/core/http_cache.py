@@ -1,6 +1,7 @@
 """ETags for read endpoints: a client that already holds the current representation gets a 304."""
 
 import hashlib
+from collections.abc import Sequence
 
 from fastapi import Request, Response
 from pydantic import BaseModel
@@ -19,7 +20,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
     return "*" in offered or etag in offered
 
 
-def cached_json(request: Request, content: BaseModel | list[BaseModel]) -> Response:
+def cached_json(request: Request, content: BaseModel | Sequence[BaseModel]) -> Response:
     """Serialise `content` with a strong ETag; answer 304 Not Modified when the client has it already.
 
     `no-cache` lets phones keep the copy but revalidate each time, which costs only a 304 when unchanged.

@@ -3,6 +3,7 @@
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,12 +13,18 @@ from backend.core.request_context import current_request_id
 _STANDARD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
 
 
-class RequestIdFilter(logging.Filter):
-    """Stamp each record with the current request id (None outside a request)."""
+class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Our stderr handler; a class of its own so configuring twice does not add a second one."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
+
+def _stamp_request_id(factory: Callable[..., logging.LogRecord]) -> Callable[..., logging.LogRecord]:
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
         record.request_id = current_request_id()
-        return True
+        return record
+
+    make_record.stamps_request_id = True  # type: ignore[attr-defined]
+    return make_record
 
 
 class JsonFormatter(logging.Formatter):
@@ -40,12 +47,19 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str) -> None:
-    """Send every logger, uvicorn's included, through one JSON handler on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonFormatter())
-    handler.addFilter(RequestIdFilter())
+    """Send every logger, uvicorn's included, through one JSON handler on stderr.
+
+    Every record is stamped with the request id when it is created, so any handler (pytest's included)
+    sees it. Handlers that others installed on the root logger are left alone.
+    """
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "stamps_request_id", False):
+        logging.setLogRecordFactory(_stamp_request_id(factory))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    if not any(isinstance(handler, _JsonHandler) for handler in root.handlers):
+        handler = _JsonHandler(sys.stderr)
+        handler.setFormatter(JsonFormatter())
+        root.addHandler(handler)
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         uvicorn_logger = logging.getLogger(name)

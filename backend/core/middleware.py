@@ -54,7 +54,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_request_id)
         except Exception:
-            logger.exception("unhandled error")
+            logging.getLogger("backend.errors").exception("unhandled error")
             if response_started:
                 raise
             response = problem_response(

@@ -8,8 +8,13 @@ Responses = dict[int | str, dict[str, Any]]
 
 
 def _problem(status: int, description: str) -> Responses:
-    return {status: {"model": Problem, "description": description,
-                     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}
+    return {
+        status: {
+            "model": Problem,
+            "description": description,
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+    }
 
 
 NOT_MODIFIED: Responses = {304: {"description": "Not modified: the `If-None-Match` ETag is current."}}

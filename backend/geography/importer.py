@@ -21,13 +21,27 @@ DATA_DIR = Path(__file__).parent / "data"
 ECP_2023 = "ECP-2023"
 
 # Seats per house under the ECP's 2023 delimitation; general seats only.
-ECP_2023_SEATS = {House.NATIONAL_ASSEMBLY: 266, House.PUNJAB: 297, House.SINDH: 130, House.KHYBER_PAKHTUNKHWA: 115,
-                  House.BALOCHISTAN: 51}
+ECP_2023_SEATS = {
+    House.NATIONAL_ASSEMBLY: 266,
+    House.PUNJAB: 297,
+    House.SINDH: 130,
+    House.KHYBER_PAKHTUNKHWA: 115,
+    House.BALOCHISTAN: 51,
+}
 # National Assembly numbering under ECP-2023 runs province by province.
-ECP_2023_NA_BLOCKS = {"PK-KP": range(1, 46), "PK-IS": range(46, 49), "PK-PB": range(49, 190),
-                      "PK-SD": range(190, 251), "PK-BA": range(251, 267)}
-PROVINCIAL_HOUSE_PROVINCE = {House.PUNJAB: "PK-PB", House.SINDH: "PK-SD", House.KHYBER_PAKHTUNKHWA: "PK-KP",
-                             House.BALOCHISTAN: "PK-BA"}
+ECP_2023_NA_BLOCKS = {
+    "PK-KP": range(1, 46),
+    "PK-IS": range(46, 49),
+    "PK-PB": range(49, 190),
+    "PK-SD": range(190, 251),
+    "PK-BA": range(251, 267),
+}
+PROVINCIAL_HOUSE_PROVINCE = {
+    House.PUNJAB: "PK-PB",
+    House.SINDH: "PK-SD",
+    House.KHYBER_PAKHTUNKHWA: "PK-KP",
+    House.BALOCHISTAN: "PK-BA",
+}
 
 REQUIRED_COLUMNS = ("code", "name", "districts")
 OPTIONAL_COLUMNS = ("source", "source_date", "verified", "notes")
@@ -107,7 +121,9 @@ def seed_constituencies_csv() -> str:
 class _RowChecker:
     """Validates one CSV row at a time, collecting errors instead of stopping at the first."""
 
-    def __init__(self, district_index: Mapping[str, DistrictRef], defaults: Provenance, delimitation: str) -> None:
+    def __init__(
+        self, district_index: Mapping[str, DistrictRef], defaults: Provenance, delimitation: str
+    ) -> None:
         self.district_index = district_index
         self.defaults = defaults
         self.delimitation = delimitation
@@ -169,7 +185,9 @@ class _RowChecker:
         self.first_line_of_code[canonical] = line
         seats = ECP_2023_SEATS[house]
         if self.delimitation == ECP_2023 and not 1 <= number <= seats:
-            self.fail(line, "code", "seat_number_range", f"{canonical}: {house.value} seats run from 1 to {seats}")
+            self.fail(
+                line, "code", "seat_number_range", f"{canonical}: {house.value} seats run from 1 to {seats}"
+            )
             return None
         return house, number
 
@@ -192,27 +210,41 @@ class _RowChecker:
     def _province(self, line: int, house: House, number: int, districts: list[DistrictRef]) -> str | None:
         provinces = sorted({ref.province for ref in districts})
         if len(provinces) > 1:
-            self.fail(line, "districts", "districts_span_provinces",
-                      f"the districts lie in more than one province: {', '.join(provinces)}")
+            self.fail(
+                line,
+                "districts",
+                "districts_span_provinces",
+                f"the districts lie in more than one province: {', '.join(provinces)}",
+            )
             return None
         province = provinces[0]
         expected = PROVINCIAL_HOUSE_PROVINCE.get(house)
         if expected is not None and province != expected:
-            self.fail(line, "code", "house_province_mismatch",
-                      f"{house.value} seats are in {expected}, but the districts are in {province}")
+            self.fail(
+                line,
+                "code",
+                "house_province_mismatch",
+                f"{house.value} seats are in {expected}, but the districts are in {province}",
+            )
             return None
         if house is House.NATIONAL_ASSEMBLY and self.delimitation == ECP_2023:
             block = ECP_2023_NA_BLOCKS.get(province)
             if block is None or number not in block:
-                self.fail(line, "code", "house_province_mismatch",
-                          f"NA-{number} is not numbered within {province}'s National Assembly seats")
+                self.fail(
+                    line,
+                    "code",
+                    "house_province_mismatch",
+                    f"NA-{number} is not numbered within {province}'s National Assembly seats",
+                )
                 return None
         return province
 
     def _source_date(self, line: int, raw: str) -> str | None:
         value = raw or self.defaults.source_date
         if not value:
-            self.fail(line, "source_date", "required", "no source date: fill the column or pass --source-date")
+            self.fail(
+                line, "source_date", "required", "no source date: fill the column or pass --source-date"
+            )
             return None
         try:
             return date.fromisoformat(value).isoformat()

@@ -1,5 +1,7 @@
 """Stored geography records, keyed by their code (`_id`): reference data, never a Python enum."""
 
+from typing import ClassVar
+
 from beanie import Document
 from pymongo import ASCENDING, IndexModel
 
@@ -34,7 +36,7 @@ class District(Document):
 
     class Settings:
         name = "geo_districts"
-        indexes = [
+        indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("province", ASCENDING), ("name", ASCENDING)], name="province_name"),
             IndexModel([("lookup_keys", ASCENDING)], name="lookup_keys"),
         ]
@@ -55,7 +57,7 @@ class Constituency(Document):
 
     class Settings:
         name = "geo_constituencies"
-        indexes = [
+        indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("house", ASCENDING), ("number", ASCENDING)], name="house_number"),
             IndexModel([("districts", ASCENDING)], name="districts"),
             IndexModel([("province", ASCENDING)], name="province"),

@@ -43,7 +43,9 @@ async def get_district(request: Request, code: Annotated[str, Path(examples=["la
     return cached_json(request, await service.get_district(code=code))
 
 
-@router.get("/constituencies", response_model=Page[ConstituencyRead], responses=VALIDATION_FAILED | NOT_MODIFIED)
+@router.get(
+    "/constituencies", response_model=Page[ConstituencyRead], responses=VALIDATION_FAILED | NOT_MODIFIED
+)
 async def list_constituencies(
     request: Request,
     page: Pagination,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from beanie import Document
-from pymongo import ASCENDING, UpdateOne
+from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from backend.core.database import bulk_write_in_batches
@@ -37,8 +37,10 @@ class ImportRejectedError(ValidationFailedError):
     def __init__(self, row_errors: list[RowError]) -> None:
         super().__init__(
             f"{len(row_errors)} problem(s) in the file; nothing was written.",
-            errors=[FieldProblem(field=f"line {e.line}.{e.field}", rule=e.rule, message=e.message)
-                    for e in row_errors],
+            errors=[
+                FieldProblem(field=f"line {e.line}.{e.field}", rule=e.rule, message=e.message)
+                for e in row_errors
+            ],
         )
         self.row_errors = row_errors
 
@@ -55,7 +57,9 @@ async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[st
     """
     collection = document.get_pymongo_collection()
     stored = {doc["_id"]: doc async for doc in collection.find({})}
-    wanted = [{"_id": record["code"], **{k: v for k, v in record.items() if k != "code"}} for record in records]
+    wanted = [
+        {"_id": record["code"], **{k: v for k, v in record.items() if k != "code"}} for record in records
+    ]
     new = [doc for doc in wanted if doc["_id"] not in stored]
     changed = [doc for doc in wanted if doc["_id"] in stored and stored[doc["_id"]] != doc]
     to_upsert = changed
@@ -70,7 +74,9 @@ async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[st
         for doc in to_upsert
     ]
     await bulk_write_in_batches(collection, updates)
-    return UpsertCounts(created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed))
+    return UpsertCounts(
+        created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed)
+    )
 
 
 # Reads
@@ -81,15 +87,19 @@ def _province_read(province: Province) -> ProvinceRead:
 
 
 def _district_read(district: District) -> DistrictRead:
-    return DistrictRead.model_validate({"code": district.id, **district.model_dump(exclude={"id", "lookup_keys"})})
+    return DistrictRead.model_validate(
+        {"code": district.id, **district.model_dump(exclude={"id", "lookup_keys"})}
+    )
 
 
 def _constituency_read(constituency: Constituency) -> ConstituencyRead:
-    return ConstituencyRead.model_validate({"code": constituency.id, **constituency.model_dump(exclude={"id"})})
+    return ConstituencyRead.model_validate(
+        {"code": constituency.id, **constituency.model_dump(exclude={"id"})}
+    )
 
 
 async def list_provinces() -> list[ProvinceRead]:
-    provinces = await Province.find_all().sort([("_id", ASCENDING)]).to_list()
+    provinces = await Province.find_all().sort("+_id").to_list()
     return [_province_read(province) for province in provinces]
 
 
@@ -110,13 +120,16 @@ async def list_districts(*, province: str | None, page: PageParams) -> Page[Dist
     if province is not None:
         province = province.upper()
         if await Province.get(province) is None:
-            raise _unknown("query.province", "unknown_province", f"'{province}' is not a province or territory code.")
+            raise _unknown(
+                "query.province", "unknown_province", f"'{province}' is not a province or territory code."
+            )
         query["province"] = province
     found = District.find(query)
     total = await found.count()
-    districts = await found.sort([("name", ASCENDING), ("_id", ASCENDING)]).skip(page.offset).limit(page.limit).to_list()
-    return Page[DistrictRead](items=[_district_read(d) for d in districts], total=total, limit=page.limit,
-                              offset=page.offset)
+    districts = await found.sort("+name", "+_id").skip(page.offset).limit(page.limit).to_list()
+    return Page[DistrictRead](
+        items=[_district_read(d) for d in districts], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 async def get_district(*, code: str) -> DistrictRead:
@@ -134,7 +147,9 @@ async def list_constituencies(
     if district is not None:
         found_district = await _find_district(district)
         if found_district is None:
-            raise _unknown("query.district", "unknown_district", f"'{district}' is not a known district or alias.")
+            raise _unknown(
+                "query.district", "unknown_district", f"'{district}' is not a known district or alias."
+            )
         query["districts"] = found_district.id
     if house is not None:
         query["house"] = house.value
@@ -142,9 +157,10 @@ async def list_constituencies(
         query["province"] = province.upper()
     found = Constituency.find(query)
     total = await found.count()
-    seats = await found.sort([("house", ASCENDING), ("number", ASCENDING)]).skip(page.offset).limit(page.limit).to_list()
-    return Page[ConstituencyRead](items=[_constituency_read(c) for c in seats], total=total, limit=page.limit,
-                                  offset=page.offset)
+    seats = await found.sort("+house", "+number").skip(page.offset).limit(page.limit).to_list()
+    return Page[ConstituencyRead](
+        items=[_constituency_read(c) for c in seats], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 async def get_constituency(*, code: str) -> ConstituencyRead:
@@ -174,7 +190,7 @@ async def district_index() -> dict[str, DistrictRef]:
 async def import_constituencies_csv(
     text: str, *, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
 ) -> UpsertCounts:
-    """Validate the whole file, then upsert every seat by code; raises ImportRejectedError and writes nothing."""
+    """Validate the whole file, then upsert every seat; any bad row raises ImportRejectedError."""
     parsed = importer.parse_constituencies_csv(
         text, district_index=await district_index(), defaults=defaults, delimitation=delimitation
     )

@@ -1,0 +1,21 @@
+# The API image for production-like runs (docker-compose.yml). Configuration comes from the environment.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml constraints.txt README.md ./
+COPY backend ./backend
+COPY schemas ./schemas
+COPY scripts ./scripts
+RUN pip install -c constraints.txt . \
+    && useradd --system --uid 10001 hamqadam
+USER hamqadam
+
+EXPOSE 8000
+HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
+    CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+CMD ["uvicorn", "backend.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]

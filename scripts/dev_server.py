@@ -1,0 +1,86 @@
+"""Run the API for development: the embedded engine (unless MONGODB_URI is set), the seed data, uvicorn."""
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+
+import uvicorn
+
+from backend.core.settings import Settings
+from backend.geography.service import import_seed_data
+from scripts.db import beanie_session
+from scripts.ferretdb import ROOT, FerretDB
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scripts/run.sh",
+        description=(
+            "Start FerretDB (SQLite files under --data-dir) unless MONGODB_URI is set, load the geography "
+            "seed (idempotent), and serve the API with uvicorn. Ctrl-C stops the API, then the engine."
+        ),
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="API address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="API port (default 8000)")
+    parser.add_argument(
+        "--db-port",
+        type=int,
+        default=int(os.environ.get("FERRETDB_PORT", "27018")),
+        help="embedded engine port (default 27018, or FERRETDB_PORT)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=ROOT / "var" / "ferretdb",
+        help="where the embedded engine keeps its files (default var/ferretdb, git-ignored)",
+    )
+    parser.add_argument("--no-seed", action="store_true", help="skip loading the geography seed")
+    parser.add_argument("--reload", action="store_true", help="restart the API when code changes")
+    return parser
+
+
+def _seed() -> None:
+    async def run() -> None:
+        async with beanie_session(Settings()):
+            report = await import_seed_data()
+        print(
+            f"seed: provinces {report.provinces}; districts {report.districts}; "
+            f"constituencies {report.constituencies}",
+            flush=True,
+        )
+
+    asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    engine: FerretDB | None = None
+    if os.environ.get("MONGODB_URI"):
+        print("MONGODB_URI is set: using that server, starting no engine", flush=True)
+    else:
+        engine = FerretDB(data_dir=args.data_dir, port=args.db_port)
+        started = time.monotonic()
+        print(f"starting FerretDB on 127.0.0.1:{args.db_port} (data in {args.data_dir}) ...", flush=True)
+        engine.start()
+        print(f"FerretDB ready in {time.monotonic() - started:.1f}s", flush=True)
+        os.environ["MONGODB_URI"] = engine.uri
+    try:
+        if not args.no_seed:
+            _seed()
+        print(
+            f"API on http://{args.host}:{args.port} (docs: http://{args.host}:{args.port}/docs)", flush=True
+        )
+        uvicorn.run("backend.main:app", host=args.host, port=args.port, reload=args.reload, log_config=None)
+    finally:
+        if engine is not None:
+            print("stopping FerretDB ...", flush=True)
+            engine.stop()
+            print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

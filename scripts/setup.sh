@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Install everything the project needs into git-ignored folders: .venv/ (Python packages pinned by
+# constraints.txt) and tools/ (the FerretDB engine). Safe to re-run: finished steps are skipped.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  cat <<USAGE
+Usage: scripts/setup.sh
+
+Creates .venv with Python 3.11 and installs the project with its dev tools, pinned by constraints.txt;
+builds FerretDB v1.24.2 into tools/ferretdb (skipped when already built). Needs python3.11 (or python3
+being 3.11), Go, and access to PyPI and the Go module proxy.
+Environment: PYTHON (interpreter to use for the virtualenv).
+USAGE
+  exit 0
+fi
+
+python_bin="${PYTHON:-}"
+if [[ -z "$python_bin" ]]; then
+  for candidate in python3.11 python3; do
+    if command -v "$candidate" >/dev/null && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+      python_bin="$candidate"; break
+    fi
+  done
+fi
+[[ -n "$python_bin" ]] || { echo "Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2; exit 1; }
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "[setup] creating .venv with $("$python_bin" --version)"
+  "$python_bin" -m venv .venv
+fi
+
+# Reinstall only when the dependency pins change.
+stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
+if [[ ! -f "$stamp" ]]; then
+  echo "[setup] installing Python packages (pinned by constraints.txt)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+  rm -f .venv/.installed-*
+  touch "$stamp"
+else
+  echo "[setup] Python packages up to date"
+fi
+
+bash scripts/build-ferretdb.sh
+echo "[setup] done"

@@ -1,0 +1,28 @@
+"""One settings class, validated at start-up with a clear message."""
+
+import pytest
+from pydantic import ValidationError
+
+from backend.core.settings import Environment, Settings
+
+
+def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI", "mongodb://db.example:27017/?replicaSet=rs0")
+    monkeypatch.setenv("MONGODB_DATABASE", "hamqadam_staging")
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    settings = Settings()
+    assert settings.mongodb_uri.endswith("replicaSet=rs0")
+    assert settings.mongodb_database == "hamqadam_staging"
+    assert settings.environment is Environment.PRODUCTION
+    assert settings.log_level == "DEBUG"
+
+
+def test_bad_values_are_refused_with_the_variable_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MONGODB_URI", "postgres://nope")
+    with pytest.raises(ValidationError, match="MONGODB_URI must start with mongodb://"):
+        Settings()
+    monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:27017")
+    monkeypatch.setenv("LOG_LEVEL", "chatty")
+    with pytest.raises(ValidationError, match="LOG_LEVEL must be one of"):
+        Settings()

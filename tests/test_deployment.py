@@ -1,0 +1,52 @@
+"""docker-compose.yml cannot run on these machines; this keeps it consistent with what the app reads."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from backend.core.settings import Settings
+
+
+@pytest.fixture
+def compose(repo_root: Path) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((repo_root / "docker-compose.yml").read_text(encoding="utf-8"))
+    return document
+
+
+def test_mongo_is_version_8_single_node_replica_set_with_health_check(compose: dict[str, Any]) -> None:
+    mongo = compose["services"]["mongo"]
+    assert mongo["image"].startswith("mongo:8")
+    assert "--replSet" in mongo["command"]
+    assert mongo["command"][mongo["command"].index("--replSet") + 1] == "rs0"
+    assert "27017:27017" in mongo["ports"]
+    assert "rs.initiate" in " ".join(mongo["healthcheck"]["test"])
+
+
+def test_api_service_is_built_here_and_configured_by_settings_variables(
+    compose: dict[str, Any], repo_root: Path
+) -> None:
+    api = compose["services"]["api"]
+    assert api["build"] == "."
+    assert (repo_root / "Dockerfile").is_file()
+    assert "8000:8000" in api["ports"]
+    known = {name.upper() for name in Settings.model_fields}
+    assert set(api["environment"]) <= known, set(api["environment"]) - known
+    assert api["environment"]["MONGODB_URI"].startswith("mongodb://mongo:27017/")
+    assert "replicaSet=rs0" in api["environment"]["MONGODB_URI"]
+    assert api["environment"]["ENVIRONMENT"] == "production"
+    assert api["depends_on"]["mongo"]["condition"] == "service_healthy"
+
+
+def test_seed_job_loads_reference_data_before_the_api(compose: dict[str, Any]) -> None:
+    seed = compose["services"]["seed"]
+    assert seed["command"][-1] == "scripts.import_geography"
+    assert compose["services"]["api"]["depends_on"]["seed"]["condition"] == "service_completed_successfully"
+    assert seed["environment"]["MONGODB_URI"] == compose["services"]["api"]["environment"]["MONGODB_URI"]
+
+
+def test_dockerfile_serves_backend_main_app(repo_root: Path) -> None:
+    dockerfile = (repo_root / "Dockerfile").read_text(encoding="utf-8")
+    assert "backend.main:app" in dockerfile
+    assert "constraints.txt" in dockerfile
