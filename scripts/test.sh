@@ -14,9 +14,7 @@ USAGE
   exit 0
 fi
 bash scripts/setup.sh
-started=$(date +%s)
 echo "[test] ruff check"; .venv/bin/ruff check .
 echo "[test] ruff format --check"; .venv/bin/ruff format --check .
 echo "[test] mypy (strict)"; .venv/bin/mypy
 echo "[test] pytest"; .venv/bin/pytest "$@"
-echo "[test] all checks passed in $(( $(date +%s) - started ))s"
