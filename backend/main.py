@@ -6,9 +6,12 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from backend.accounts.router import router as accounts_router
+from backend.audit.router import router as audit_router
 from backend.core.database import Database
 from backend.core.dependencies import require_database
 from backend.core.errors import install_error_handlers
+from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.responses import DATABASE_UNAVAILABLE, VALIDATION_FAILED
@@ -34,11 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(settings, DOCUMENT_MODELS)
         app.state.database = database
+        app.state.firebase = FirebaseAuth(settings)
         await database.start()
         try:
             yield
         finally:
             await database.close()
+            app.state.firebase.close()
 
     app = FastAPI(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
@@ -59,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=VALIDATION_FAILED | DATABASE_UNAVAILABLE,
     )
     v1.include_router(geography_router)
+    v1.include_router(accounts_router)
+    v1.include_router(audit_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

@@ -2,6 +2,8 @@
 
 from beanie import Document
 
+from backend.accounts.models import Account
+from backend.audit.models import AuditEntry
 from backend.geography.models import Constituency, District, Province
 
-DOCUMENT_MODELS: list[type[Document]] = [Province, District, Constituency]
+DOCUMENT_MODELS: list[type[Document]] = [Province, District, Constituency, Account, AuditEntry]

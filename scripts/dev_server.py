@@ -13,14 +13,18 @@ from backend.core.settings import Settings
 from backend.geography.service import import_seed_data
 from scripts.db import beanie_session
 from scripts.ferretdb import ROOT, FerretDB
+from scripts.firebase_emulator import AuthEmulator
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scripts/run.sh",
         description=(
-            "Start FerretDB (SQLite files under --data-dir) unless MONGODB_URI is set, load the geography "
-            "seed (idempotent), and serve the API with uvicorn. Ctrl-C stops the API, then the engine."
+            "Start FerretDB (SQLite files under --data-dir) unless MONGODB_URI is set, and the Firebase "
+            "Auth emulator (project demo-hamqadam) unless FIREBASE_AUTH_EMULATOR_HOST is set or "
+            "--no-auth-emulator is given; load the geography seed (idempotent) and serve the API with "
+            "uvicorn. Ctrl-C stops the API, then the emulator and the engine. "
+            "Then `.venv/bin/python -m scripts.dev_users --demo` prints ID tokens to call the API with."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="API address (default 127.0.0.1)")
@@ -36,6 +40,17 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=ROOT / "var" / "ferretdb",
         help="where the embedded engine keeps its files (default var/ferretdb, git-ignored)",
+    )
+    parser.add_argument(
+        "--auth-port",
+        type=int,
+        default=int(os.environ.get("AUTH_EMULATOR_PORT", "9099")),
+        help="Firebase Auth emulator port (default 9099, or AUTH_EMULATOR_PORT)",
+    )
+    parser.add_argument(
+        "--no-auth-emulator",
+        action="store_true",
+        help="do not start the Auth emulator (use real Firebase: set FIREBASE_PROJECT_ID and credentials)",
     )
     parser.add_argument("--no-seed", action="store_true", help="skip loading the geography seed")
     parser.add_argument("--reload", action="store_true", help="restart the API when code changes")
@@ -67,7 +82,15 @@ def main(argv: list[str] | None = None) -> int:
         engine.start()
         print(f"FerretDB ready in {time.monotonic() - started:.1f}s", flush=True)
         os.environ["MONGODB_URI"] = engine.uri
+    emulator: AuthEmulator | None = None
     try:
+        if not args.no_auth_emulator and not os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+            emulator = AuthEmulator(work_dir=args.data_dir.parent / "auth-emulator", port=args.auth_port)
+            print(f"starting the Firebase Auth emulator on {emulator.host} ...", flush=True)
+            emulator.start()
+            os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = emulator.host
+            os.environ.setdefault("FIREBASE_PROJECT_ID", emulator.project_id)
+            print("Auth emulator ready; tokens: .venv/bin/python -m scripts.dev_users --demo", flush=True)
         if not args.no_seed:
             _seed()
         print(
@@ -75,6 +98,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         uvicorn.run("backend.main:app", host=args.host, port=args.port, reload=args.reload, log_config=None)
     finally:
+        if emulator is not None:
+            print("stopping the Auth emulator ...", flush=True)
+            emulator.stop()
         if engine is not None:
             print("stopping FerretDB ...", flush=True)
             engine.stop()

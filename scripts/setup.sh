@@ -10,8 +10,9 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
 Usage: scripts/setup.sh
 
 Creates .venv with Python 3.11 and installs the project with its dev tools, pinned by constraints.txt;
-builds FerretDB v1.24.2 into tools/ferretdb (skipped when already built). Needs python3.11 (or python3
-being 3.11), Go, and access to PyPI and the Go module proxy.
+builds FerretDB v1.24.2 into tools/ferretdb (skipped when already built); installs firebase-tools (the
+Auth emulator) into tools/firebase. Needs python3.11 (or python3 being 3.11), Go 1.24+, Node.js 20+ with
+npm, and access to PyPI, the Go module proxy and the npm registry.
 Environment: PYTHON (interpreter to use for the virtualenv).
 USAGE
   exit 0
@@ -45,4 +46,19 @@ else
 fi
 
 bash scripts/build-ferretdb.sh
+
+# The Firebase Auth emulator (npm firebase-tools, pinned by scripts/firebase-tools/package-lock.json).
+fb_dir=tools/firebase
+fb_stamp=$fb_dir/.installed-$(cat scripts/firebase-tools/package-lock.json | sha256sum | cut -c1-16)
+if [[ ! -f "$fb_stamp" ]]; then
+  command -v npm >/dev/null || { echo "Node.js 20+ with npm is required for the Firebase Auth emulator" >&2; exit 1; }
+  echo "[setup] installing firebase-tools into $fb_dir (about 2-3 minutes the first time)"
+  mkdir -p "$fb_dir"
+  cp scripts/firebase-tools/package.json scripts/firebase-tools/package-lock.json "$fb_dir/"
+  (cd "$fb_dir" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
+  rm -f "$fb_dir"/.installed-*
+  touch "$fb_stamp"
+else
+  echo "[setup] firebase-tools up to date"
+fi
 echo "[setup] done"

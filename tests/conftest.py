@@ -1,19 +1,29 @@
 """Fixtures: one real engine per test session, a clean database per test, the app with its real lifespan."""
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
+from backend.accounts import service as accounts_service
 from backend.core.settings import Environment, Settings
 from backend.geography.service import import_seed_data
 from backend.main import create_app
+from schemas.accounts import Role, RoleGrant
 from scripts.ferretdb import FerretDB, free_port
+from scripts.firebase_emulator import AuthEmulator
+
+
+# A safety net: google-auth must never probe the cloud metadata address from a test.
+os.environ["NO_GCE_CHECK"] = "true"
 
 
 @pytest.fixture(scope="session")
@@ -30,20 +40,34 @@ def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         engine.stop()
 
 
+@pytest.fixture(scope="session")
+def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmulator]:
+    """The Firebase Auth emulator, for the whole session (about 15 s to start)."""
+    emulator = AuthEmulator(work_dir=tmp_path_factory.mktemp("auth-emulator"), port=free_port())
+    emulator.start()
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
 def make_settings(mongodb_uri: str, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": Environment.TEST,
         "mongodb_uri": mongodb_uri,
         "mongodb_database": f"test_{uuid.uuid4().hex[:12]}",
+        # Explicit, so a variable that an earlier app set in this process is not read back by pydantic-settings.
+        "firebase_auth_emulator_host": None,
+        "firebase_id_token_cert_url": None,
         **overrides,
     }
     return Settings.model_validate(values)
 
 
 @pytest.fixture
-async def settings(mongodb_uri: str) -> AsyncIterator[Settings]:
-    """Settings naming a database of this test's own, dropped afterwards."""
-    test_settings = make_settings(mongodb_uri)
+async def settings(mongodb_uri: str, auth_emulator: AuthEmulator) -> AsyncIterator[Settings]:
+    """Settings naming a database of this test's own (dropped afterwards) and the Auth emulator."""
+    test_settings = make_settings(mongodb_uri, firebase_auth_emulator_host=auth_emulator.host)
     yield test_settings
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_uri)
     try:
@@ -76,3 +100,41 @@ async def seeded(app: FastAPI) -> None:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class User:
+    uid: str
+    email: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class MakeUser(Protocol):
+    async def __call__(
+        self, *roles: Role, districts: list[str] | None = None, constituency: str | None = None
+    ) -> User: ...
+
+
+@pytest.fixture
+def make_user(app: FastAPI, auth_emulator: AuthEmulator) -> MakeUser:
+    """A signed-in emulator user with an account holding `roles` and their scope."""
+
+    async def make(*roles: Role, districts: list[str] | None = None, constituency: str | None = None) -> User:
+        email = f"{uuid.uuid4().hex[:10]}@example.org"
+        uid, token = await asyncio.to_thread(auth_emulator.users.sign_up, email)
+        await accounts_service.account_for_token(uid=uid, email=email)
+        for role in roles:
+            grant = RoleGrant(
+                districts=districts if role in (Role.FIELD_OFFICER, Role.SUPERVISOR) else None,
+                constituency=constituency if role == Role.MP else None,
+            )
+            await accounts_service.grant_role(
+                actor="test", uid=uid, role=role, grant=grant, identity=app.state.firebase
+            )
+        return User(uid=uid, email=email, token=token)
+
+    return make

@@ -11,8 +11,15 @@ import httpx
 import pytest
 
 from scripts.ferretdb import free_port
+from scripts.firebase_emulator import AuthEmulator
 
-PYTHON_SCRIPTS = ["scripts.dev_server", "scripts.import_geography", "scripts.export_openapi"]
+PYTHON_SCRIPTS = [
+    "scripts.dev_server",
+    "scripts.import_geography",
+    "scripts.export_openapi",
+    "scripts.create_admin",
+    "scripts.dev_users",
+]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh", "scripts/build-ferretdb.sh"]
 
 
@@ -65,11 +72,11 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(
     assert "line 3, districts: 'Atlantis'" in result.stderr
 
 
-def test_run_command_serves_seeded_api_on_embedded_engine_and_stops_on_ctrl_c(
+def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
     tmp_path: Path, repo_root: Path
 ) -> None:
-    api_port, db_port = free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k != "MONGODB_URI"}
+    api_port, db_port, auth_port = free_port(), free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST")}
     command = [
         sys.executable,
         "-m",
@@ -78,30 +85,91 @@ def test_run_command_serves_seeded_api_on_embedded_engine_and_stops_on_ctrl_c(
         str(api_port),
         "--db-port",
         str(db_port),
+        "--auth-port",
+        str(auth_port),
         "--data-dir",
         str(tmp_path / "data"),
     ]
     log = (tmp_path / "server.log").open("w+")
     server = subprocess.Popen(command, cwd=repo_root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    api = f"http://127.0.0.1:{api_port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         provinces = None
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                provinces = httpx.get(f"http://127.0.0.1:{api_port}/v1/geo/provinces", timeout=2)
+                provinces = httpx.get(f"{api}/v1/geo/provinces", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.25)
         assert provinces is not None, (tmp_path / "server.log").read_text()
-        assert provinces.status_code == 200
         assert len(provinces.json()) == 7
-        assert (tmp_path / "data").is_dir()
+        users_env = {
+            **env,
+            "MONGODB_URI": f"mongodb://127.0.0.1:{db_port}/",
+            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{auth_port}",
+        }
+        users = subprocess.run(
+            [sys.executable, "-m", "scripts.dev_users", "--demo"],
+            cwd=repo_root,
+            env=users_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        lines = users.stdout.splitlines()
+        admin_token = lines[lines.index(next(x for x in lines if x.startswith("# admin@"))) + 1]
+        officer_token = lines[lines.index(next(x for x in lines if x.startswith("# officer.lahore@"))) + 1]
+        admin = {"Authorization": f"Bearer {admin_token}"}
+        assert httpx.get(f"{api}/v1/me", headers=admin, timeout=10).json()["roles"] == ["admin"]
+        assert httpx.get(f"{api}/v1/admin/audit", headers=admin, timeout=10).status_code == 200
+        officer = httpx.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {officer_token}"}, timeout=10)
+        assert officer.json()["districts"] == ["lahore"]
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
     finally:
         if server.poll() is None:
             server.kill()
     output = (tmp_path / "server.log").read_text()
-    assert "stopped" in output
-    with pytest.raises(httpx.TransportError):
-        httpx.get(f"http://127.0.0.1:{db_port}", timeout=1)
+    assert "stopping the Auth emulator" in output
+    assert output.rstrip().endswith("stopped")
+    for port in (db_port, auth_port):
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"http://127.0.0.1:{port}", timeout=1)
+
+
+def test_create_admin_bootstraps_by_email(
+    repo_root: Path, mongodb_uri: str, auth_emulator: AuthEmulator
+) -> None:
+    email = f"boot-{os.getpid()}@example.org"
+    uid, _ = auth_emulator.users.sign_up(email)
+    env = {
+        **os.environ,
+        "MONGODB_URI": mongodb_uri,
+        "MONGODB_DATABASE": f"boot_{os.getpid()}",
+        "FIREBASE_AUTH_EMULATOR_HOST": auth_emulator.host,
+    }
+    for _ in range(2):  # idempotent
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts.create_admin", "--email", email],
+            cwd=repo_root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert f"{uid} is an admin" in result.stdout
+    unknown = subprocess.run(
+        [sys.executable, "-m", "scripts.create_admin", "--email", "nobody@example.org"],
+        cwd=repo_root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert unknown.returncode == 1
+    assert "No Firebase user" in unknown.stderr

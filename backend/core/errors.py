@@ -177,3 +177,33 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(ConnectionFailure, _database_unavailable)
     app.add_exception_handler(CollectionWasNotInitialized, _database_unavailable)
+
+
+class UnauthenticatedError(AppError):
+    """No usable ID token: missing, malformed, expired, forged or revoked (each with its own code)."""
+
+    status = 401
+    code = "unauthenticated"
+    title = "Unauthenticated"
+
+    def __init__(self, detail: str, *, code: str) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        self.code = code
+
+
+class ForbiddenError(AppError):
+    status = 403
+    code = "forbidden"
+    title = "Forbidden"
+
+    def __init__(self, detail: str, *, code: str = "forbidden") -> None:
+        super().__init__(detail)
+        self.code = code
+
+
+class IdentityProviderError(AppError):
+    """Firebase could not be reached or refused an administrative call."""
+
+    status = 503
+    code = "identity_provider_unavailable"
+    title = "Identity provider unavailable"

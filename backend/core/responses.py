@@ -22,3 +22,6 @@ NOT_FOUND = _problem(404, "Not found, or outside the caller's scope.")
 VALIDATION_FAILED = _problem(422, "Invalid input; `errors` names each field and rule.")
 CONFLICT = _problem(409, "Conflicts with the current state.")
 DATABASE_UNAVAILABLE = _problem(503, "The database is unavailable; retry after the `Retry-After` seconds.")
+AUTH_ERRORS: Responses = _problem(
+    401, "No valid ID token (missing, malformed, expired, forged or revoked)."
+) | _problem(403, "Signed in, but the account is disabled or lacks the role.")

@@ -3,7 +3,7 @@
 from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +32,20 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     cors_origins: list[str] = Field(default_factory=list)
 
+    firebase_project_id: str = Field(
+        default="demo-hamqadam",
+        description="Firebase project whose ID tokens we accept; `demo-*` ids are for the emulator only.",
+    )
+    firebase_auth_emulator_host: str | None = Field(
+        default=None,
+        description="host:port of the Firebase Auth emulator. Never in production: tokens go unverified.",
+    )
+    firebase_id_token_cert_url: str | None = Field(
+        default=None,
+        description="Tests only: where to fetch ID-token signing certificates instead of Google.",
+    )
+    firebase_http_timeout_s: float = Field(default=10.0, gt=0, le=60)
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -46,6 +60,19 @@ class Settings(BaseSettings):
         if not value.startswith(("mongodb://", "mongodb+srv://")):
             raise ValueError("MONGODB_URI must start with mongodb:// or mongodb+srv://")
         return value
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> "Settings":
+        if self.environment is Environment.PRODUCTION:
+            if self.firebase_auth_emulator_host:
+                raise ValueError(
+                    "FIREBASE_AUTH_EMULATOR_HOST must not be set in production: emulator tokens are unsigned"
+                )
+            if self.firebase_id_token_cert_url:
+                raise ValueError("FIREBASE_ID_TOKEN_CERT_URL is for tests and must not be set in production")
+            if self.firebase_project_id.startswith("demo-"):
+                raise ValueError("FIREBASE_PROJECT_ID must name the real Firebase project in production")
+        return self
 
 
 @lru_cache

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from backend.core.access import Public
 from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
 from backend.core.responses import NOT_FOUND, NOT_MODIFIED, VALIDATION_FAILED
@@ -11,7 +12,7 @@ from backend.geography import service
 from schemas.common import Page
 from schemas.geography import ConstituencyRead, DistrictRead, House, ProvinceRead
 
-router = APIRouter(prefix="/geo", tags=["geography"])
+router = APIRouter(prefix="/geo", tags=["geography"], dependencies=[Public])
 
 
 @router.get("/provinces", response_model=list[ProvinceRead], responses=NOT_MODIFIED)

@@ -218,3 +218,15 @@ async def import_seed_data() -> SeedReport:
         importer.seed_constituencies_csv(), defaults=importer.Provenance(verified=False)
     )
     return SeedReport(provinces=provinces, districts=district_counts, constituencies=seats)
+
+
+async def district_code(name_or_code: str) -> str | None:
+    """The canonical code of a district given by code, name or alias; None if unknown."""
+    district = await _find_district(name_or_code)
+    return district.id if district else None
+
+
+async def constituency_code(code: str) -> str | None:
+    """The canonical code of a constituency (`na-43` gives `NA-43`); None if unknown."""
+    constituency = await Constituency.get(code.strip().upper().replace(" ", ""))
+    return constituency.id if constituency else None

@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter, Request
 
+from backend.core.access import Public
 from backend.core.database import Database
 from backend.core.responses import DATABASE_UNAVAILABLE
 from schemas.health import HealthRead
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], dependencies=[Public])
 
 
 @router.get("/healthz", response_model=HealthRead, status_code=200)

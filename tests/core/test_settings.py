@@ -11,6 +11,8 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MONGODB_DATABASE", "hamqadam_staging")
     monkeypatch.setenv("ENVIRONMENT", "production")
     monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     settings = Settings()
     assert settings.mongodb_uri.endswith("replicaSet=rs0")
     assert settings.mongodb_database == "hamqadam_staging"
@@ -25,4 +27,24 @@ def test_bad_values_are_refused_with_the_variable_named(monkeypatch: pytest.Monk
     monkeypatch.setenv("MONGODB_URI", "mongodb://127.0.0.1:27017")
     monkeypatch.setenv("LOG_LEVEL", "chatty")
     with pytest.raises(ValidationError, match="LOG_LEVEL must be one of"):
+        Settings()
+
+
+def test_production_refuses_the_auth_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
+    monkeypatch.setenv("FIREBASE_AUTH_EMULATOR_HOST", "127.0.0.1:9099")
+    with pytest.raises(ValidationError, match="FIREBASE_AUTH_EMULATOR_HOST must not be set in production"):
+        Settings()
+
+
+def test_production_needs_a_real_firebase_project(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "demo-hamqadam")
+    with pytest.raises(ValidationError, match="FIREBASE_PROJECT_ID must name the real Firebase project"):
+        Settings()
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
+    monkeypatch.setenv("FIREBASE_ID_TOKEN_CERT_URL", "http://127.0.0.1:1/certs")
+    with pytest.raises(ValidationError, match="FIREBASE_ID_TOKEN_CERT_URL is for tests"):
         Settings()

@@ -1,0 +1,73 @@
+"""Who is calling: the verified Firebase ID token, the account behind it, and role requirements."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from backend.accounts import service
+from backend.accounts.models import Account
+from backend.core.access import access_rule
+from backend.core.errors import ForbiddenError, UnauthenticatedError
+from backend.core.firebase import FirebaseAuth
+from schemas.accounts import Role
+
+_bearer = HTTPBearer(
+    auto_error=False, description="A Firebase Auth ID token: `Authorization: Bearer <token>`."
+)
+
+
+def get_identity(request: Request) -> FirebaseAuth:
+    identity: FirebaseAuth = request.app.state.firebase
+    return identity
+
+
+Identity = Annotated[FirebaseAuth, Depends(get_identity)]
+
+
+@access_rule("signed in: any valid Firebase ID token of an enabled account")
+async def current_account(
+    request: Request,
+    identity: Identity,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Account:
+    """Verify the caller's ID token and load (or create) their account."""
+    if credentials is None:
+        if request.headers.get("authorization"):
+            raise UnauthenticatedError(
+                "Send the ID token as `Authorization: Bearer <token>`.", code="token_malformed"
+            )
+        raise UnauthenticatedError("Sign in: this needs a Firebase ID token.", code="token_missing")
+    token = credentials.credentials.strip()
+    if token.count(".") != 2:
+        raise UnauthenticatedError("The bearer token is not a JWT.", code="token_malformed")
+    claims = await identity.verify(token, check_revoked=False)
+    account = await service.account_for_token(uid=claims["uid"], email=claims.get("email"))
+    if account.disabled:
+        raise ForbiddenError("This account is disabled.", code="account_disabled")
+    if account.is_staff:
+        # Staff can see other people's data: a revoked session must stop working now, not at expiry.
+        await identity.verify(token, check_revoked=True)
+    return account
+
+
+CurrentAccount = Annotated[Account, Depends(current_account)]
+
+
+class RequireRole:
+    """An access rule: the caller holds at least one of `roles`. Use as `Depends(RequireRole(Role.ADMIN))`."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = frozenset(roles)
+        self.__access_rule__ = "role: " + " or ".join(sorted(self.roles))
+
+    async def __call__(self, account: CurrentAccount) -> Account:
+        if not account.has_any_role(self.roles):
+            needed = ", ".join(sorted(self.roles))
+            raise ForbiddenError(f"This needs one of these roles: {needed}.", code="role_required")
+        return account
+
+
+AdminAccount = Annotated[Account, Depends(RequireRole(Role.ADMIN))]
+# For routers whose handlers do not need the admin's account, only the rule.
+AdminOnly = Depends(RequireRole(Role.ADMIN))

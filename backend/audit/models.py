@@ -1,0 +1,25 @@
+"""Audit entries are inserted once and never updated or deleted."""
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from beanie import Document
+from pymongo import ASCENDING, DESCENDING, IndexModel
+
+
+class AuditEntry(Document):
+    at: datetime
+    actor: str
+    action: str
+    resource_type: str
+    resource_id: str
+    request_id: str | None
+    details: dict[str, Any]
+
+    class Settings:
+        name = "audit_log"
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("at", DESCENDING), ("_id", DESCENDING)], name="at_desc"),
+            IndexModel([("actor", ASCENDING), ("at", DESCENDING)], name="actor_at"),
+            IndexModel([("resource_type", ASCENDING), ("resource_id", ASCENDING)], name="resource"),
+        ]

@@ -1,0 +1,57 @@
+"""Writing and reading the audit log. There is deliberately no update or delete here."""
+
+from datetime import datetime
+from typing import Any
+
+from backend.audit.models import AuditEntry
+from backend.core.clock import utc_now
+from backend.core.pagination import PageParams
+from backend.core.request_context import current_request_id
+from schemas.audit import AuditEntryRead
+from schemas.common import Page
+
+
+async def record(
+    *, actor: str, action: str, resource_type: str, resource_id: str, details: dict[str, Any] | None = None
+) -> None:
+    """Append one entry, stamped with the current time and request id."""
+    await AuditEntry(
+        at=utc_now(),
+        actor=actor,
+        action=action,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        request_id=current_request_id(),
+        details=details or {},
+    ).insert()
+
+
+async def list_entries(
+    *,
+    page: PageParams,
+    actor: str | None = None,
+    action: str | None = None,
+    resource_type: str | None = None,
+    resource_id: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Page[AuditEntryRead]:
+    """Newest first; every filter is optional and they combine."""
+    query: dict[str, Any] = {}
+    for field, value in (
+        ("actor", actor),
+        ("action", action),
+        ("resource_type", resource_type),
+        ("resource_id", resource_id),
+    ):
+        if value is not None:
+            query[field] = value
+    if since is not None or until is not None:
+        query["at"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
+    found = AuditEntry.find(query)
+    total = await found.count()
+    entries = await found.sort("-at", "-_id").skip(page.offset).limit(page.limit).to_list()
+    items = [
+        AuditEntryRead.model_validate({**e.model_dump(exclude={"id"}), "id": str(e.id)}) for e in entries
+    ]
+    return Page[AuditEntryRead](items=items, total=total, limit=page.limit, offset=page.offset)

@@ -1,0 +1,132 @@
+"""Firebase Auth through firebase-admin: ID-token verification and custom claims, in one class of ours.
+
+One Firebase App per running API, created in the lifespan. firebase-admin takes the emulator host from
+the process environment and the certificate URL from a module constant; this module sets both from our
+settings so that nothing else touches them.
+"""
+
+import asyncio
+import itertools
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import firebase_admin
+import google.auth.credentials
+from firebase_admin import _token_gen as token_gen
+from firebase_admin import auth, credentials
+from firebase_admin import exceptions as firebase_exceptions
+from typing_extensions import override
+
+from backend.core.errors import IdentityProviderError, UnauthenticatedError
+from backend.core.settings import Environment, Settings
+
+_EMULATOR_VARIABLE = "FIREBASE_AUTH_EMULATOR_HOST"
+_build_lock = threading.Lock()
+_app_numbers = itertools.count(1)
+
+
+class _StaticToken(google.auth.credentials.Credentials):
+    """A credential that never calls Google: for the emulator and for tests, where no token is checked."""
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.token = "owner"  # noqa: S105  (the emulator accepts any bearer; nothing is secret here)
+
+    @override
+    def refresh(self, request: Any) -> None:
+        return None
+
+
+class _OfflineCredential(credentials.Base):  # type: ignore[misc]
+    def get_credential(self) -> google.auth.credentials.Credentials:
+        return _StaticToken()
+
+
+def _apply_emulator_setting(settings: Settings) -> None:
+    # firebase-admin reads this variable from the process environment on every verification, so the
+    # setting is applied process-wide (one API per process); the settings class forbids it in production.
+    if settings.firebase_auth_emulator_host:
+        os.environ[_EMULATOR_VARIABLE] = settings.firebase_auth_emulator_host
+    else:
+        os.environ.pop(_EMULATOR_VARIABLE, None)
+
+
+@contextmanager
+def _certificate_url(settings: Settings) -> Iterator[None]:
+    # Read once, when the auth client builds its token verifier; tests point it at a loopback server.
+    saved = token_gen.ID_TOKEN_CERT_URI
+    if settings.firebase_id_token_cert_url:
+        token_gen.ID_TOKEN_CERT_URI = settings.firebase_id_token_cert_url
+    try:
+        yield
+    finally:
+        token_gen.ID_TOKEN_CERT_URI = saved
+
+
+class FirebaseAuth:
+    """Verifies ID tokens and keeps custom claims; blocking SDK calls run in a worker thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        # Production uses Application Default Credentials (GOOGLE_APPLICATION_CREDENTIALS or the platform's);
+        # elsewhere they are used only when configured, so development and tests never look for Google.
+        use_google = settings.environment is Environment.PRODUCTION or bool(
+            os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+        )
+        credential = credentials.ApplicationDefault() if use_google else _OfflineCredential()
+        options = {"projectId": settings.firebase_project_id, "httpTimeout": settings.firebase_http_timeout_s}
+        with _build_lock, _certificate_url(settings):
+            _apply_emulator_setting(settings)
+            self._app = firebase_admin.initialize_app(
+                credential, options, name=f"hamqadam-{next(_app_numbers)}"
+            )
+            self._client = auth.Client(self._app)
+
+    @property
+    def emulated(self) -> bool:
+        return bool(self._client.emulated)
+
+    async def verify(self, token: str, *, check_revoked: bool) -> dict[str, Any]:
+        """The token's claims; raises UnauthenticatedError with a code saying what is wrong."""
+        try:
+            claims: dict[str, Any] = await asyncio.to_thread(
+                self._client.verify_id_token, token, check_revoked=check_revoked
+            )
+        except auth.ExpiredIdTokenError as exc:
+            raise UnauthenticatedError("The ID token has expired; refresh it.", code="token_expired") from exc
+        except auth.RevokedIdTokenError as exc:
+            raise UnauthenticatedError(
+                "The ID token was revoked; sign in again.", code="token_revoked"
+            ) from exc
+        except auth.UserDisabledError as exc:
+            raise UnauthenticatedError("This Firebase user is disabled.", code="user_disabled") from exc
+        except auth.CertificateFetchError as exc:
+            raise IdentityProviderError("Could not fetch Firebase signing certificates.") from exc
+        except (auth.InvalidIdTokenError, ValueError) as exc:
+            raise UnauthenticatedError(
+                "The ID token is not valid for this service.", code="token_invalid"
+            ) from exc
+        except firebase_exceptions.FirebaseError as exc:
+            raise IdentityProviderError("Firebase Auth did not answer.") from exc
+        return claims
+
+    async def set_custom_claims(self, uid: str, claims: dict[str, Any]) -> None:
+        try:
+            await asyncio.to_thread(self._client.set_custom_user_claims, uid, claims)
+        except (firebase_exceptions.FirebaseError, ValueError) as exc:
+            raise IdentityProviderError(f"Could not update the custom claims of {uid}.") from exc
+
+    async def uid_for_email(self, email: str) -> str:
+        try:
+            user = await asyncio.to_thread(self._client.get_user_by_email, email)
+        except auth.UserNotFoundError as exc:
+            raise IdentityProviderError(f"No Firebase user has the e-mail {email}.") from exc
+        except firebase_exceptions.FirebaseError as exc:
+            raise IdentityProviderError("Firebase Auth did not answer.") from exc
+        uid: str = user.uid
+        return uid
+
+    def close(self) -> None:
+        firebase_admin.delete_app(self._app)

@@ -1,0 +1,122 @@
+"""Start and stop the Firebase Auth emulator (npm firebase-tools, installed by scripts/setup.sh)."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from scripts.ferretdb import ROOT, free_port
+
+DEMO_PROJECT = "demo-hamqadam"
+# Password of the emulator users that dev_users and the tests create; the emulator holds no real accounts.
+EMULATOR_PASSWORD = "password-123"  # noqa: S105
+
+
+def firebase_cli() -> Path:
+    cli = ROOT / "tools" / "firebase" / "node_modules" / ".bin" / "firebase"
+    if not cli.exists():
+        raise FileNotFoundError(f"{cli} is missing: run scripts/setup.sh first")
+    return cli
+
+
+class AuthEmulator:
+    """The Auth emulator on 127.0.0.1:`port`, for a `demo-` project (no Google account, no network)."""
+
+    def __init__(self, *, work_dir: Path, port: int, project_id: str = DEMO_PROJECT) -> None:
+        if not project_id.startswith("demo-"):
+            raise ValueError("the emulator is only run for demo- projects")
+        self.work_dir = work_dir.resolve()
+        self.port = port
+        self.project_id = project_id
+        self._process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def host(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 90.0) -> None:
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        # The hub and logging ports are chosen freely too, so several emulators (tests, dev) can run at once.
+        config = {
+            "emulators": {
+                "auth": {"host": "127.0.0.1", "port": self.port},
+                "ui": {"enabled": False},
+                "hub": {"host": "127.0.0.1", "port": free_port()},
+                "logging": {"host": "127.0.0.1", "port": free_port()},
+                "singleProjectMode": True,
+            }
+        }
+        (self.work_dir / "firebase.json").write_text(json.dumps(config), encoding="utf-8")
+        env = {
+            **os.environ,
+            "CI": "true",
+            "NO_UPDATE_NOTIFIER": "1",
+            "FIREBASE_CLI_DISABLE_UPDATE_CHECK": "1",
+        }
+        command = [str(firebase_cli()), "emulators:start", "--only", "auth", "--project", self.project_id]
+        log = (self.work_dir / "emulator.log").open("ab")
+        self._process = subprocess.Popen(
+            command, cwd=self.work_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the Auth emulator exited:\n{self._log_tail()}")
+            try:
+                httpx.get(f"http://{self.host}/", timeout=1)
+                return
+            except httpx.TransportError:
+                time.sleep(0.25)
+        self.stop()
+        raise TimeoutError(f"the Auth emulator did not answer within {timeout_s}s:\n{self._log_tail()}")
+
+    def _log_tail(self) -> str:
+        log = self.work_dir / "emulator.log"
+        return "\n".join(log.read_text(errors="replace").splitlines()[-20:]) if log.exists() else "(no log)"
+
+    def stop(self, timeout_s: float = 15.0) -> None:
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    @property
+    def users(self) -> "EmulatorUsers":
+        return EmulatorUsers(host=self.host, project_id=self.project_id)
+
+
+class EmulatorUsers:
+    """The Auth emulator's REST API: users and their ID tokens, for development and tests."""
+
+    def __init__(self, *, host: str, project_id: str) -> None:
+        self.host = host
+        self.project_id = project_id
+
+    def _url(self, path: str) -> str:
+        return f"http://{self.host}/identitytoolkit.googleapis.com/v1/{path}?key=fake-api-key"
+
+    def sign_up(self, email: str, password: str = EMULATOR_PASSWORD) -> tuple[str, str]:
+        """Create a user (or sign in if it exists); returns (uid, ID token)."""
+        body = {"email": email, "password": password, "returnSecureToken": True}
+        response = httpx.post(self._url("accounts:signUp"), json=body, timeout=10)
+        if response.status_code == 400 and "EMAIL_EXISTS" in response.text:
+            return self.sign_in(email, password)
+        response.raise_for_status()
+        data = response.json()
+        return data["localId"], data["idToken"]
+
+    def sign_in(self, email: str, password: str = EMULATOR_PASSWORD) -> tuple[str, str]:
+        body = {"email": email, "password": password, "returnSecureToken": True}
+        response = httpx.post(self._url("accounts:signInWithPassword"), json=body, timeout=10)
+        response.raise_for_status()
+        data = response.json()
+        return data["localId"], data["idToken"]

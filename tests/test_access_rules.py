@@ -1,0 +1,87 @@
+"""Every route declares who may call it; staff of one scope reach nothing of another's."""
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from backend.core.settings import Settings
+from backend.main import create_app
+from schemas.accounts import Role
+from tests.conftest import MakeUser, User
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:
+    for dependency in dependant.dependencies:
+        if dependency.call is not None:
+            yield dependency.call
+        yield from _calls(dependency)
+
+
+def _access_rules(route: APIRoute) -> list[str]:
+    return [rule for call in _calls(route.dependant) if (rule := getattr(call, "__access_rule__", None))]
+
+
+def _api_routes() -> list[APIRoute]:
+    return [route for route in create_app(Settings()).routes if isinstance(route, APIRoute)]
+
+
+def test_every_route_declares_an_access_rule() -> None:
+    missing = [
+        f"{sorted(route.methods or [])} {route.path}" for route in _api_routes() if not _access_rules(route)
+    ]
+    assert not missing, f"routes without an access rule: {missing}"
+
+
+def test_only_reference_data_and_probes_are_public() -> None:
+    public = {
+        route.path for route in _api_routes() if any(r.startswith("public") for r in _access_rules(route))
+    }
+    assert all(path.startswith(("/v1/geo/", "/healthz", "/readyz")) for path in public), public
+
+
+def _admin_routes(app: FastAPI) -> list[tuple[str, str]]:
+    calls: list[tuple[str, str]] = []
+    for route in app.routes:
+        if isinstance(route, APIRoute) and route.path.startswith("/v1/admin"):
+            path = route.path.replace("{uid}", "someone").replace("{role}", "youth")
+            calls.extend((method, path) for method in route.methods or [])
+    return calls
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_mp_and_field_officer_cannot_reach_others_data_through_any_route(
+    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    mp_lahore = await make_user(Role.MP, constituency="NA-117")
+    mp_karachi = await make_user(Role.MP, constituency="NA-242")
+    officer_quetta = await make_user(Role.FIELD_OFFICER, districts=["quetta"])
+    officer_peshawar = await make_user(Role.FIELD_OFFICER, districts=["peshawar"])
+    staff: list[tuple[User, User]] = [(mp_lahore, mp_karachi), (officer_quetta, officer_peshawar)]
+    for caller, other in staff:
+        for method, path in _admin_routes(app):
+            response = await client.request(
+                method,
+                path.replace("someone", other.uid),
+                headers=caller.headers,
+                json={"districts": ["quetta"], "disabled": True},
+            )
+            assert response.status_code == 403, (method, path)
+            assert response.json()["code"] == "role_required"
+        me = (await client.get("/v1/me", headers=caller.headers)).json()
+        assert me["uid"] == caller.uid
+    unchanged = (await client.get("/v1/me", headers=mp_karachi.headers)).json()
+    assert (unchanged["constituency"], unchanged["disabled"]) == ("NA-242", False)
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_signed_in_without_admin_role_gets_403_and_anonymous_gets_401(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    assert (await client.get("/v1/admin/audit", headers=editor.headers)).status_code == 403
+    assert (await client.get("/v1/admin/audit")).status_code == 401
