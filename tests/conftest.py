@@ -21,7 +21,6 @@ from schemas.accounts import Role, RoleGrant
 from scripts.ferretdb import FerretDB, free_port
 from scripts.firebase_emulator import AuthEmulator
 
-
 # A safety net: google-auth must never probe the cloud metadata address from a test.
 os.environ["NO_GCE_CHECK"] = "true"
 
@@ -56,7 +55,7 @@ def make_settings(mongodb_uri: str, **overrides: object) -> Settings:
         "environment": Environment.TEST,
         "mongodb_uri": mongodb_uri,
         "mongodb_database": f"test_{uuid.uuid4().hex[:12]}",
-        # Explicit, so a variable that an earlier app set in this process is not read back by pydantic-settings.
+        # Explicit, so a variable an earlier app set in this process is not read back by pydantic-settings.
         "firebase_auth_emulator_host": None,
         "firebase_id_token_cert_url": None,
         **overrides,
