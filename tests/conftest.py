@@ -2,11 +2,12 @@
 
 import asyncio
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 import pytest
@@ -23,6 +24,26 @@ from scripts.firebase_emulator import AuthEmulator
 
 # A safety net: google-auth must never probe the cloud metadata address from a test.
 os.environ["NO_GCE_CHECK"] = "true"
+
+_LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "testserver"}
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _loopback_only_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    if name not in _LOOPBACK_NAMES and not name.startswith("127."):
+        raise OSError(f"tests may only reach loopback, not {name}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_network_beyond_loopback() -> Iterator[None]:
+    """Fail any test that tries to reach Google (or any host) instead of our local servers."""
+    socket.getaddrinfo = _loopback_only_getaddrinfo
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = _real_getaddrinfo
 
 
 @pytest.fixture(scope="session")

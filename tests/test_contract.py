@@ -1,7 +1,10 @@
 """The API contract: the checked-in OpenAPI document, and schemas/ standing on its own."""
 
 import ast
+import socket
 from pathlib import Path
+
+import pytest
 
 from scripts.export_openapi import OPENAPI_PATH, current_openapi, render
 
@@ -33,3 +36,8 @@ def test_no_module_imports_motor(repo_root: Path) -> None:
                     assert not any(a.name.split(".")[0] == "motor" for a in node.names), module
                 elif isinstance(node, ast.ImportFrom):
                     assert (node.module or "").split(".")[0] != "motor", module
+
+
+def test_tests_cannot_reach_hosts_beyond_loopback() -> None:
+    with pytest.raises(OSError, match="only reach loopback"):
+        socket.getaddrinfo("www.googleapis.com", 443)

@@ -10,7 +10,12 @@ from typing import Any
 from backend.core.request_context import current_request_id
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is logged as a field.
-_STANDARD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "request_id"}
+_STANDARD_ATTRIBUTES = set(logging.makeLogRecord({}).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+    "color_message",
+}
 
 
 class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
