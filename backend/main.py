@@ -16,6 +16,8 @@ from backend.core.logging import configure_logging
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.responses import DATABASE_UNAVAILABLE, VALIDATION_FAILED
 from backend.core.settings import Settings, get_settings
+from backend.events.checkin_codes import CheckinSigner
+from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
 from backend.registry import DOCUMENT_MODELS
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         database = Database(settings, DOCUMENT_MODELS)
         app.state.database = database
         app.state.firebase = FirebaseAuth(settings)
+        app.state.checkin_signer = CheckinSigner(settings)
         await database.start()
         try:
             yield
@@ -66,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(geography_router)
     v1.include_router(accounts_router)
     v1.include_router(audit_router)
+    v1.include_router(events_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

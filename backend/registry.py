@@ -4,6 +4,17 @@ from beanie import Document
 
 from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
+from backend.events.models import Event, EventVersion, PhotoSlot, Rsvp
 from backend.geography.models import Constituency, District, Province
 
-DOCUMENT_MODELS: list[type[Document]] = [Province, District, Constituency, Account, AuditEntry]
+DOCUMENT_MODELS: list[type[Document]] = [
+    Province,
+    District,
+    Constituency,
+    Account,
+    AuditEntry,
+    Event,
+    EventVersion,
+    PhotoSlot,
+    Rsvp,
+]

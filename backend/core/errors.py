@@ -33,11 +33,14 @@ class AppError(Exception):
         *,
         errors: Sequence[FieldProblem] | None = None,
         headers: Mapping[str, str] | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail
         self.errors = list(errors) if errors else None
         self.headers = dict(headers or {})
+        # RFC 9457 extension members, e.g. the current version of a resource in a conflict.
+        self.extensions = dict(extensions or {})
 
 
 class NotFoundError(AppError):
@@ -56,6 +59,22 @@ class ConflictError(AppError):
     status = 409
     code = "conflict"
     title = "Conflict"
+
+    def __init__(self, detail: str | None = None, *, code: str = "conflict", **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.code = code
+
+
+class PayloadTooLargeError(AppError):
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
+class UnsupportedMediaTypeError(AppError):
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
 
 
 class DatabaseUnavailableError(AppError):
@@ -76,6 +95,7 @@ def problem_response(
     instance: str | None,
     errors: Sequence[FieldProblem] | None = None,
     headers: Mapping[str, str] | None = None,
+    extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
     """Render problem details with the request id of the current request."""
     problem = Problem(
@@ -89,7 +109,7 @@ def problem_response(
         errors=list(errors) if errors else None,
     )
     return JSONResponse(
-        problem.model_dump(exclude_none=True),
+        {**problem.model_dump(exclude_none=True), **(extensions or {})},
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=dict(headers or {}),
@@ -130,6 +150,7 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
         errors=exc.errors,
         headers=exc.headers,
+        extensions=exc.extensions,
     )
 
 
@@ -207,3 +228,16 @@ class IdentityProviderError(AppError):
     status = 503
     code = "identity_provider_unavailable"
     title = "Identity provider unavailable"
+
+
+def problem_body(exc: AppError) -> dict[str, Any]:
+    """An error as a JSON object, for places that report several outcomes in one response (batches)."""
+    problem = Problem(
+        type=f"urn:hamqadam:problem:{exc.code}",
+        title=exc.title,
+        status=exc.status,
+        detail=exc.detail,
+        code=exc.code,
+        errors=exc.errors,
+    )
+    return {**problem.model_dump(exclude_none=True), **exc.extensions}

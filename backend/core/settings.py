@@ -3,7 +3,7 @@
 from enum import StrEnum
 from functools import lru_cache
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     )
     firebase_http_timeout_s: float = Field(default=10.0, gt=0, le=60)
 
+    checkin_signing_key: SecretStr | None = Field(
+        default=None,
+        description="Secret that signs event check-in QR codes (32+ characters). Required in production; "
+        "elsewhere a random key per process is used.",
+    )
+    checkin_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    checkin_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -53,6 +61,13 @@ class Settings(BaseSettings):
         if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return upper
+
+    @field_validator("checkin_signing_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("CHECKIN_SIGNING_KEY must be at least 32 characters")
+        return value
 
     @field_validator("mongodb_uri")
     @classmethod
@@ -72,6 +87,8 @@ class Settings(BaseSettings):
                 raise ValueError("FIREBASE_ID_TOKEN_CERT_URL is for tests and must not be set in production")
             if self.firebase_project_id.startswith("demo-"):
                 raise ValueError("FIREBASE_PROJECT_ID must name the real Firebase project in production")
+            if self.checkin_signing_key is None:
+                raise ValueError("CHECKIN_SIGNING_KEY is required in production")
         return self
 
 

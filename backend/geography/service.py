@@ -230,3 +230,9 @@ async def constituency_code(code: str) -> str | None:
     """The canonical code of a constituency (`na-43` gives `NA-43`); None if unknown."""
     constituency = await Constituency.get(code.strip().upper().replace(" ", ""))
     return constituency.id if constituency else None
+
+
+async def resolve_district(name_or_code: str) -> importer.DistrictRef | None:
+    """Code and province of a district given by code, name or alias; None if unknown."""
+    district = await _find_district(name_or_code)
+    return importer.DistrictRef(code=district.id, province=district.province) if district else None

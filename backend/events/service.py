@@ -1,0 +1,477 @@
+"""Events: offline-safe sync (client ids, versions), reports, review, soft delete, history, RSVPs.
+
+Writes are idempotent and race-safe without transactions: creation relies on the unique `_id` the phone
+chose, and every update is conditional on the version it was based on.
+"""
+
+import contextlib
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from pymongo.errors import DuplicateKeyError
+
+from backend.accounts.models import Account
+from backend.core.clock import utc_now
+from backend.core.errors import (
+    AppError,
+    ConflictError,
+    NotFoundError,
+    ValidationFailedError,
+    field_problems_from_validation,
+    problem_body,
+)
+from backend.core.pagination import PageParams
+from backend.events.models import PLAN_FIELDS, Event, EventVersion, Rsvp
+from backend.geography import service as geography
+from schemas.accounts import Role
+from schemas.common import FieldProblem, Page
+from schemas.events import (
+    BatchItem,
+    BatchItemResult,
+    EventChange,
+    EventKind,
+    EventRead,
+    EventReport,
+    EventReview,
+    EventStatus,
+    EventWrite,
+    ReportOutcome,
+    ReviewDecision,
+    ReviewStatus,
+    UpcomingEventRead,
+)
+
+PAKISTAN = ZoneInfo("Asia/Karachi")
+
+
+def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
+
+
+def local_time(moment: datetime) -> str:
+    return moment.astimezone(PAKISTAN).isoformat()
+
+
+def to_read(event: Event, *, rsvp_count: int) -> EventRead:
+    data = event.model_dump(
+        exclude={"id", "revision_id", "deleted_at", "deleted_by", "reported_at", "reviewed_by"}
+    )
+    return EventRead.model_validate(
+        {**data, "id": event.id, "starts_at_local": local_time(event.starts_at), "rsvp_count": rsvp_count}
+    )
+
+
+async def rsvp_counts(event_ids: list[UUID]) -> dict[UUID, int]:
+    """RSVPs per event, counted from the RSVP records themselves (a stored counter could drift)."""
+    if not event_ids:
+        return {}
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"event_id": {"$in": event_ids}}},
+        {"$group": {"_id": "$event_id", "n": {"$sum": 1}}},
+    ]
+    cursor = await Rsvp.get_pymongo_collection().aggregate(pipeline)
+    return {row["_id"]: row["n"] async for row in cursor}
+
+
+async def read(event: Event) -> EventRead:
+    counts = await rsvp_counts([event.id])
+    return to_read(event, rsvp_count=counts.get(event.id, 0))
+
+
+def _to_upcoming(event: Event) -> UpcomingEventRead:
+    fields = set(UpcomingEventRead.model_fields) - {"starts_at_local"}
+    return UpcomingEventRead.model_validate(
+        {**event.model_dump(include=fields), "starts_at_local": local_time(event.starts_at)}
+    )
+
+
+async def _conflict(event: Event, message: str) -> ConflictError:
+    return ConflictError(
+        message,
+        code="version_conflict",
+        extensions={"current_version": event.version, "current": (await read(event)).model_dump(mode="json")},
+    )
+
+
+async def _record_creation(event: Event, *, actor: str, plan: dict[str, Any]) -> None:
+    with contextlib.suppress(DuplicateKeyError):  # a retried create has recorded it already
+        await EventVersion(
+            id=f"{event.id}:1",
+            event_id=event.id,
+            version=1,
+            changed_by=actor,
+            changed_at=event.created_at,
+            action="created",
+            changes=_diff({}, _jsonable(plan)),
+        ).insert()
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: {"from": before.get(key), "to": value}
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
+
+
+# Scope
+
+
+def is_field_staff(account: Account) -> bool:
+    return Role.FIELD_OFFICER in account.roles or Role.SUPERVISOR in account.roles
+
+
+async def event_in_scope(*, account: Account, event_id: UUID) -> Event:
+    """The event if it exists, is not deleted and lies in the caller's districts; otherwise 404."""
+    event = await Event.get(event_id)
+    if event is None or event.deleted_at is not None or event.district not in account.districts:
+        raise NotFoundError("No such event in your districts.")
+    return event
+
+
+async def _plan(write: EventWrite, account: Account) -> dict[str, Any]:
+    """The stored form of a plan: canonical codes, UTC times, the district inside the caller's scope."""
+    district = await geography.resolve_district(write.district)
+    if district is None:
+        raise _invalid("body.district", "unknown_district", f"'{write.district}' is not a known district")
+    if district.code not in account.districts:
+        raise _invalid("body.district", "outside_scope", f"'{district.code}' is not one of your districts")
+    constituency = await geography.constituency_code(write.constituency)
+    if constituency is None:
+        raise _invalid(
+            "body.constituency", "unknown_constituency", f"'{write.constituency}' is not a constituency"
+        )
+    if not await geography.constituency_covers_district(
+        constituency_code=constituency, district_code=district.code
+    ):
+        raise _invalid(
+            "body.constituency", "inconsistent_pair", f"{constituency} does not cover {district.code}"
+        )
+    plan = write.model_dump()
+    plan.update(
+        district=district.code,
+        constituency=constituency,
+        province=district.province,
+        kind=write.kind.value,
+        topics=[topic.value for topic in write.topics],
+        starts_at=_stored_time(write.starts_at),
+        ends_at=_stored_time(write.ends_at),
+    )
+    return plan
+
+
+def _stored_time(moment: datetime) -> datetime:
+    utc = moment.astimezone(utc_now().tzinfo)
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
+
+
+def _plan_of(event: Event) -> dict[str, Any]:
+    return {field: getattr(event, field) for field in (*PLAN_FIELDS, "province")}
+
+
+# Sync
+
+
+async def sync_event(
+    *, actor: Account, event_id: UUID, write: EventWrite, if_match: int | None
+) -> tuple[EventRead, bool]:
+    """Create or update from a phone's queue; returns the event and whether it was created.
+
+    An identical replay returns what is stored. A different body needs the current version (If-Match),
+    otherwise 409 with the current version, so a stale phone never overwrites a newer edit.
+    """
+    plan = await _plan(write, actor)
+    existing = await Event.get(event_id)
+    if existing is None:
+        now = utc_now()
+        event = Event(id=event_id, version=1, created_by=actor.id, created_at=now, updated_at=now, **plan)
+        try:
+            await event.insert()
+        except DuplicateKeyError:
+            existing = await Event.get(event_id)  # a concurrent retry of the same create won the race
+            assert existing is not None
+        else:
+            await _record_creation(event, actor=actor.id, plan=plan)
+            return await read(event), True
+    if existing.deleted_at is not None or existing.district not in actor.districts:
+        raise NotFoundError("No such event in your districts.")
+    if _plan_of(existing) == plan:
+        return await read(existing), False
+    if if_match is None or if_match != existing.version:
+        raise await _conflict(
+            existing, "The event changed since this edit was made; merge with the current one."
+        )
+    updated = await _conditional_update(existing, plan, actor=actor.id, action="updated")
+    return await read(updated), False
+
+
+async def _conditional_update(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
+    """Move the event from its version N to N+1 with `changes`, unless someone else got there first.
+
+    The history record of N+1 is inserted first, as a claim (unique `_id`); only its writer applies the
+    change. A claim left unapplied by a crashed writer is finished by the next reader (`_settled`).
+    """
+    now = utc_now()
+    if event.review == ReviewStatus.APPROVED and action in ("updated", "reported"):
+        changes = {**changes, "review": ReviewStatus.PENDING.value, "review_reason": None}  # a correction
+    before = {key: getattr(event, key) for key in changes}
+    applied = {**changes, "updated_at": now, "version": event.version + 1}
+    claim = EventVersion(
+        id=f"{event.id}:{event.version + 1}",
+        event_id=event.id,
+        version=event.version + 1,
+        changed_by=actor,
+        changed_at=now,
+        action=action,
+        changes=_diff(_jsonable(before), _jsonable(changes)),
+        applied=applied,
+    )
+    try:
+        await claim.insert()
+    except DuplicateKeyError as exc:
+        current = await _settled(event.id)
+        message = "The event changed while this edit was made; retry on the current version."
+        raise await _conflict(current, message) from exc
+    await _apply(event.id, from_version=event.version, applied=applied)
+    updated: Event = event.model_copy(update=applied)
+    return updated
+
+
+async def _apply(event_id: UUID, *, from_version: int, applied: dict[str, Any]) -> None:
+    await Event.get_pymongo_collection().update_one(
+        {"_id": event_id, "version": from_version}, {"$set": applied}
+    )
+
+
+async def _settled(event_id: UUID) -> Event:
+    """The event with any claimed-but-unapplied change applied (idempotent: same values, same filter)."""
+    event = await Event.get(event_id)
+    assert event is not None
+    pending = await EventVersion.get(f"{event_id}:{event.version + 1}")
+    if pending is not None and pending.applied:
+        await _apply(event_id, from_version=event.version, applied=pending.applied)
+        event = await Event.get(event_id)
+        assert event is not None
+    return event
+
+
+# Reports and review
+
+
+def _check_turnout(report: EventReport) -> dict[str, Any] | None:
+    if report.outcome == ReportOutcome.CANCELLED:
+        if report.turnout is not None:
+            raise _invalid("body.turnout", "not_allowed", "a cancelled event has no turnout")
+        if report.cancel_reason is None:
+            raise _invalid("body.cancel_reason", "missing", "say why the event was cancelled")
+        return None
+    if report.cancel_reason is not None:
+        raise _invalid("body.cancel_reason", "not_allowed", "only a cancelled event has a cancel reason")
+    turnout = report.turnout
+    if turnout is None:
+        raise _invalid("body.turnout", "missing", "a held event reports its turnout")
+    problems = []
+    for part in ("by_gender", "by_age"):
+        counted = sum(getattr(turnout, part).model_dump().values())
+        if counted != turnout.total:
+            problems.append(
+                FieldProblem(
+                    field=f"body.turnout.{part}",
+                    rule="sum_mismatch",
+                    message=f"the {part.replace('_', ' ')} counts add up to {counted}, "
+                    f"not the total {turnout.total}",
+                )
+            )
+    if problems:
+        raise ValidationFailedError("The turnout parts do not add up to the total.", errors=problems)
+    return turnout.model_dump()
+
+
+async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -> EventRead:
+    """Record the outcome: held (headcount by gender and age band) or cancelled (reason); idempotent."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    turnout = _check_turnout(report)
+    if report.outcome == ReportOutcome.HELD and event.starts_at > utc_now():
+        raise _invalid("body.outcome", "not_started", "an event can be reported as held once it has started")
+    changes: dict[str, Any] = {
+        "status": report.outcome.value,
+        "turnout": turnout,
+        "cancel_reason": report.cancel_reason,
+    }
+    if all(getattr(event, key) == value for key, value in changes.items()) and event.review != "not_reported":
+        return await read(event)
+    changes |= {"reported_at": utc_now(), "review": ReviewStatus.PENDING.value, "review_reason": None}
+    return await read(await _conditional_update(event, changes, actor=actor.id, action="reported"))
+
+
+async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -> EventRead:
+    """A supervisor approves or rejects (with a reason) a report; only approved reports count for MPs."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    if event.review == ReviewStatus.NOT_REPORTED:
+        raise ConflictError("The event has not been reported yet.", code="not_reported")
+    if review.decision == ReviewDecision.REJECT and review.reason is None:
+        raise _invalid("body.reason", "missing", "say why the report is rejected")
+    outcome = ReviewStatus.APPROVED if review.decision == ReviewDecision.APPROVE else ReviewStatus.REJECTED
+    if event.review == outcome and event.review_reason == review.reason:
+        return await read(event)
+    changes = {"review": outcome.value, "review_reason": review.reason, "reviewed_by": actor.id}
+    updated = await _conditional_update(event, changes, actor=actor.id, action=f"review_{outcome.value}")
+    return await read(updated)
+
+
+async def delete_event(*, actor: Account, event_id: UUID) -> None:
+    """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
+    event = await Event.get(event_id)
+    if event is None or event.district not in actor.districts:
+        raise NotFoundError("No such event in your districts.")
+    if event.deleted_at is not None:
+        return
+    if event.created_by != actor.id and Role.SUPERVISOR not in actor.roles:
+        raise NotFoundError("No such event among yours.")
+    if event.review == ReviewStatus.APPROVED:
+        raise ConflictError("An approved event is corrected, not deleted.", code="approved_event")
+    await _conditional_update(
+        event, {"deleted_at": utc_now(), "deleted_by": actor.id}, actor=actor.id, action="deleted"
+    )
+
+
+async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
+    await event_in_scope(account=actor, event_id=event_id)
+    versions = await EventVersion.find({"event_id": event_id}).sort("+version").to_list()
+    return [EventChange.model_validate(v.model_dump(include=set(EventChange.model_fields))) for v in versions]
+
+
+# Lists
+
+
+def list_query(
+    *,
+    actor: Account,
+    district: str | None,
+    constituency: str | None,
+    kind: EventKind | None,
+    status: EventStatus | None,
+    starts_from: datetime | None,
+    starts_before: datetime | None,
+) -> dict[str, Any]:
+    """The filter of an officer's list or export: always inside their districts, never deleted events."""
+    districts = [d for d in actor.districts if district is None or d == district]
+    query: dict[str, Any] = {"district": {"$in": districts}, "deleted_at": None}
+    if constituency is not None:
+        query["constituency"] = constituency.strip().upper()
+    if kind is not None:
+        query["kind"] = kind.value
+    if status is not None:
+        query["status"] = status.value
+    if starts_from is not None or starts_before is not None:
+        query["starts_at"] = {
+            **({"$gte": starts_from} if starts_from else {}),
+            **({"$lt": starts_before} if starts_before else {}),
+        }
+    return query
+
+
+async def list_events(*, query: dict[str, Any], newest_first: bool, page: PageParams) -> Page[EventRead]:
+    found = Event.find(query)
+    total = await found.count()
+    direction = "-" if newest_first else "+"
+    events = (
+        await found.sort(f"{direction}starts_at", f"{direction}_id")
+        .skip(page.offset)
+        .limit(page.limit)
+        .to_list()
+    )
+    counts = await rsvp_counts([e.id for e in events])
+    items = [to_read(e, rsvp_count=counts.get(e.id, 0)) for e in events]
+    return Page[EventRead](items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+async def upcoming(
+    *, district: str | None, constituency: str | None, page: PageParams
+) -> Page[UpcomingEventRead]:
+    """Planned events that have not ended, soonest first: what young people may attend."""
+    if (district is None) == (constituency is None):
+        raise _invalid("query.district", "one_of", "give either district or constituency")
+    query: dict[str, Any] = {
+        "status": EventStatus.PLANNED.value,
+        "deleted_at": None,
+        "ends_at": {"$gte": utc_now()},
+    }
+    if district is not None:
+        ref = await geography.resolve_district(district)
+        if ref is None:
+            raise _invalid("query.district", "unknown_district", f"'{district}' is not a known district")
+        query["district"] = ref.code
+    else:
+        assert constituency is not None
+        query["constituency"] = constituency.strip().upper()
+    found = Event.find(query)
+    total = await found.count()
+    events = await found.sort("+starts_at", "+_id").skip(page.offset).limit(page.limit).to_list()
+    return Page[UpcomingEventRead](
+        items=[_to_upcoming(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+# RSVPs
+
+
+async def _rsvp_target(event_id: UUID) -> Event:
+    event = await Event.get(event_id)
+    if event is None or event.deleted_at is not None:
+        raise NotFoundError("No such event.")
+    return event
+
+
+async def rsvp(*, actor: Account, event_id: UUID) -> None:
+    """Say "I will come": one per person, however often the phone retries."""
+    event = await _rsvp_target(event_id)
+    if event.status != EventStatus.PLANNED or event.ends_at < utc_now():
+        raise ConflictError("The event is not open for RSVPs.", code="not_open")
+    with contextlib.suppress(DuplicateKeyError):  # one per person: the id is the event and the person
+        await Rsvp(
+            id=f"{event_id}:{actor.id}", event_id=event_id, uid=actor.id, created_at=utc_now()
+        ).insert()
+
+
+async def withdraw_rsvp(*, actor: Account, event_id: UUID) -> None:
+    await _rsvp_target(event_id)
+    await Rsvp.get_pymongo_collection().delete_one({"_id": f"{event_id}:{actor.id}"})
+
+
+async def sync_batch(*, actor: Account, items: list[BatchItem]) -> list[BatchItemResult]:
+    """Sync up to 100 queued events; each item succeeds or fails on its own, in order."""
+    results = []
+    for position, item in enumerate(items):
+        prefix = f"body.items.{position}"
+        try:
+            event_id = _parse_uuid(item.id, field=f"{prefix}.id")
+            try:
+                write = EventWrite.model_validate(item.event)
+            except ValidationError as exc:
+                problems = field_problems_from_validation(exc.errors())
+                for problem in problems:
+                    problem.field = f"{prefix}.event.{problem.field}" if problem.field else f"{prefix}.event"
+                raise ValidationFailedError("The event is not valid.", errors=problems) from exc
+            event, created = await sync_event(
+                actor=actor, event_id=event_id, write=write, if_match=item.version
+            )
+        except AppError as exc:
+            results.append(BatchItemResult(id=item.id, status=exc.status, problem=problem_body(exc)))
+        else:
+            results.append(BatchItemResult(id=item.id, status=201 if created else 200, event=event))
+    return results
+
+
+def _parse_uuid(value: str, *, field: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError as exc:
+        raise _invalid(field, "uuid_parsing", "the event id must be a UUID") from exc
