@@ -39,7 +39,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-HELD_REPORT = {
+HELD_REPORT: dict[str, Any] = {
     "outcome": "held",
     "turnout": {
         "total": 50,
