@@ -44,9 +44,11 @@ class CheckinSigner:
 
     def issue(self, event: Event) -> CheckinCode:
         valid_from, valid_until = event.starts_at - self._early, event.ends_at + self._grace
-        message = f"{_PREFIX}.{event.id.hex}.{int(valid_from.timestamp())}.{int(valid_until.timestamp())}"
+        message = (
+            f"{_PREFIX}.{UUID(event.id).hex}.{int(valid_from.timestamp())}.{int(valid_until.timestamp())}"
+        )
         return CheckinCode(
-            event_id=event.id,
+            event_id=UUID(event.id),
             payload=f"{message}.{self._sign(message)}",
             valid_from=valid_from,
             valid_until=valid_until,

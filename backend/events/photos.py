@@ -50,7 +50,7 @@ def _photo_read(file: Any) -> PhotoRead:
     )
 
 
-async def _find(event_id: UUID, photo_id: UUID) -> Any | None:
+async def _find(event_id: UUID | str, photo_id: UUID) -> Any | None:
     files = await _bucket().find({"_id": str(photo_id), "metadata.event_id": str(event_id)}).to_list()
     return files[0] if files else None
 
@@ -92,11 +92,11 @@ async def add_photo(
     return _photo_read(stored), True
 
 
-async def _claim_slot(event_id: UUID, photo_id: UUID) -> int:
+async def _claim_slot(event_id: str, photo_id: UUID) -> int:
     """Take the first free of the event's ten photo places (unique ids keep the limit under races)."""
     for slot in range(MAX_PHOTOS_PER_EVENT):
         try:
-            await PhotoSlot(id=f"{event_id}:{slot}", event_id=event_id, photo_id=photo_id).insert()
+            await PhotoSlot(id=f"{event_id}:{slot}", event_id=event_id, photo_id=str(photo_id)).insert()
         except DuplicateKeyError:
             continue
         return slot

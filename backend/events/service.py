@@ -64,7 +64,7 @@ def to_read(event: Event, *, rsvp_count: int) -> EventRead:
     )
 
 
-async def rsvp_counts(event_ids: list[UUID]) -> dict[UUID, int]:
+async def rsvp_counts(event_ids: list[str]) -> dict[str, int]:
     """RSVPs per event, counted from the RSVP records themselves (a stored counter could drift)."""
     if not event_ids:
         return {}
@@ -130,7 +130,7 @@ def is_field_staff(account: Account) -> bool:
 
 async def event_in_scope(*, account: Account, event_id: UUID) -> Event:
     """The event if it exists, is not deleted and lies in the caller's districts; otherwise 404."""
-    event = await Event.get(event_id)
+    event = await Event.get(str(event_id))
     if event is None or event.deleted_at is not None or event.district not in account.districts:
         raise NotFoundError("No such event in your districts.")
     return event
@@ -188,14 +188,16 @@ async def sync_event(
     otherwise 409 with the current version, so a stale phone never overwrites a newer edit.
     """
     plan = await _plan(write, actor)
-    existing = await Event.get(event_id)
+    existing = await Event.get(str(event_id))
     if existing is None:
         now = utc_now()
-        event = Event(id=event_id, version=1, created_by=actor.id, created_at=now, updated_at=now, **plan)
+        event = Event(
+            id=str(event_id), version=1, created_by=actor.id, created_at=now, updated_at=now, **plan
+        )
         try:
             await event.insert()
         except DuplicateKeyError:
-            existing = await Event.get(event_id)  # a concurrent retry of the same create won the race
+            existing = await Event.get(str(event_id))  # a concurrent retry of the same create won the race
             assert existing is not None
         else:
             await _record_creation(event, actor=actor.id, plan=plan)
@@ -244,13 +246,13 @@ async def _conditional_update(event: Event, changes: dict[str, Any], *, actor: s
     return updated
 
 
-async def _apply(event_id: UUID, *, from_version: int, applied: dict[str, Any]) -> None:
+async def _apply(event_id: str, *, from_version: int, applied: dict[str, Any]) -> None:
     await Event.get_pymongo_collection().update_one(
         {"_id": event_id, "version": from_version}, {"$set": applied}
     )
 
 
-async def _settled(event_id: UUID) -> Event:
+async def _settled(event_id: str) -> Event:
     """The event with any claimed-but-unapplied change applied (idempotent: same values, same filter)."""
     event = await Event.get(event_id)
     assert event is not None
@@ -328,7 +330,7 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
 
 async def delete_event(*, actor: Account, event_id: UUID) -> None:
     """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
-    event = await Event.get(event_id)
+    event = await Event.get(str(event_id))
     if event is None or event.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if event.deleted_at is not None:
@@ -344,7 +346,7 @@ async def delete_event(*, actor: Account, event_id: UUID) -> None:
 
 async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
     await event_in_scope(account=actor, event_id=event_id)
-    versions = await EventVersion.find({"event_id": event_id}).sort("+version").to_list()
+    versions = await EventVersion.find({"event_id": str(event_id)}).sort("+version").to_list()
     return [EventChange.model_validate(v.model_dump(include=set(EventChange.model_fields))) for v in versions]
 
 
@@ -424,7 +426,7 @@ async def upcoming(
 
 
 async def _rsvp_target(event_id: UUID) -> Event:
-    event = await Event.get(event_id)
+    event = await Event.get(str(event_id))
     if event is None or event.deleted_at is not None:
         raise NotFoundError("No such event.")
     return event
@@ -437,7 +439,7 @@ async def rsvp(*, actor: Account, event_id: UUID) -> None:
         raise ConflictError("The event is not open for RSVPs.", code="not_open")
     with contextlib.suppress(DuplicateKeyError):  # one per person: the id is the event and the person
         await Rsvp(
-            id=f"{event_id}:{actor.id}", event_id=event_id, uid=actor.id, created_at=utc_now()
+            id=f"{event_id}:{actor.id}", event_id=str(event_id), uid=actor.id, created_at=utc_now()
         ).insert()
 
 

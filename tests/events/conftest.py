@@ -9,10 +9,14 @@ import pytest
 from schemas.accounts import Role
 from tests.conftest import MakeUser, User
 
+# Fixed per test session, so that two calls of plan() give identical bodies (replays must match).
+_IN_TWO_DAYS = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+_THREE_HOURS_AGO = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=3)
+
 
 def plan(**overrides: Any) -> dict[str, Any]:
-    """A valid event plan in Lahore (NA-117 covers it) starting in two days, Pakistan time."""
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    """A valid event plan in Lahore (NA-117 covers it) starting in two days."""
+    starts = _IN_TWO_DAYS
     body: dict[str, Any] = {
         "kind": "youth_dialogue",
         "title": "Safe migration dialogue at Government College",
@@ -31,7 +35,7 @@ def plan(**overrides: Any) -> dict[str, Any]:
 
 
 def past_plan(**overrides: Any) -> dict[str, Any]:
-    starts = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    starts = _THREE_HOURS_AGO
     return plan(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(), **overrides)
 
 
