@@ -1,5 +1,6 @@
 """Every route declares who may call it; staff of one scope reach nothing of another's."""
 
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,7 +42,8 @@ def test_only_reference_data_and_probes_are_public() -> None:
     public = {
         route.path for route in _api_routes() if any(r.startswith("public") for r in _access_rules(route))
     }
-    assert all(path.startswith(("/v1/geo/", "/healthz", "/readyz")) for path in public), public
+    allowed = ("/v1/geo/", "/healthz", "/readyz", "/v1/events/upcoming")
+    assert all(path.startswith(allowed) for path in public), public
 
 
 def _admin_routes(app: FastAPI) -> list[tuple[str, str]]:
@@ -85,3 +87,46 @@ async def test_signed_in_without_admin_role_gets_403_and_anonymous_gets_401(
     editor = await make_user(Role.EDITOR)
     assert (await client.get("/v1/admin/audit", headers=editor.headers)).status_code == 403
     assert (await client.get("/v1/admin/audit")).status_code == 401
+
+
+def _event_routes(app: FastAPI) -> list[tuple[str, str]]:
+    calls: list[tuple[str, str]] = []
+    for route in app.routes:
+        if isinstance(route, APIRoute) and "{event_id}" in route.path:
+            calls.extend((method, route.path) for method in route.methods or [])
+    return calls
+
+
+@pytest.mark.usefixtures("seeded")
+async def test_staff_of_other_places_reach_no_event_through_any_route(
+    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    owner = await make_user(Role.FIELD_OFFICER, districts=["peshawar"])
+    event_id = str(uuid.uuid4())
+    body = {
+        "kind": "workshop",
+        "title": "Peshawar workshop",
+        "topics": ["rights_abroad"],
+        "district": "peshawar",
+        "constituency": "NA-28",
+        "venue_name": "Press club",
+        "starts_at": "2031-05-01T10:00:00+05:00",
+        "ends_at": "2031-05-01T12:00:00+05:00",
+        "expected_turnout": 30,
+    }
+    created = await client.put(f"/v1/events/{event_id}", json=body, headers=owner.headers)
+    assert created.status_code == 201
+    officer_quetta = await make_user(Role.FIELD_OFFICER, districts=["quetta"])
+    supervisor_quetta = await make_user(Role.SUPERVISOR, districts=["quetta"])
+    mp_lahore = await make_user(Role.MP, constituency="NA-117")
+    for caller in (officer_quetta, supervisor_quetta, mp_lahore):
+        for method, path in _event_routes(app):
+            url = path.replace("{event_id}", event_id).replace("{photo_id}", str(uuid.uuid4()))
+            response = await client.request(
+                method, url, headers=caller.headers, json=body | {"decision": "approve"}
+            )
+            assert response.status_code in (403, 404), (method, path, response.status_code)
+    after = await client.get(f"/v1/events/{event_id}", headers=owner.headers)
+    assert after.json()["version"] == 1
+    listing = await client.get("/v1/events", headers=officer_quetta.headers)
+    assert listing.json()["total"] == 0
