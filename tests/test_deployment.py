@@ -31,8 +31,13 @@ def test_api_service_is_built_here_and_configured_by_settings_variables(
     assert api["build"] == "."
     assert (repo_root / "Dockerfile").is_file()
     assert "8000:8000" in api["ports"]
-    known = {name.upper() for name in Settings.model_fields}
+    # Every variable is a setting the app reads, or the credentials file google-auth reads itself.
+    known = {name.upper() for name in Settings.model_fields} | {"GOOGLE_APPLICATION_CREDENTIALS"}
     assert set(api["environment"]) <= known, set(api["environment"]) - known
+    for required in ("FIREBASE_PROJECT_ID", "CHECKIN_SIGNING_KEY"):
+        assert api["environment"][required].startswith("${" + required + ":?"), required
+    assert "FIREBASE_AUTH_EMULATOR_HOST" not in api["environment"]
+    assert api["environment"]["GOOGLE_APPLICATION_CREDENTIALS"].startswith("/run/secrets/")
     assert api["environment"]["MONGODB_URI"].startswith("mongodb://mongo:27017/")
     assert "replicaSet=rs0" in api["environment"]["MONGODB_URI"]
     assert api["environment"]["ENVIRONMENT"] == "production"

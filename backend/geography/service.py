@@ -1,5 +1,6 @@
 """Geography queries and imports. Every read of provinces, districts and constituencies goes through here."""
 
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -171,20 +172,61 @@ async def get_constituency(*, code: str) -> ConstituencyRead:
     return _constituency_read(constituency)
 
 
+@dataclass(frozen=True)
+class _Reference:
+    """Districts by lookup key and the districts of each seat, as one process last read them."""
+
+    database: str
+    loaded_at: float
+    districts: dict[str, DistrictRef]
+    seat_districts: dict[str, frozenset[str]]
+
+
+# Reference data is small and changes only through an import, yet events and accounts check it on every
+# write: each process keeps a copy for a minute (imports in this process drop it at once).
+_REFERENCE_TTL_S = 60.0
+_reference_cache: _Reference | None = None
+
+
+def forget_reference_cache() -> None:
+    global _reference_cache
+    _reference_cache = None
+
+
+async def _reference() -> _Reference:
+    global _reference_cache
+    database = District.get_pymongo_collection().database.name
+    cached = _reference_cache
+    if (
+        cached is not None
+        and cached.database == database
+        and time.monotonic() - cached.loaded_at < _REFERENCE_TTL_S
+    ):
+        return cached
+    districts = await District.find_all().to_list()
+    seats = await Constituency.get_pymongo_collection().find({}, {"districts": 1}).to_list()
+    _reference_cache = _Reference(
+        database=database,
+        loaded_at=time.monotonic(),
+        districts=importer.build_district_index(
+            {"code": d.id, "name": d.name, "province": d.province, "aliases": d.aliases} for d in districts
+        ),
+        seat_districts={seat["_id"]: frozenset(seat["districts"]) for seat in seats},
+    )
+    return _reference_cache
+
+
 async def constituency_covers_district(*, constituency_code: str, district_code: str) -> bool:
     """True when the seat covers the district: the consistency rule for events and sign-ups."""
-    found = await Constituency.find_one({"_id": constituency_code, "districts": district_code})
-    return found is not None
+    return district_code in (await _reference()).seat_districts.get(constituency_code, frozenset())
 
 
 # Imports
 
 
 async def district_index() -> dict[str, DistrictRef]:
-    districts = await District.find_all().to_list()
-    return importer.build_district_index(
-        {"code": d.id, "name": d.name, "province": d.province, "aliases": d.aliases} for d in districts
-    )
+    forget_reference_cache()
+    return (await _reference()).districts
 
 
 async def import_constituencies_csv(
@@ -196,7 +238,9 @@ async def import_constituencies_csv(
     )
     if parsed.errors:
         raise ImportRejectedError(parsed.errors)
-    return await _upsert_by_code(Constituency, parsed.records)
+    counts = await _upsert_by_code(Constituency, parsed.records)
+    forget_reference_cache()
+    return counts
 
 
 @dataclass(frozen=True)
@@ -214,25 +258,25 @@ async def import_seed_data() -> SeedReport:
         for row in importer.load_seed_json("districts")
     ]
     district_counts = await _upsert_by_code(District, districts)
+    forget_reference_cache()
     seats = await import_constituencies_csv(
         importer.seed_constituencies_csv(), defaults=importer.Provenance(verified=False)
     )
     return SeedReport(provinces=provinces, districts=district_counts, constituencies=seats)
 
 
+async def resolve_district(name_or_code: str) -> DistrictRef | None:
+    """Code and province of a district given by code, name or alias; None if unknown."""
+    return (await _reference()).districts.get(importer.lookup_key(name_or_code))
+
+
 async def district_code(name_or_code: str) -> str | None:
     """The canonical code of a district given by code, name or alias; None if unknown."""
-    district = await _find_district(name_or_code)
-    return district.id if district else None
+    ref = await resolve_district(name_or_code)
+    return ref.code if ref else None
 
 
 async def constituency_code(code: str) -> str | None:
     """The canonical code of a constituency (`na-43` gives `NA-43`); None if unknown."""
-    constituency = await Constituency.get(code.strip().upper().replace(" ", ""))
-    return constituency.id if constituency else None
-
-
-async def resolve_district(name_or_code: str) -> importer.DistrictRef | None:
-    """Code and province of a district given by code, name or alias; None if unknown."""
-    district = await _find_district(name_or_code)
-    return importer.DistrictRef(code=district.id, province=district.province) if district else None
+    normalised = code.strip().upper().replace(" ", "")
+    return normalised if normalised in (await _reference()).seat_districts else None

@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 import uvicorn
+from pymongo import MongoClient
+from pymongo.collection import Collection
 
 from backend.accounts.dependencies import current_account
 from backend.accounts.models import Account
@@ -141,13 +143,15 @@ def bench_batches(base: str, *, batches: int) -> float:
     return batches * 100 / elapsed
 
 
-async def _insert_stored(settings: Settings, count: int) -> None:
-    start = STORED_FROM
-    async with beanie_session(settings):
-        collection = Event.get_pymongo_collection()
+def _insert_stored(settings: Settings, count: int) -> None:
+    """Write the events to export straight into the collection (a plain client: Beanie stays bound to
+    the server's event loop)."""
+    client: MongoClient[dict[str, Any]]
+    with MongoClient(settings.mongodb_uri, uuidRepresentation="standard") as client:
+        collection: Collection[dict[str, Any]] = client[settings.mongodb_database][Event.Settings.name]
         for offset in range(0, count, 5000):
-            await collection.insert_many(
-                [_stored(n, start) for n in range(offset, min(count, offset + 5000))]
+            collection.insert_many(
+                [_stored(n, STORED_FROM) for n in range(offset, min(count, offset + 5000))]
             )
             print(f"  stored {min(count, offset + 5000):,}/{count:,} events", end="\r", flush=True)
     print()
@@ -212,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"batch sync: {args.batches} requests of 100 events ...", flush=True)
                 per_second = bench_batches(base, batches=args.batches)
                 print(f"storing {args.export_rows:,} events for the export ...", flush=True)
-                asyncio.run(_insert_stored(settings, args.export_rows))
+                _insert_stored(settings, args.export_rows)
                 # Stored events start a minute apart: a time filter selects the first tenth of them.
                 until = (STORED_FROM + timedelta(minutes=small)).isoformat()
                 print(f"export of {small:,} rows (for comparison) ...", flush=True)

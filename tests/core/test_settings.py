@@ -13,6 +13,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOG_LEVEL", "debug")
     monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    monkeypatch.setenv("CHECKIN_SIGNING_KEY", "k" * 40)
     settings = Settings()
     assert settings.mongodb_uri.endswith("replicaSet=rs0")
     assert settings.mongodb_database == "hamqadam_staging"
@@ -47,4 +48,16 @@ def test_production_needs_a_real_firebase_project(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
     monkeypatch.setenv("FIREBASE_ID_TOKEN_CERT_URL", "http://127.0.0.1:1/certs")
     with pytest.raises(ValidationError, match="FIREBASE_ID_TOKEN_CERT_URL is for tests"):
+        Settings()
+
+
+def test_production_needs_a_checkin_signing_key_of_32_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    monkeypatch.delenv("CHECKIN_SIGNING_KEY", raising=False)
+    with pytest.raises(ValidationError, match="CHECKIN_SIGNING_KEY is required in production"):
+        Settings()
+    monkeypatch.setenv("CHECKIN_SIGNING_KEY", "short")
+    with pytest.raises(ValidationError, match="at least 32 characters"):
         Settings()
