@@ -47,6 +47,17 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class EventFilter(ContractModel):
+    """Filters of an officer's event list or export; all optional, combined with AND."""
+
+    district: str | None = None
+    constituency: str | None = None
+    kind: EventKind | None = None
+    status: EventStatus | None = None
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+
+
 class EventWrite(ContractModel):
     """What a field officer plans; the client generates the event id and syncs with PUT."""
 

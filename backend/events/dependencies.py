@@ -1,8 +1,9 @@
 """Who may touch events, and the If-Match version a phone based its edit on."""
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Query, Request
 
 from backend.accounts.dependencies import RequireRole
 from backend.accounts.models import Account
@@ -10,6 +11,7 @@ from backend.core.errors import ValidationFailedError
 from backend.events.checkin_codes import CheckinSigner
 from schemas.accounts import Role
 from schemas.common import FieldProblem
+from schemas.events import EventFilter, EventKind, EventStatus
 
 FieldStaff = Annotated[Account, Depends(RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR))]
 Supervisor = Annotated[Account, Depends(RequireRole(Role.SUPERVISOR))]
@@ -32,6 +34,28 @@ def if_match_version(
 
 
 IfMatch = Annotated[int | None, Depends(if_match_version)]
+
+
+def event_filters(
+    district: Annotated[str | None, Query(max_length=64, description="District code.")] = None,
+    constituency: Annotated[str | None, Query(max_length=16)] = None,
+    kind: EventKind | None = None,
+    status: EventStatus | None = None,
+    starts_from: Annotated[datetime | None, Query(alias="from", description="Starting at or after.")] = None,
+    starts_before: Annotated[datetime | None, Query(alias="to", description="Starting before.")] = None,
+) -> EventFilter:
+    """The filters shared by the event list and the CSV export."""
+    return EventFilter(
+        district=district,
+        constituency=constituency,
+        kind=kind,
+        status=status,
+        starts_from=starts_from,
+        starts_before=starts_before,
+    )
+
+
+Filters = Annotated[EventFilter, Depends(event_filters)]
 
 
 def get_checkin_signer(request: Request) -> CheckinSigner:

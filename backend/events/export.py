@@ -5,6 +5,8 @@ import io
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pymongo
+
 from backend.events.models import Event
 from backend.events.service import local_time
 
@@ -46,6 +48,7 @@ COLUMNS = [
     "updated_at",
 ]
 _ROWS_PER_CHUNK = 500
+EXPORT_TIMEOUT_S = 600
 
 
 def _cell(value: Any) -> str:
@@ -102,17 +105,21 @@ async def csv_chunks(query: dict[str, Any]) -> AsyncIterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    cursor = (
-        Event.get_pymongo_collection()
-        .find(query, batch_size=_ROWS_PER_CHUNK)
-        .sort([("starts_at", 1), ("_id", 1)])
-    )
-    rows = 0
-    async for doc in cursor:
-        writer.writerow(_row(doc))
-        rows += 1
-        if rows % _ROWS_PER_CHUNK == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
+    # A long export may wait longer for a batch than the client's socket timeout (which exists to fail
+    # fast when the database is gone): FerretDB sorts 100,000 events in several seconds. A per-operation
+    # timeout covers this cursor only; find and getMore honour it on both engines.
+    with pymongo.timeout(EXPORT_TIMEOUT_S):
+        cursor = (
+            Event.get_pymongo_collection()
+            .find(query, batch_size=_ROWS_PER_CHUNK)
+            .sort([("starts_at", 1), ("_id", 1)])
+        )
+        rows = 0
+        async for doc in cursor:
+            writer.writerow(_row(doc))
+            rows += 1
+            if rows % _ROWS_PER_CHUNK == 0:
+                yield buffer.getvalue().encode()
+                buffer.seek(0)
+                buffer.truncate()
     yield buffer.getvalue().encode()

@@ -13,14 +13,13 @@ from backend.core.errors import ConflictError
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
 from backend.events import export, photos, service
-from backend.events.dependencies import FieldStaff, IfMatch, Signer, Supervisor, Youth
+from backend.events.dependencies import FieldStaff, Filters, IfMatch, Signer, Supervisor, Youth
 from schemas.common import Page
 from schemas.events import (
     CheckinCode,
     EventBatch,
     EventBatchResult,
     EventChange,
-    EventKind,
     EventRead,
     EventReport,
     EventReview,
@@ -55,26 +54,10 @@ async def list_upcoming_events(
 
 @router.get("", response_model=Page[EventRead], status_code=200)
 async def list_events(
-    staff: FieldStaff,
-    page: Pagination,
-    district: District = None,
-    constituency: Constituency = None,
-    kind: EventKind | None = None,
-    status: EventStatus | None = None,
-    starts_from: StartsFrom = None,
-    starts_before: StartsBefore = None,
-    newest_first: bool = False,
+    staff: FieldStaff, filters: Filters, page: Pagination, newest_first: bool = False
 ) -> Page[EventRead]:
     """List the events of the caller's districts, filtered and sorted by start time."""
-    query = service.list_query(
-        actor=staff,
-        district=district,
-        constituency=constituency,
-        kind=kind,
-        status=status,
-        starts_from=starts_from,
-        starts_before=starts_before,
-    )
+    query = service.list_query(actor=staff, filters=filters)
     return await service.list_events(query=query, newest_first=newest_first, page=page)
 
 
@@ -84,39 +67,15 @@ async def list_events(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "The events as CSV, streamed."}},
 )
-async def export_events(
-    staff: FieldStaff,
-    district: District = None,
-    constituency: Constituency = None,
-    kind: EventKind | None = None,
-    status: EventStatus | None = None,
-    starts_from: StartsFrom = None,
-    starts_before: StartsBefore = None,
-) -> StreamingResponse:
+async def export_events(staff: FieldStaff, filters: Filters) -> StreamingResponse:
     """Export the caller's events as CSV, streamed (audited)."""
-    query = service.list_query(
-        actor=staff,
-        district=district,
-        constituency=constituency,
-        kind=kind,
-        status=status,
-        starts_from=starts_from,
-        starts_before=starts_before,
-    )
-    filters = {
-        "district": district,
-        "constituency": constituency,
-        "kind": kind,
-        "status": status,
-        "from": starts_from,
-        "to": starts_before,
-    }
+    query = service.list_query(actor=staff, filters=filters)
     await audit.record(
         actor=staff.id,
         action="events.exported",
         resource_type="event",
         resource_id="*",
-        details={k: str(v) for k, v in filters.items() if v is not None},
+        details=filters.model_dump(mode="json", exclude_none=True),
     )
     return StreamingResponse(
         export.csv_chunks(query),

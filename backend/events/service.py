@@ -32,7 +32,7 @@ from schemas.events import (
     BatchItem,
     BatchItemResult,
     EventChange,
-    EventKind,
+    EventFilter,
     EventRead,
     EventReport,
     EventReview,
@@ -353,29 +353,20 @@ async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
 # Lists
 
 
-def list_query(
-    *,
-    actor: Account,
-    district: str | None,
-    constituency: str | None,
-    kind: EventKind | None,
-    status: EventStatus | None,
-    starts_from: datetime | None,
-    starts_before: datetime | None,
-) -> dict[str, Any]:
+def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
     """The filter of an officer's list or export: always inside their districts, never deleted events."""
-    districts = [d for d in actor.districts if district is None or d == district]
+    districts = [d for d in actor.districts if filters.district is None or d == filters.district]
     query: dict[str, Any] = {"district": {"$in": districts}, "deleted_at": None}
-    if constituency is not None:
-        query["constituency"] = constituency.strip().upper()
-    if kind is not None:
-        query["kind"] = kind.value
-    if status is not None:
-        query["status"] = status.value
-    if starts_from is not None or starts_before is not None:
+    if filters.constituency is not None:
+        query["constituency"] = filters.constituency.strip().upper()
+    if filters.kind is not None:
+        query["kind"] = filters.kind.value
+    if filters.status is not None:
+        query["status"] = filters.status.value
+    if filters.starts_from is not None or filters.starts_before is not None:
         query["starts_at"] = {
-            **({"$gte": starts_from} if starts_from else {}),
-            **({"$lt": starts_before} if starts_before else {}),
+            **({"$gte": filters.starts_from} if filters.starts_from else {}),
+            **({"$lt": filters.starts_before} if filters.starts_before else {}),
         }
     return query
 
