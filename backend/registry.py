@@ -4,8 +4,9 @@ from beanie import Document
 
 from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
-from backend.events.models import Event, EventVersion, PhotoSlot, Rsvp
+from backend.events.models import Attendance, Event, EventVersion, PhotoSlot, Rsvp
 from backend.geography.models import Constituency, District, Province
+from backend.youth.models import Device, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
     Province,
@@ -17,4 +18,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     EventVersion,
     PhotoSlot,
     Rsvp,
+    Attendance,
+    YouthProfile,
+    Device,
 ]

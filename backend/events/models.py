@@ -46,7 +46,6 @@ class Event(Document):
     cancel_reason: str | None = None
     turnout: dict[str, Any] | None = None
     reported_at: datetime | None = None
-    checkin_count: int = 0
     review: str = "not_reported"
     review_reason: str | None = None
     reviewed_by: str | None = None
@@ -110,4 +109,18 @@ class Rsvp(Document):
 
     class Settings:
         name = "event_rsvps"
+        indexes: ClassVar[list[IndexModel]] = [IndexModel([("event_id", ASCENDING)], name="event")]
+
+
+class Attendance(Document):
+    """A young person's own check-in at an event: one per person per event."""
+
+    id: str  # type: ignore[assignment]  # "<event id>:<uid>"
+    event_id: str
+    uid: str
+    district: str
+    checked_in_at: datetime
+
+    class Settings:
+        name = "event_attendance"
         indexes: ClassVar[list[IndexModel]] = [IndexModel([("event_id", ASCENDING)], name="event")]

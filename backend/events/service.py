@@ -24,7 +24,7 @@ from backend.core.errors import (
     problem_body,
 )
 from backend.core.pagination import PageParams
-from backend.events.models import PLAN_FIELDS, Event, EventVersion, Rsvp
+from backend.events.models import PLAN_FIELDS, Attendance, Event, EventVersion, Rsvp
 from backend.geography import service as geography
 from schemas.accounts import Role
 from schemas.common import FieldProblem, Page
@@ -55,30 +55,42 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(PAKISTAN).isoformat()
 
 
-def to_read(event: Event, *, rsvp_count: int) -> EventRead:
+def to_read(event: Event, *, rsvp_count: int, checkin_count: int) -> EventRead:
     data = event.model_dump(
         exclude={"id", "revision_id", "deleted_at", "deleted_by", "reported_at", "reviewed_by"}
     )
     return EventRead.model_validate(
-        {**data, "id": event.id, "starts_at_local": local_time(event.starts_at), "rsvp_count": rsvp_count}
+        {
+            **data,
+            "id": event.id,
+            "starts_at_local": local_time(event.starts_at),
+            "rsvp_count": rsvp_count,
+            "checkin_count": checkin_count,
+        }
     )
 
 
-async def rsvp_counts(event_ids: list[str]) -> dict[str, int]:
-    """RSVPs per event, counted from the RSVP records themselves (a stored counter could drift)."""
+async def counts_per_event(document: type[Rsvp] | type[Attendance], event_ids: list[str]) -> dict[str, int]:
+    """Records per event, counted from the records themselves (a stored counter could drift)."""
     if not event_ids:
         return {}
     pipeline: list[dict[str, Any]] = [
         {"$match": {"event_id": {"$in": event_ids}}},
         {"$group": {"_id": "$event_id", "n": {"$sum": 1}}},
     ]
-    cursor = await Rsvp.get_pymongo_collection().aggregate(pipeline)
+    cursor = await document.get_pymongo_collection().aggregate(pipeline)
     return {row["_id"]: row["n"] async for row in cursor}
 
 
+async def read_many(events: list[Event]) -> list[EventRead]:
+    """Events with their RSVP and check-in counts (young people's own, apart from the officer's headcount)."""
+    ids = [event.id for event in events]
+    rsvps, checkins = await counts_per_event(Rsvp, ids), await counts_per_event(Attendance, ids)
+    return [to_read(e, rsvp_count=rsvps.get(e.id, 0), checkin_count=checkins.get(e.id, 0)) for e in events]
+
+
 async def read(event: Event) -> EventRead:
-    counts = await rsvp_counts([event.id])
-    return to_read(event, rsvp_count=counts.get(event.id, 0))
+    return (await read_many([event]))[0]
 
 
 def _to_upcoming(event: Event) -> UpcomingEventRead:
@@ -381,9 +393,7 @@ async def list_events(*, query: dict[str, Any], newest_first: bool, page: PagePa
         .limit(page.limit)
         .to_list()
     )
-    counts = await rsvp_counts([e.id for e in events])
-    items = [to_read(e, rsvp_count=counts.get(e.id, 0)) for e in events]
-    return Page[EventRead](items=items, total=total, limit=page.limit, offset=page.offset)
+    return Page[EventRead](items=await read_many(events), total=total, limit=page.limit, offset=page.offset)
 
 
 async def upcoming(

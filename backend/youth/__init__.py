@@ -1,0 +1,1 @@
+"""Young people: sign-up with consent, devices, preferences and check-ins."""

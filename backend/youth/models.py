@@ -1,0 +1,58 @@
+"""Young people's records. The profile is keyed by the Firebase uid, so a retried sign-up is one profile."""
+
+from datetime import datetime, time
+from typing import Any, ClassVar
+
+from beanie import Document
+from pymongo import ASCENDING, IndexModel
+
+DEFAULT_QUIET_START = time(22, 0)
+DEFAULT_QUIET_END = time(7, 0)
+
+
+class YouthProfile(Document):
+    id: str  # type: ignore[assignment]  # Firebase uid
+    display_name: str
+    birth_year: int
+    gender: str
+    district: str
+    constituency: str
+    province: str
+    languages: list[str]
+    interests: list[str]
+    phone: str | None = None
+    consent: dict[str, Any]
+    quiet_start: str = DEFAULT_QUIET_START.isoformat(timespec="minutes")
+    quiet_end: str = DEFAULT_QUIET_END.isoformat(timespec="minutes")
+    alerts_stopped: bool = False
+    status: str = "active"
+    registered_by: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    class Settings:
+        name = "youth_profiles"
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("district", ASCENDING)], name="district"),
+            IndexModel([("constituency", ASCENDING)], name="constituency"),
+        ]
+
+
+class Device(Document):
+    """A phone that receives push alerts; keyed by a hash of its FCM token, which moves between accounts."""
+
+    id: str  # type: ignore[assignment]  # sha256 of the FCM token
+    fcm_token: str
+    uid: str
+    platform: str
+    app_version: str
+    locale: str
+    registered_at: datetime
+    last_seen_at: datetime
+
+    class Settings:
+        name = "youth_devices"
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("uid", ASCENDING)], name="uid"),
+            IndexModel([("last_seen_at", ASCENDING)], name="last_seen"),
+        ]

@@ -1,0 +1,78 @@
+"""A young person's own sign-up, profile, preferences, devices and check-ins."""
+
+from fastapi import APIRouter, Response
+
+from backend.accounts.dependencies import CurrentAccount
+from backend.core.access import Public
+from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
+from backend.events.dependencies import Signer
+from backend.youth import service
+from schemas.youth import (
+    CheckinRead,
+    CheckinRequest,
+    ConsentText,
+    DeviceRead,
+    DeviceRegistration,
+    PreferencesUpdate,
+    YouthRead,
+    YouthSignup,
+)
+
+router = APIRouter(prefix="/youth", tags=["youth"], responses=AUTH_ERRORS)
+
+
+@router.get("/consent", response_model=ConsentText, status_code=200, dependencies=[Public])
+async def read_consent_text() -> ConsentText:
+    """The current consent text (English and Urdu) and its version, to show before sign-up."""
+    return service.CONSENT
+
+
+@router.post(
+    "/signup",
+    response_model=YouthRead,
+    status_code=201,
+    responses=CONFLICT | {200: {"model": YouthRead, "description": "Already signed up with these details."}},
+)
+async def sign_up(account: CurrentAccount, signup: YouthSignup, response: Response) -> YouthRead:
+    """Sign up the signed-in person as a young participant, with consent; retries return the one profile."""
+    profile, created = await service.sign_up(account=account, signup=signup)
+    response.status_code = 201 if created else 200
+    return profile
+
+
+@router.get("/me", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
+async def read_my_profile(account: CurrentAccount) -> YouthRead:
+    """Read the caller's own profile."""
+    return service.to_read(await service.own_profile(account=account))
+
+
+@router.patch("/me/preferences", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
+async def update_preferences(account: CurrentAccount, update: PreferencesUpdate) -> YouthRead:
+    """Change topics, languages, quiet hours (Pakistan time), or stop all but emergency alerts."""
+    return await service.update_preferences(account=account, update=update)
+
+
+@router.put("/me/devices", response_model=DeviceRead, status_code=200, responses=NOT_FOUND)
+async def register_device(
+    account: CurrentAccount, registration: DeviceRegistration, response: Response
+) -> DeviceRead:
+    """Register this phone for push alerts; registering the same token again is a no-op."""
+    device, created = await service.register_device(account=account, registration=registration)
+    response.status_code = 201 if created else 200
+    return device
+
+
+@router.get("/me/devices", response_model=list[DeviceRead], status_code=200)
+async def list_devices(account: CurrentAccount) -> list[DeviceRead]:
+    """List the caller's registered phones (tokens are not shown)."""
+    return await service.list_devices(account=account)
+
+
+@router.post("/checkins", response_model=CheckinRead, status_code=201, responses=NOT_FOUND | CONFLICT)
+async def check_in(
+    account: CurrentAccount, signer: Signer, request: CheckinRequest, response: Response
+) -> CheckinRead:
+    """Check in at an event by its scanned QR code; one attendance per person, whatever the retries."""
+    attendance, created = await service.check_in(account=account, code=request.code, signer=signer)
+    response.status_code = 201 if created else 200
+    return attendance

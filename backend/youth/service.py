@@ -1,0 +1,260 @@
+"""Young people: sign-up (consent, age rules, geography), devices, preferences and check-ins.
+
+Each write that feeds turnout counts (sign-up, check-in) happens in one function here, so that counting
+is one call added in one place. Personal fields are never logged.
+"""
+
+import hashlib
+from datetime import datetime, time
+from typing import Any
+from uuid import UUID
+
+import phonenumbers
+from pymongo.errors import DuplicateKeyError
+
+from backend.accounts.models import Account
+from backend.core.clock import utc_now
+from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from backend.events.checkin_codes import CheckinSigner
+from backend.events.models import Attendance, Event
+from backend.events.service import PAKISTAN
+from backend.geography import service as geography
+from backend.youth.models import Device, YouthProfile
+from schemas.accounts import Role
+from schemas.common import FieldProblem
+from schemas.youth import (
+    CheckinRead,
+    ConsentMethod,
+    ConsentText,
+    DeviceRead,
+    DeviceRegistration,
+    PreferencesUpdate,
+    QuietHours,
+    YouthRead,
+    YouthSignup,
+)
+
+CONSENT = ConsentText(
+    version="2026-11-v1",
+    text_en=(
+        "Hamqadam keeps your name, birth year, gender, district, constituency, languages and interests (and "
+        "your phone number if you give it) to invite you to youth dialogues and send you safe-migration "
+        "information. Only counts, never your name, are shared with members of parliament. You can download "
+        "or erase your data at any time in the app."
+    ),
+    text_ur=(
+        "ہم قدم آپ کا نام، پیدائش کا سال، جنس، ضلع، حلقہ، زبانیں اور دلچسپیاں (اور اگر آپ دیں تو فون نمبر) "
+        "رکھتا ہے تاکہ آپ کو نوجوانوں کے مکالموں میں بلایا جائے اور محفوظ ہجرت کی معلومات بھیجی جائیں۔ "
+        "اراکینِ پارلیمنٹ کو صرف گنتی دی جاتی ہے، آپ کا نام کبھی نہیں۔ آپ کسی بھی وقت ایپ میں اپنا ڈیٹا "
+        "ڈاؤن لوڈ یا مٹا سکتے ہیں۔"
+    ),
+)
+MIN_AGE, MAX_AGE, ADULT_AGE = 13, 35, 18
+
+
+def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
+
+
+def to_read(profile: YouthProfile) -> YouthRead:
+    data = profile.model_dump(exclude={"id", "revision_id", "quiet_start", "quiet_end"})
+    quiet = QuietHours(
+        start=time.fromisoformat(profile.quiet_start), end=time.fromisoformat(profile.quiet_end)
+    )
+    return YouthRead.model_validate({**data, "uid": profile.id, "quiet_hours": quiet})
+
+
+def _age(birth_year: int, *, now: datetime) -> int:
+    # Only the birth year is kept, so the age is the one reached this year (Pakistan time).
+    return now.astimezone(PAKISTAN).year - birth_year
+
+
+def _phone(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        number = phonenumbers.parse(raw, "PK")
+    except phonenumbers.NumberParseException as exc:
+        raise _invalid("body.phone", "phone_format", "give the number in E.164, e.g. +923001234567") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise _invalid("body.phone", "phone_invalid", "this is not a valid phone number")
+    if phonenumbers.region_code_for_number(number) != "PK":
+        raise _invalid("body.phone", "phone_not_pakistani", "give a Pakistani mobile number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, Any]:
+    """Validated, canonical profile fields; raises with the field and rule named."""
+    age = _age(signup.birth_year, now=now)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise _invalid(
+            "body.birth_year",
+            "age_out_of_range",
+            f"Hamqadam is for people aged {MIN_AGE} to {MAX_AGE}; the programme's band is 15-29",
+        )
+    if age < ADULT_AGE and not signup.consent.guardian_consent:
+        raise _invalid(
+            "body.consent.guardian_consent",
+            "guardian_consent_required",
+            "under 18, a parent or guardian must agree too",
+        )
+    if signup.consent.version != CONSENT.version:
+        raise _invalid(
+            "body.consent.version",
+            "consent_version_outdated",
+            f"agree to the current consent text ({CONSENT.version})",
+        )
+    district = await geography.resolve_district(signup.district)
+    if district is None:
+        raise _invalid("body.district", "unknown_district", f"'{signup.district}' is not a known district")
+    constituency = await geography.constituency_code(signup.constituency)
+    if constituency is None:
+        raise _invalid("body.constituency", "unknown_constituency", f"'{signup.constituency}' is not known")
+    if not await geography.constituency_covers_district(
+        constituency_code=constituency, district_code=district.code
+    ):
+        raise _invalid(
+            "body.constituency", "inconsistent_pair", f"{constituency} does not cover {district.code}"
+        )
+    return {
+        "display_name": signup.display_name.strip(),
+        "birth_year": signup.birth_year,
+        "gender": signup.gender.value,
+        "district": district.code,
+        "constituency": constituency,
+        "province": district.province,
+        "languages": [language.value for language in signup.languages],
+        "interests": [topic.value for topic in signup.interests],
+        "phone": _phone(signup.phone),
+    }
+
+
+async def sign_up(
+    *,
+    account: Account,
+    signup: YouthSignup,
+    method: ConsentMethod = ConsentMethod.APP,
+    registered_by: str | None = None,
+) -> tuple[YouthRead, bool]:
+    """Create the caller's profile; a retried or concurrent identical sign-up returns the one profile.
+
+    This is the single place a young person enters the counts (a later issue adds the counter call here).
+    """
+    now = utc_now()
+    fields = await _profile_fields(signup, now=now)
+    consent = {
+        "version": CONSENT.version,
+        "given_at": now,
+        "method": method.value,
+        "guardian_consent": signup.consent.guardian_consent,
+    }
+    profile = YouthProfile(
+        id=account.id, consent=consent, registered_by=registered_by, created_at=now, updated_at=now, **fields
+    )
+    try:
+        await profile.insert()
+    except DuplicateKeyError:
+        existing = await YouthProfile.get(account.id)
+        assert existing is not None
+        if all(getattr(existing, key) == value for key, value in fields.items()):
+            return to_read(existing), False
+        raise ConflictError(
+            "This account has signed up already; update the profile instead.", code="already_signed_up"
+        ) from None
+    if Role.YOUTH not in account.roles:
+        await Account.get_pymongo_collection().update_one(
+            {"_id": account.id}, {"$addToSet": {"roles": Role.YOUTH.value}}
+        )
+    return to_read(profile), True
+
+
+async def own_profile(*, account: Account) -> YouthProfile:
+    profile = await YouthProfile.get(account.id)
+    if profile is None or profile.status == "erased":
+        raise NotFoundError("Sign up first.")
+    return profile
+
+
+async def update_preferences(*, account: Account, update: PreferencesUpdate) -> YouthRead:
+    profile = await own_profile(account=account)
+    changes: dict[str, Any] = {}
+    if update.topics is not None:
+        changes["interests"] = [topic.value for topic in update.topics]
+    if update.languages is not None:
+        changes["languages"] = [language.value for language in update.languages]
+    if update.quiet_hours is not None:
+        changes["quiet_start"] = update.quiet_hours.start.isoformat(timespec="minutes")
+        changes["quiet_end"] = update.quiet_hours.end.isoformat(timespec="minutes")
+    if update.alerts_stopped is not None:
+        changes["alerts_stopped"] = update.alerts_stopped
+        changes["status"] = "stopped" if update.alerts_stopped else "active"
+    if changes:
+        changes["updated_at"] = utc_now()
+        await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
+        profile = profile.model_copy(update=changes)
+    return to_read(profile)
+
+
+def _device_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _device_read(device: Device) -> DeviceRead:
+    return DeviceRead.model_validate(device.model_dump(include=set(DeviceRead.model_fields)))
+
+
+async def register_device(*, account: Account, registration: DeviceRegistration) -> tuple[DeviceRead, bool]:
+    """Register a phone for push. The same token again is a no-op; a token that moved is detached from the
+    old account (it now belongs to this one); one person may have several devices."""
+    await own_profile(account=account)
+    now = utc_now()
+    device_id = _device_id(registration.fcm_token)
+    existing = await Device.get(device_id)
+    device = Device(
+        id=device_id,
+        fcm_token=registration.fcm_token,
+        uid=account.id,
+        platform=registration.platform.value,
+        app_version=registration.app_version,
+        locale=registration.locale,
+        registered_at=existing.registered_at if existing and existing.uid == account.id else now,
+        last_seen_at=now,
+    )
+    await Device.get_pymongo_collection().replace_one(
+        {"_id": device_id}, device.model_dump(by_alias=True), upsert=True
+    )
+    return _device_read(device), existing is None or existing.uid != account.id
+
+
+async def list_devices(*, account: Account) -> list[DeviceRead]:
+    devices = await Device.find({"uid": account.id}).sort("+registered_at", "+_id").to_list()
+    return [_device_read(device) for device in devices]
+
+
+async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tuple[CheckinRead, bool]:
+    """Record attendance from a scanned code: one per person per event, whatever the retries.
+
+    This is the single place a check-in enters the counts (a later issue adds the counter call here).
+    """
+    now = utc_now()
+    event_id = str(signer.verify(code, now=now))
+    profile = await own_profile(account=account)
+    event = await Event.get(event_id)
+    if event is None or event.deleted_at is not None:
+        raise NotFoundError("No such event.")
+    if event.status == "cancelled":
+        raise ConflictError("This event was cancelled.", code="event_cancelled")
+    attendance = Attendance(
+        id=f"{event_id}:{account.id}",
+        event_id=event_id,
+        uid=account.id,
+        district=profile.district,
+        checked_in_at=now,
+    )
+    try:
+        await attendance.insert()
+    except DuplicateKeyError:
+        existing = await Attendance.get(attendance.id)
+        assert existing is not None
+        return CheckinRead(event_id=UUID(event.id), checked_in_at=existing.checked_in_at), False
+    return CheckinRead(event_id=UUID(event.id), checked_in_at=now), True
