@@ -1,5 +1,6 @@
 """The application factory and its lifespan. `uvicorn backend.main:app` serves the API."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,6 +23,7 @@ from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
 from backend.registry import DOCUMENT_MODELS
 from backend.youth.router import router as youth_router
+from backend.youth.tasks import run_device_cleanup
 
 API_TITLE = "Hamqadam API"
 API_VERSION = "0.1.0"
@@ -43,9 +45,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.firebase = FirebaseAuth(settings)
         app.state.checkin_signer = CheckinSigner(settings)
         await database.start()
+        workers = []
+        if settings.device_cleanup_interval_s > 0:
+            workers.append(
+                asyncio.create_task(run_device_cleanup(interval_s=settings.device_cleanup_interval_s))
+            )
         try:
             yield
         finally:
+            for worker in workers:
+                worker.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
             await database.close()
             app.state.firebase.close()
 

@@ -6,7 +6,7 @@ from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
 from backend.events.models import Attendance, Event, EventVersion, PhotoSlot, Rsvp
 from backend.geography.models import Constituency, District, Province
-from backend.youth.models import Device, YouthProfile
+from backend.youth.models import Device, Tombstone, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
     Province,
@@ -21,4 +21,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Attendance,
     YouthProfile,
     Device,
+    Tombstone,
 ]

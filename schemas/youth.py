@@ -2,6 +2,7 @@
 
 from datetime import datetime, time
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from pydantic import Field
@@ -54,6 +55,16 @@ class YouthSignup(ContractModel):
     interests: list[Topic] = Field(default_factory=list, max_length=9)
     phone: str | None = Field(default=None, max_length=20, description="E.164, e.g. +923001234567.")
     consent: ConsentGiven
+
+
+class ProfileUpdate(ContractModel):
+    """Changes to the profile; district and constituency change together and must stay consistent."""
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=60)
+    gender: Gender | None = None
+    district: str | None = Field(default=None, min_length=1, max_length=64)
+    constituency: str | None = Field(default=None, min_length=3, max_length=16)
+    phone: str | None = Field(default=None, max_length=20, description="E.164; an empty string removes it.")
 
 
 class ConsentRead(ContractModel):
@@ -126,3 +137,14 @@ class CheckinRequest(ContractModel):
 class CheckinRead(ContractModel):
     event_id: UUID
     checked_in_at: datetime
+
+
+class YouthExport(ContractModel):
+    """Everything held about the caller, as the right of access requires."""
+
+    exported_at: datetime
+    account: dict[str, Any]
+    profile: YouthRead
+    devices: list[DeviceRead]
+    checkins: list[CheckinRead]
+    rsvps: list[dict[str, Any]]

@@ -51,6 +51,11 @@ class Settings(BaseSettings):
         description="Secret that signs event check-in QR codes (32+ characters). Required in production; "
         "elsewhere a random key per process is used.",
     )
+    device_cleanup_interval_s: float = Field(
+        default=6 * 3600,
+        ge=0,
+        description="How often devices unseen for 270 days are dropped; 0 turns it off.",
+    )
     checkin_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
     checkin_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
 

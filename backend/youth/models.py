@@ -27,6 +27,8 @@ class YouthProfile(Document):
     alerts_stopped: bool = False
     status: str = "active"
     registered_by: str | None = None
+    # Set when erasure starts, so that a retried erasure re-keys check-ins to the same tombstone.
+    tombstone_id: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -36,6 +38,18 @@ class YouthProfile(Document):
             IndexModel([("district", ASCENDING)], name="district"),
             IndexModel([("constituency", ASCENDING)], name="constituency"),
         ]
+
+
+class Tombstone(Document):
+    """What stays of an erased person: when, and the place their anonymous check-ins count for."""
+
+    id: str  # type: ignore[assignment]  # random, never derived from the uid
+    erased_at: datetime
+    district: str
+    constituency: str
+
+    class Settings:
+        name = "youth_tombstones"
 
 
 class Device(Document):

@@ -14,6 +14,8 @@ from schemas.youth import (
     DeviceRead,
     DeviceRegistration,
     PreferencesUpdate,
+    ProfileUpdate,
+    YouthExport,
     YouthRead,
     YouthSignup,
 )
@@ -76,3 +78,22 @@ async def check_in(
     attendance, created = await service.check_in(account=account, code=request.code, signer=signer)
     response.status_code = 201 if created else 200
     return attendance
+
+
+@router.patch("/me", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
+async def update_my_profile(account: CurrentAccount, update: ProfileUpdate) -> YouthRead:
+    """Change name, gender, phone, or district and constituency together (counts follow from today)."""
+    return await service.update_profile(account=account, update=update)
+
+
+@router.get("/me/export", response_model=YouthExport, status_code=200, responses=NOT_FOUND)
+async def export_my_data(account: CurrentAccount) -> YouthExport:
+    """Download everything held about the caller, as JSON (audited)."""
+    return await service.export_own_data(account=account)
+
+
+@router.delete("/me", status_code=204)
+async def erase_me(account: CurrentAccount) -> Response:
+    """Erase the caller's profile and devices; anonymous counts stay. Idempotent."""
+    await service.erase(account=account)
+    return Response(status_code=204)

@@ -4,8 +4,10 @@ Each write that feeds turnout counts (sign-up, check-in) happens in one function
 is one call added in one place. Personal fields are never logged.
 """
 
+import contextlib
 import hashlib
-from datetime import datetime, time
+import uuid
+from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -13,13 +15,14 @@ import phonenumbers
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
+from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from backend.events.checkin_codes import CheckinSigner
-from backend.events.models import Attendance, Event
+from backend.events.models import Attendance, Event, Rsvp
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
-from backend.youth.models import Device, YouthProfile
+from backend.youth.models import Device, Tombstone, YouthProfile
 from schemas.accounts import Role
 from schemas.common import FieldProblem
 from schemas.youth import (
@@ -29,7 +32,9 @@ from schemas.youth import (
     DeviceRead,
     DeviceRegistration,
     PreferencesUpdate,
+    ProfileUpdate,
     QuietHours,
+    YouthExport,
     YouthRead,
     YouthSignup,
 )
@@ -50,6 +55,8 @@ CONSENT = ConsentText(
     ),
 )
 MIN_AGE, MAX_AGE, ADULT_AGE = 13, 35, 18
+# Android FCM tokens expire after 270 days without the app opening; such devices are dropped.
+STALE_DEVICE_AGE = timedelta(days=270)
 
 
 def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
@@ -57,7 +64,7 @@ def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
 
 
 def to_read(profile: YouthProfile) -> YouthRead:
-    data = profile.model_dump(exclude={"id", "revision_id", "quiet_start", "quiet_end"})
+    data = profile.model_dump(exclude={"id", "revision_id", "quiet_start", "quiet_end", "tombstone_id"})
     quiet = QuietHours(
         start=time.fromisoformat(profile.quiet_start), end=time.fromisoformat(profile.quiet_end)
     )
@@ -258,3 +265,104 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
         assert existing is not None
         return CheckinRead(event_id=UUID(event.id), checked_in_at=existing.checked_in_at), False
     return CheckinRead(event_id=UUID(event.id), checked_in_at=now), True
+
+
+async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
+    """Change profile fields. A new district moves the person in every count from today on (counts are
+    read from the profile's current district)."""
+    profile = await own_profile(account=account)
+    changes: dict[str, Any] = {}
+    if update.display_name is not None:
+        changes["display_name"] = update.display_name.strip()
+    if update.gender is not None:
+        changes["gender"] = update.gender.value
+    if update.phone is not None:
+        changes["phone"] = _phone(update.phone) if update.phone.strip() else None
+    if update.district is not None or update.constituency is not None:
+        if update.district is None or update.constituency is None:
+            raise _invalid("body.district", "pair_required", "change district and constituency together")
+        district = await geography.resolve_district(update.district)
+        constituency = await geography.constituency_code(update.constituency)
+        if district is None:
+            raise _invalid(
+                "body.district", "unknown_district", f"'{update.district}' is not a known district"
+            )
+        if constituency is None or not await geography.constituency_covers_district(
+            constituency_code=constituency, district_code=district.code
+        ):
+            raise _invalid(
+                "body.constituency", "inconsistent_pair", "the constituency does not cover the district"
+            )
+        changes |= {"district": district.code, "constituency": constituency, "province": district.province}
+    if changes:
+        changes["updated_at"] = utc_now()
+        await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
+        profile = profile.model_copy(update=changes)
+    return to_read(profile)
+
+
+async def export_own_data(*, account: Account) -> YouthExport:
+    """Everything held about the caller (audited: an export of personal data)."""
+    profile = await own_profile(account=account)
+    devices = await list_devices(account=account)
+    attendance = await Attendance.find({"uid": account.id}).sort("+checked_in_at").to_list()
+    rsvps = await Rsvp.find({"uid": account.id}).sort("+created_at").to_list()
+    await audit.record(
+        actor=account.id, action="youth.exported", resource_type="youth", resource_id=account.id
+    )
+    return YouthExport(
+        exported_at=utc_now(),
+        account={"uid": account.id, "email": account.email, "roles": list(account.roles)},
+        profile=to_read(profile),
+        devices=devices,
+        checkins=[CheckinRead(event_id=UUID(a.event_id), checked_in_at=a.checked_in_at) for a in attendance],
+        rsvps=[{"event_id": r.event_id, "created_at": r.created_at} for r in rsvps],
+    )
+
+
+async def erase(*, account: Account) -> None:
+    """Erase the caller: personal fields and devices go; a tombstone and anonymous check-ins stay.
+
+    Every step can be retried: the tombstone id is fixed on the profile first, check-ins are re-keyed
+    under it (insert, then delete), and the profile goes last. Signing in again starts an empty profile.
+    """
+    profile = await YouthProfile.get(account.id)
+    if profile is None:
+        return
+    tombstone_id = profile.tombstone_id or uuid.uuid4().hex
+    if profile.tombstone_id is None:
+        await YouthProfile.get_pymongo_collection().update_one(
+            {"_id": profile.id}, {"$set": {"tombstone_id": tombstone_id, "status": "erased"}}
+        )
+    with contextlib.suppress(DuplicateKeyError):
+        await Tombstone(
+            id=tombstone_id, erased_at=utc_now(), district=profile.district, constituency=profile.constituency
+        ).insert()
+    for attendance in await Attendance.find({"uid": account.id}).to_list():
+        with contextlib.suppress(DuplicateKeyError):
+            await Attendance(
+                id=f"{attendance.event_id}:{tombstone_id}",
+                event_id=attendance.event_id,
+                uid=f"erased:{tombstone_id}",
+                district=attendance.district,
+                checked_in_at=attendance.checked_in_at,
+            ).insert()
+        await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
+    await Device.get_pymongo_collection().delete_many({"uid": account.id})
+    await Rsvp.get_pymongo_collection().delete_many({"uid": account.id})
+    await Account.get_pymongo_collection().update_one(
+        {"_id": account.id}, {"$set": {"email": None}, "$pull": {"roles": Role.YOUTH.value}}
+    )
+    await YouthProfile.get_pymongo_collection().delete_one({"_id": profile.id})
+    await audit.record(
+        actor=account.id,
+        action="youth.erased",
+        resource_type="youth",
+        resource_id=f"tombstone:{tombstone_id}",
+    )
+
+
+async def drop_stale_devices(*, now: datetime, unseen_for: timedelta = STALE_DEVICE_AGE) -> int:
+    """Remove devices not seen for 270 days (FCM tokens expire then); run on a schedule."""
+    result = await Device.get_pymongo_collection().delete_many({"last_seen_at": {"$lt": now - unseen_for}})
+    return result.deleted_count
