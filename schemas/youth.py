@@ -67,6 +67,14 @@ class ProfileUpdate(ContractModel):
     phone: str | None = Field(default=None, max_length=20, description="E.164; an empty string removes it.")
 
 
+class OfficerRegistration(ContractModel):
+    """A young person registered by a field officer at an event, with consent captured offline."""
+
+    person: YouthSignup
+    consent_method: ConsentMethod = Field(description="paper or officer_phone.")
+    event_id: UUID | None = Field(default=None, description="The event where they met, if any.")
+
+
 class ConsentRead(ContractModel):
     version: str
     given_at: datetime

@@ -1,11 +1,13 @@
 """A young person's own sign-up, profile, preferences, devices and check-ins."""
 
+from uuid import UUID
+
 from fastapi import APIRouter, Response
 
 from backend.accounts.dependencies import CurrentAccount
 from backend.core.access import Public
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
-from backend.events.dependencies import Signer
+from backend.events.dependencies import FieldStaff, Signer
 from backend.youth import service
 from schemas.youth import (
     CheckinRead,
@@ -13,6 +15,7 @@ from schemas.youth import (
     ConsentText,
     DeviceRead,
     DeviceRegistration,
+    OfficerRegistration,
     PreferencesUpdate,
     ProfileUpdate,
     YouthExport,
@@ -97,3 +100,28 @@ async def erase_me(account: CurrentAccount) -> Response:
     """Erase the caller's profile and devices; anonymous counts stay. Idempotent."""
     await service.erase(account=account)
     return Response(status_code=204)
+
+
+@router.put(
+    "/registrations/{registration_id}",
+    response_model=YouthRead,
+    status_code=200,
+    responses=CONFLICT | {201: {"model": YouthRead, "description": "Registered."}},
+)
+async def register_young_person(
+    staff: FieldStaff, registration_id: UUID, registration: OfficerRegistration, response: Response
+) -> YouthRead:
+    """Register a young person met at an event (consent on paper or the officer's phone); idempotent."""
+    profile, created = await service.register_by_officer(
+        officer=staff, registration_id=registration_id, registration=registration
+    )
+    response.status_code = 201 if created else 200
+    return profile
+
+
+@router.get(
+    "/registrations/{registration_id}", response_model=YouthRead, status_code=200, responses=NOT_FOUND
+)
+async def read_registration(staff: FieldStaff, registration_id: UUID) -> YouthRead:
+    """Read a young person registered in the caller's districts (audited)."""
+    return await service.read_registered(officer=staff, registration_id=registration_id)

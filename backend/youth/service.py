@@ -31,6 +31,7 @@ from schemas.youth import (
     ConsentText,
     DeviceRead,
     DeviceRegistration,
+    OfficerRegistration,
     PreferencesUpdate,
     ProfileUpdate,
     QuietHours,
@@ -136,14 +137,10 @@ async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, An
     }
 
 
-async def sign_up(
-    *,
-    account: Account,
-    signup: YouthSignup,
-    method: ConsentMethod = ConsentMethod.APP,
-    registered_by: str | None = None,
-) -> tuple[YouthRead, bool]:
-    """Create the caller's profile; a retried or concurrent identical sign-up returns the one profile.
+async def _create_profile(
+    *, profile_id: str, signup: YouthSignup, method: ConsentMethod, registered_by: str | None
+) -> tuple[YouthProfile, bool]:
+    """Insert a profile under `profile_id`; an identical retry returns the stored one, a different body 409.
 
     This is the single place a young person enters the counts (a later issue adds the counter call here).
     """
@@ -156,23 +153,68 @@ async def sign_up(
         "guardian_consent": signup.consent.guardian_consent,
     }
     profile = YouthProfile(
-        id=account.id, consent=consent, registered_by=registered_by, created_at=now, updated_at=now, **fields
+        id=profile_id, consent=consent, registered_by=registered_by, created_at=now, updated_at=now, **fields
     )
     try:
         await profile.insert()
     except DuplicateKeyError:
-        existing = await YouthProfile.get(account.id)
+        existing = await YouthProfile.get(profile_id)
         assert existing is not None
         if all(getattr(existing, key) == value for key, value in fields.items()):
-            return to_read(existing), False
+            return existing, False
         raise ConflictError(
-            "This account has signed up already; update the profile instead.", code="already_signed_up"
+            "This person is signed up already; update the profile instead.", code="already_signed_up"
         ) from None
+    return profile, True
+
+
+async def sign_up(*, account: Account, signup: YouthSignup) -> tuple[YouthRead, bool]:
+    """Create the caller's profile; a retried or concurrent identical sign-up returns the one profile."""
+    profile, created = await _create_profile(
+        profile_id=account.id, signup=signup, method=ConsentMethod.APP, registered_by=None
+    )
     if Role.YOUTH not in account.roles:
         await Account.get_pymongo_collection().update_one(
             {"_id": account.id}, {"$addToSet": {"roles": Role.YOUTH.value}}
         )
-    return to_read(profile), True
+    return to_read(profile), created
+
+
+async def register_by_officer(
+    *, officer: Account, registration_id: UUID, registration: OfficerRegistration
+) -> tuple[YouthRead, bool]:
+    """A field officer registers a young person met at an event, with consent taken on paper or on the
+    officer's phone; only in the officer's districts; retried registrations are one profile."""
+    if registration.consent_method == ConsentMethod.APP:
+        raise _invalid(
+            "body.consent_method", "officer_method", "an officer takes consent on paper or their phone"
+        )
+    district = await geography.resolve_district(registration.person.district)
+    if district is not None and district.code not in officer.districts:
+        raise _invalid(
+            "body.person.district", "outside_scope", f"'{district.code}' is not one of your districts"
+        )
+    try:
+        profile, created = await _create_profile(
+            profile_id=f"registered:{registration_id}",
+            signup=registration.person,
+            method=registration.consent_method,
+            registered_by=officer.id,
+        )
+    except ValidationFailedError as exc:
+        for problem in exc.errors or []:
+            problem.field = problem.field.replace("body.", "body.person.", 1)
+        raise
+    return to_read(profile), created
+
+
+async def read_registered(*, officer: Account, registration_id: UUID) -> YouthRead:
+    """A profile an officer registered, read by field staff of its district (audited: personal data)."""
+    profile = await YouthProfile.get(f"registered:{registration_id}")
+    if profile is None or profile.district not in officer.districts:
+        raise NotFoundError("No such registration in your districts.")
+    await audit.record(actor=officer.id, action="youth.read", resource_type="youth", resource_id=profile.id)
+    return to_read(profile)
 
 
 async def own_profile(*, account: Account) -> YouthProfile:

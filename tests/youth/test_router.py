@@ -208,3 +208,68 @@ async def test_check_in_refused_outside_the_window_for_cancelled_events_and_with
     assert (cancelled.status_code, cancelled.json()["code"]) == (409, "event_cancelled")
     forged = await client.post("/v1/youth/checkins", json={"code": code[:-3] + "abc"}, headers=youth.headers)
     assert forged.json()["errors"][0]["rule"] == "signature"
+
+
+async def test_officer_registers_a_young_person_in_their_districts_only(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
+    registration_id = str(uuid.uuid4())
+    body = {"person": signup(phone=None), "consent_method": "paper"}
+    created = await client.put(
+        f"/v1/youth/registrations/{registration_id}", json=body, headers=officer.headers
+    )
+    assert created.status_code == 201
+    assert (created.json()["registered_by"], created.json()["consent"]["method"]) == (officer.uid, "paper")
+    replay = await client.put(
+        f"/v1/youth/registrations/{registration_id}", json=body, headers=officer.headers
+    )
+    assert replay.status_code == 200
+    outside = {"person": signup(district="quetta", constituency="NA-262"), "consent_method": "paper"}
+    refused = await client.put(
+        f"/v1/youth/registrations/{uuid.uuid4()}", json=outside, headers=officer.headers
+    )
+    assert refused.json()["errors"][0] == {
+        "field": "body.person.district",
+        "rule": "outside_scope",
+        "message": "'quetta' is not one of your districts",
+    }
+    app_method = await client.put(
+        f"/v1/youth/registrations/{uuid.uuid4()}",
+        json=body | {"consent_method": "app"},
+        headers=officer.headers,
+    )
+    assert app_method.json()["errors"][0]["rule"] == "officer_method"
+    young = await client.put(
+        f"/v1/youth/registrations/{uuid.uuid4()}",
+        json={"person": signup(birth_year=datetime.now(UTC).year - 15), "consent_method": "paper"},
+        headers=officer.headers,
+    )
+    assert young.json()["errors"][0]["field"] == "body.person.consent.guardian_consent"
+
+
+async def test_staff_reads_of_a_registered_person_are_scoped_and_audited(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
+    registration_id = str(uuid.uuid4())
+    await client.put(
+        f"/v1/youth/registrations/{registration_id}",
+        json={"person": signup(), "consent_method": "officer_phone"},
+        headers=officer.headers,
+    )
+    read = await client.get(f"/v1/youth/registrations/{registration_id}", headers=officer.headers)
+    assert read.json()["display_name"] == "Ayesha"
+    quetta = await make_user(Role.FIELD_OFFICER, districts=["quetta"])
+    assert (
+        await client.get(f"/v1/youth/registrations/{registration_id}", headers=quetta.headers)
+    ).status_code == 404
+    youth = await make_user(Role.YOUTH)
+    assert (
+        await client.get(f"/v1/youth/registrations/{registration_id}", headers=youth.headers)
+    ).status_code == 403
+    admin = await make_user(Role.ADMIN)
+    audit = await client.get("/v1/admin/audit", params={"action": "youth.read"}, headers=admin.headers)
+    assert [(e["actor"], e["resource_id"]) for e in audit.json()["items"]] == [
+        (officer.uid, f"registered:{registration_id}")
+    ]
