@@ -18,6 +18,8 @@ PYTHON_SCRIPTS = [
     "scripts.import_geography",
     "scripts.export_openapi",
     "scripts.create_admin",
+    "scripts.bench.events_bench",
+    "scripts.bench.youth_bench",
     "scripts.dev_users",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh", "scripts/build-ferretdb.sh"]

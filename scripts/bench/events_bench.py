@@ -6,33 +6,23 @@ sync and export, not token checks.
 """
 
 import argparse
-import asyncio
 import functools
-import os
 import sys
-import tempfile
-import threading
 import time
 import tracemalloc
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
-from backend.accounts.dependencies import current_account
 from backend.accounts.models import Account
-from backend.core.settings import Environment, Settings
+from backend.core.settings import Settings
 from backend.events.models import Event
-from backend.geography.service import import_seed_data
-from backend.main import create_app
 from schemas.accounts import Role
-from scripts.db import beanie_session
-from scripts.ferretdb import FerretDB, free_port
+from scripts.bench.common import BenchServer, bench_settings, load_geography
 
 OFFICER_ID = "bench-officer"
 
@@ -106,29 +96,6 @@ def _stored(n: int, start: datetime) -> dict[str, Any]:
     }
 
 
-class _Server:
-    """uvicorn in a thread of this process, so tracemalloc sees the server's allocations."""
-
-    def __init__(self, settings: Settings) -> None:
-        app = create_app(settings)
-        app.dependency_overrides[current_account] = _officer
-        self.port = free_port()
-        self._server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
-        )
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> str:
-        self._thread.start()
-        while not self._server.started:
-            time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-
-
 def bench_batches(base: str, *, batches: int) -> float:
     start = datetime.now(UTC) + timedelta(days=30)
     with httpx.Client(base_url=base, timeout=120) as http:
@@ -186,52 +153,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--export-rows", type=int, default=100_000, help="events to export (default 100,000)")
     args = parser.parse_args(argv)
 
-    with tempfile.TemporaryDirectory() as folder:
-        engine = None
-        uri = os.environ.get("MONGODB_URI")
-        if not uri:
-            engine = FerretDB(data_dir=Path(folder) / "engine", port=free_port())
-            engine.start()
-            uri = engine.uri
-        settings = Settings.model_validate(
-            {
-                "environment": Environment.TEST,
-                "mongodb_uri": uri,
-                "mongodb_database": f"bench_{uuid.uuid4().hex[:8]}",
-                "firebase_auth_emulator_host": None,
-                "log_level": "WARNING",
-            }
+    with bench_settings() as settings:
+        print("loading geography ...", flush=True)
+        load_geography(settings)
+        small = max(1, args.export_rows // 10)
+        with BenchServer(settings, _officer) as base:
+            # Sync first, on an empty events collection: the figure a phone sees in a fresh district.
+            print(f"batch sync: {args.batches} requests of 100 events ...", flush=True)
+            per_second = bench_batches(base, batches=args.batches)
+            print(f"storing {args.export_rows:,} events for the export ...", flush=True)
+            _insert_stored(settings, args.export_rows)
+            # Stored events start a minute apart: a time filter selects the first tenth of them.
+            until = (STORED_FROM + timedelta(minutes=small)).isoformat()
+            print(f"export of {small:,} rows (for comparison) ...", flush=True)
+            small_rows, _, small_peak = bench_export(base, {"district": "kasur", "to": until})
+            print(f"export of {args.export_rows:,} rows ...", flush=True)
+            rows, rows_per_second, peak = bench_export(base, {"district": "kasur"})
+        print("\nsummary")
+        print(f"  batch sync  {per_second:8.0f} events/s ({args.batches} requests of 100 events)")
+        print(
+            f"  CSV export  {rows_per_second:8.0f} rows/s   ({rows:,} rows; peak traced memory "
+            f"{peak:.1f} MiB, against {small_peak:.1f} MiB for {small_rows:,} rows)"
         )
-        try:
-            print("loading geography ...", flush=True)
-
-            async def seed() -> None:
-                async with beanie_session(settings):
-                    await import_seed_data()
-
-            asyncio.run(seed())
-            small = max(1, args.export_rows // 10)
-            with _Server(settings) as base:
-                # Sync first, on an empty events collection: the figure a phone sees in a fresh district.
-                print(f"batch sync: {args.batches} requests of 100 events ...", flush=True)
-                per_second = bench_batches(base, batches=args.batches)
-                print(f"storing {args.export_rows:,} events for the export ...", flush=True)
-                _insert_stored(settings, args.export_rows)
-                # Stored events start a minute apart: a time filter selects the first tenth of them.
-                until = (STORED_FROM + timedelta(minutes=small)).isoformat()
-                print(f"export of {small:,} rows (for comparison) ...", flush=True)
-                small_rows, _, small_peak = bench_export(base, {"district": "kasur", "to": until})
-                print(f"export of {args.export_rows:,} rows ...", flush=True)
-                rows, rows_per_second, peak = bench_export(base, {"district": "kasur"})
-            print("\nsummary")
-            print(f"  batch sync  {per_second:8.0f} events/s ({args.batches} requests of 100 events)")
-            print(
-                f"  CSV export  {rows_per_second:8.0f} rows/s   ({rows:,} rows; peak traced memory "
-                f"{peak:.1f} MiB, against {small_peak:.1f} MiB for {small_rows:,} rows)"
-            )
-        finally:
-            if engine is not None:
-                engine.stop()
     return 0
 
 
