@@ -22,6 +22,7 @@ from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
 from backend.registry import DOCUMENT_MODELS
+from backend.topics.router import router as topics_router
 from backend.youth.router import router as youth_router
 from backend.youth.tasks import run_device_cleanup
 
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(audit_router)
     v1.include_router(events_router)
     v1.include_router(youth_router)
+    v1.include_router(topics_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

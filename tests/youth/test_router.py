@@ -39,6 +39,15 @@ async def test_consent_text_is_public_in_english_and_urdu(client: httpx.AsyncCli
     assert consent["text_ur"]
 
 
+async def test_the_topic_list_is_published_with_urdu_labels(client: httpx.AsyncClient) -> None:
+    topics = await client.get("/v1/topics")
+    assert len(topics.json()) == 9
+    assert all(topic["label_ur"] for topic in topics.json())
+    assert (
+        await client.get("/v1/topics", headers={"If-None-Match": topics.headers["etag"]})
+    ).status_code == 304
+
+
 async def test_sign_up_creates_one_profile_and_grants_the_youth_role(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
