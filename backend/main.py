@@ -21,6 +21,7 @@ from backend.events.checkin_codes import CheckinSigner
 from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
+from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
 from backend.youth.router import router as youth_router
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(events_router)
     v1.include_router(youth_router)
     v1.include_router(topics_router)
+    v1.include_router(recruiters_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

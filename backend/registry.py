@@ -6,6 +6,7 @@ from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
 from backend.events.models import Attendance, Event, EventVersion, PhotoSlot, Rsvp
 from backend.geography.models import Constituency, District, Province
+from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.youth.models import Device, Tombstone, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -22,4 +23,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     YouthProfile,
     Device,
     Tombstone,
+    RecruiterLicence,
+    LicenceList,
 ]

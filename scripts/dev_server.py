@@ -11,9 +11,12 @@ import uvicorn
 
 from backend.core.settings import Settings
 from backend.geography.service import import_seed_data
+from backend.recruiters import service as recruiters
+from backend.recruiters.models import LicenceList
 from scripts.db import beanie_session
 from scripts.ferretdb import ROOT, FerretDB
 from scripts.firebase_emulator import AuthEmulator
+from scripts.import_recruiters import SAMPLE, SAMPLE_DATE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -61,6 +64,14 @@ def _seed() -> None:
     async def run() -> None:
         async with beanie_session(Settings()):
             report = await import_seed_data()
+            if await LicenceList.get("current") is None:
+                await recruiters.import_list(
+                    text=SAMPLE.read_text(encoding="utf-8"),
+                    list_date=SAMPLE_DATE,
+                    source="Sample data for development",
+                    sample=True,
+                )
+                print("recruiters: the development sample list was loaded (marked as sample)", flush=True)
         print(
             f"seed: provinces {report.provinces}; districts {report.districts}; "
             f"constituencies {report.constituencies}",

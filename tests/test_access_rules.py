@@ -42,7 +42,15 @@ def test_only_reference_data_and_probes_are_public() -> None:
     public = {
         route.path for route in _api_routes() if any(r.startswith("public") for r in _access_rules(route))
     }
-    allowed = ("/v1/geo/", "/healthz", "/readyz", "/v1/events/upcoming", "/v1/youth/consent", "/v1/topics")
+    allowed = (
+        "/v1/geo/",
+        "/healthz",
+        "/readyz",
+        "/v1/events/upcoming",
+        "/v1/youth/consent",
+        "/v1/topics",
+        "/v1/recruiters",
+    )
     assert all(path.startswith(allowed) for path in public), public
 
 

@@ -18,6 +18,7 @@ PYTHON_SCRIPTS = [
     "scripts.import_geography",
     "scripts.export_openapi",
     "scripts.create_admin",
+    "scripts.import_recruiters",
     "scripts.bench.events_bench",
     "scripts.bench.youth_bench",
     "scripts.dev_users",
