@@ -200,20 +200,19 @@ async def sync_event(
     otherwise 409 with the current version, so a stale phone never overwrites a newer edit.
     """
     plan = await _plan(write, actor)
-    existing = await Event.get(str(event_id))
-    if existing is None:
-        now = utc_now()
-        event = Event(
-            id=str(event_id), version=1, created_by=actor.id, created_at=now, updated_at=now, **plan
-        )
-        try:
-            await event.insert()
-        except DuplicateKeyError:
-            existing = await Event.get(str(event_id))  # a concurrent retry of the same create won the race
-            assert existing is not None
-        else:
-            await _record_creation(event, actor=actor.id, plan=plan)
-            return await read(event), True
+    now = utc_now()
+    event = Event(id=str(event_id), version=1, created_by=actor.id, created_at=now, updated_at=now, **plan)
+    try:
+        # Most queued syncs are new events: try the insert first (one write, no read), and fall back to
+        # the stored event when the id exists (a replay, an edit, or a concurrent retry that won).
+        await event.insert()
+    except DuplicateKeyError:
+        found = await Event.get(str(event_id))
+        assert found is not None
+        existing = found
+    else:
+        await _record_creation(event, actor=actor.id, plan=plan)
+        return to_read(event, rsvp_count=0, checkin_count=0), True
     if existing.deleted_at is not None or existing.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if _plan_of(existing) == plan:
