@@ -11,6 +11,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from backend.core.imports import ImportRejectedError
 from backend.core.settings import Settings
 from backend.geography import service
 from backend.geography.importer import ECP_2023, REQUIRED_COLUMNS, Provenance
@@ -59,7 +60,7 @@ async def _run(args: argparse.Namespace) -> int:
             counts = await service.import_constituencies_csv(
                 text, defaults=defaults, delimitation=args.delimitation
             )
-        except service.ImportRejectedError as rejected:
+        except ImportRejectedError as rejected:
             print(
                 f"{args.csv}: rejected, nothing was written ({len(rejected.row_errors)} problem(s)):",
                 file=sys.stderr,

@@ -12,6 +12,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from backend.core.imports import ImportRejectedError
 from backend.core.settings import Settings
 from backend.recruiters import service
 from backend.recruiters.importer import COLUMNS
@@ -25,7 +26,7 @@ async def _run(text: str, list_date: date, source: str, sample: bool) -> int:
     async with beanie_session(Settings()):
         try:
             report = await service.import_list(text=text, list_date=list_date, source=source, sample=sample)
-        except service.LicenceListRejectedError as rejected:
+        except ImportRejectedError as rejected:
             print(f"rejected, nothing was written ({len(rejected.row_errors)} problem(s)):", file=sys.stderr)
             for error in rejected.row_errors:
                 print(f"  {error}", file=sys.stderr)

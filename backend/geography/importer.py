@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from backend.core.imports import RowError
 from schemas.geography import House
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -64,17 +65,6 @@ def slug(text: str) -> str:
 class DistrictRef:
     code: str
     province: str
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, {self.field}: {self.message} [{self.rule}]"
 
 
 @dataclass

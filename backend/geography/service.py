@@ -11,9 +11,10 @@ from pymongo.errors import BulkWriteError
 
 from backend.core.database import bulk_write_in_batches
 from backend.core.errors import NotFoundError, ValidationFailedError
+from backend.core.imports import ImportRejectedError
 from backend.core.pagination import PageParams
 from backend.geography import importer
-from backend.geography.importer import DistrictRef, RowError
+from backend.geography.importer import DistrictRef
 from backend.geography.models import Constituency, District, Province
 from schemas.common import FieldProblem, Page
 from schemas.geography import ConstituencyRead, DistrictRead, House, ProvinceRead
@@ -27,23 +28,6 @@ class UpsertCounts:
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-class ImportRejectedError(ValidationFailedError):
-    """A file with invalid rows; nothing was written."""
-
-    code = "import_rejected"
-    title = "Import rejected"
-
-    def __init__(self, row_errors: list[RowError]) -> None:
-        super().__init__(
-            f"{len(row_errors)} problem(s) in the file; nothing was written.",
-            errors=[
-                FieldProblem(field=f"line {e.line}.{e.field}", rule=e.rule, message=e.message)
-                for e in row_errors
-            ],
-        )
-        self.row_errors = row_errors
 
 
 def _unknown(field: str, rule: str, message: str) -> ValidationFailedError:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from backend.core.imports import RowError
+
 COLUMNS = ("licence_number", "name", "city", "status", "expiry")
 _STATUSES = {
     "valid": "valid",
@@ -50,17 +52,6 @@ def name_key(raw: str) -> str:
     text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
     words = re.sub(r"[^a-z0-9]+", " ", text).split()
     return " ".join(word for word in words if word not in _NOISE_WORDS)
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    field: str
-    rule: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, {self.field}: {self.message} [{self.rule}]"
 
 
 @dataclass

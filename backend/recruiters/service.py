@@ -8,31 +8,14 @@ from pymongo import UpdateOne
 
 from backend.core.clock import utc_now
 from backend.core.database import bulk_write_in_batches
-from backend.core.errors import ValidationFailedError
+from backend.core.imports import ImportRejectedError
 from backend.events.service import PAKISTAN
 from backend.recruiters import importer
-from backend.recruiters.importer import RowError
 from backend.recruiters.models import LicenceList, RecruiterLicence
-from schemas.common import FieldProblem
 from schemas.recruiters import LicenceRead, LicenceStatus, RecruiterCheck
 
 _NAME_MATCH_CUTOFF = 0.82
 _MAX_MATCHES = 5
-
-
-class LicenceListRejectedError(ValidationFailedError):
-    code = "import_rejected"
-    title = "Import rejected"
-
-    def __init__(self, row_errors: list[RowError]) -> None:
-        super().__init__(
-            f"{len(row_errors)} problem(s) in the list; nothing was written.",
-            errors=[
-                FieldProblem(field=f"line {e.line}.{e.field}", rule=e.rule, message=e.message)
-                for e in row_errors
-            ],
-        )
-        self.row_errors = row_errors
 
 
 @dataclass(frozen=True)
@@ -45,7 +28,7 @@ async def import_list(*, text: str, list_date: date, source: str, sample: bool) 
     """Replace the current list with this one; a list with any bad row is refused whole."""
     parsed = importer.parse_licence_csv(text, list_date=list_date.isoformat())
     if parsed.errors:
-        raise LicenceListRejectedError(parsed.errors)
+        raise ImportRejectedError(parsed.errors)
     collection = RecruiterLicence.get_pymongo_collection()
     updates = [
         UpdateOne({"_id": r["_id"]}, {"$set": {k: v for k, v in r.items() if k != "_id"}}, upsert=True)

@@ -3,6 +3,7 @@
 import pytest
 from fastapi import FastAPI
 
+from backend.core.imports import ImportRejectedError
 from backend.geography import service
 from backend.geography.importer import Provenance
 from backend.geography.models import Constituency, District, Province
@@ -62,7 +63,7 @@ async def test_admin_csv_updates_seats_and_marks_them_verified() -> None:
 
 
 async def _rejected(csv_text: str, defaults: Provenance = OFFICIAL) -> list[tuple[int, str, str]]:
-    with pytest.raises(service.ImportRejectedError) as rejected:
+    with pytest.raises(ImportRejectedError) as rejected:
         await service.import_constituencies_csv(csv_text, defaults=defaults)
     return [(e.line, e.field, e.rule) for e in rejected.value.row_errors]
 
@@ -99,7 +100,7 @@ async def test_bad_file_gets_one_error_per_bad_row_and_writes_nothing() -> None:
 
 @pytest.mark.usefixtures("seeded")
 async def test_error_messages_name_the_value_and_the_rule() -> None:
-    with pytest.raises(service.ImportRejectedError) as rejected:
+    with pytest.raises(ImportRejectedError) as rejected:
         await service.import_constituencies_csv(
             HEADER + "XX-5,Nowhere,Swat\nNA-2,Swat-I,Atlantis\n", defaults=OFFICIAL
         )

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from backend.core.imports import ImportRejectedError
 from backend.recruiters import service
 from backend.recruiters.models import RecruiterLicence
 from scripts.import_recruiters import SAMPLE, SAMPLE_DATE
@@ -78,7 +79,7 @@ async def test_bad_rows_are_reported_and_nothing_is_written(app: FastAPI) -> Non
         "9999/ISB,Twice,Islamabad,Valid,2099-01-01\n"
         "??,X,,Pending,someday\n"
     )
-    with pytest.raises(service.LicenceListRejectedError) as rejected:
+    with pytest.raises(ImportRejectedError) as rejected:
         await service.import_list(text=bad, list_date=date(2026, 12, 1), source="BE&OE", sample=False)
     assert [(e.line, e.field, e.rule) for e in rejected.value.row_errors] == [
         (3, "licence_number", "duplicate"),
