@@ -9,6 +9,9 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from backend.accounts.router import router as accounts_router
 from backend.audit.router import router as audit_router
+from backend.content.router import editorial_router
+from backend.content.router import router as content_router
+from backend.content.tasks import run_content_scheduler
 from backend.core.database import Database
 from backend.core.dependencies import require_database
 from backend.core.errors import install_error_handlers
@@ -52,6 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             workers.append(
                 asyncio.create_task(run_device_cleanup(interval_s=settings.device_cleanup_interval_s))
             )
+        if settings.content_scheduler_interval_s > 0:
+            workers.append(
+                asyncio.create_task(run_content_scheduler(interval_s=settings.content_scheduler_interval_s))
+            )
         try:
             yield
         finally:
@@ -86,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     v1.include_router(youth_router)
     v1.include_router(topics_router)
     v1.include_router(recruiters_router)
+    v1.include_router(content_router)
+    v1.include_router(editorial_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

@@ -4,6 +4,7 @@ from beanie import Document
 
 from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
+from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry
 from backend.events.models import Attendance, Event, EventVersion, PhotoSlot, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.recruiters.models import LicenceList, RecruiterLicence
@@ -25,4 +26,8 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Tombstone,
     RecruiterLicence,
     LicenceList,
+    ContentItem,
+    ContentChange,
+    ContentRevision,
+    FeedEntry,
 ]

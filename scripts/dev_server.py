@@ -9,6 +9,7 @@ from pathlib import Path
 
 import uvicorn
 
+from backend.content.seed import import_seed_content
 from backend.core.settings import Settings
 from backend.geography.service import import_seed_data
 from backend.recruiters import service as recruiters
@@ -55,7 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not start the Auth emulator (use real Firebase: set FIREBASE_PROJECT_ID and credentials)",
     )
-    parser.add_argument("--no-seed", action="store_true", help="skip loading the geography seed")
+    parser.add_argument(
+        "--no-seed",
+        action="store_true",
+        help="skip loading the seed data (geography, sample recruiters, content)",
+    )
     parser.add_argument("--reload", action="store_true", help="restart the API when code changes")
     return parser
 
@@ -72,9 +77,15 @@ def _seed() -> None:
                     sample=True,
                 )
                 print("recruiters: the development sample list was loaded (marked as sample)", flush=True)
+            content = await import_seed_content()
         print(
             f"seed: provinces {report.provinces}; districts {report.districts}; "
             f"constituencies {report.constituencies}",
+            flush=True,
+        )
+        print(
+            f"content: {content.published} shipped items published, {content.unchanged} already there, "
+            f"{content.kept} changed by editors and kept",
             flush=True,
         )
 

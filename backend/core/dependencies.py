@@ -1,9 +1,12 @@
 """Dependencies shared by every feature router."""
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
 
 from backend.core.database import Database
-from backend.core.errors import DatabaseUnavailableError
+from backend.core.errors import DatabaseUnavailableError, ValidationFailedError
+from schemas.common import FieldProblem
 
 
 async def require_database(request: Request) -> None:
@@ -11,3 +14,23 @@ async def require_database(request: Request) -> None:
     database: Database = request.app.state.database
     if not database.initialised:
         raise DatabaseUnavailableError("The database has not been reachable since start-up.")
+
+
+def if_match_version(
+    if_match: Annotated[
+        str | None, Header(description='The version (the ETag) the edit is based on: `"3"`.')
+    ] = None,
+) -> int | None:
+    """The version in an If-Match header: `"3"`, `W/"3"` or `3`."""
+    if if_match is None:
+        return None
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isdigit():
+        message = "If-Match must name a version, as the ETag gave it"
+        raise ValidationFailedError(
+            message + ".", errors=[FieldProblem(field="header.if-match", rule="version", message=message)]
+        )
+    return int(text)
+
+
+IfMatch = Annotated[int | None, Depends(if_match_version)]

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How often devices unseen for 270 days are dropped; 0 turns it off.",
     )
+    content_scheduler_interval_s: float = Field(
+        default=30,
+        ge=0,
+        description="How often scheduled content is published and expired content withdrawn; 0 turns it off.",
+    )
     checkin_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
     checkin_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
 

@@ -1,39 +1,19 @@
-"""Who may touch events, and the If-Match version a phone based its edit on."""
+"""Who may touch events, and the filters of their lists."""
 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Request
+from fastapi import Depends, Query, Request
 
 from backend.accounts.dependencies import RequireRole
 from backend.accounts.models import Account
-from backend.core.errors import ValidationFailedError
 from backend.events.checkin_codes import CheckinSigner
 from schemas.accounts import Role
-from schemas.common import FieldProblem
 from schemas.events import EventFilter, EventKind, EventStatus
 
 FieldStaff = Annotated[Account, Depends(RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR))]
 Supervisor = Annotated[Account, Depends(RequireRole(Role.SUPERVISOR))]
 Youth = Annotated[Account, Depends(RequireRole(Role.YOUTH))]
-
-
-def if_match_version(
-    if_match: Annotated[str | None, Header(description='The event version (its ETag), e.g. `"3"`.')] = None,
-) -> int | None:
-    """The version in an If-Match header: `"3"`, `W/"3"` or `3`."""
-    if if_match is None:
-        return None
-    text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        problem = FieldProblem(
-            field="header.if-match", rule="version", message="If-Match must be an event version"
-        )
-        raise ValidationFailedError("If-Match must name an event version.", errors=[problem])
-    return int(text)
-
-
-IfMatch = Annotated[int | None, Depends(if_match_version)]
 
 
 def event_filters(

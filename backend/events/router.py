@@ -9,11 +9,12 @@ from fastapi.responses import StreamingResponse
 
 from backend.audit import service as audit
 from backend.core.access import Public
+from backend.core.dependencies import IfMatch
 from backend.core.errors import ConflictError
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
 from backend.events import export, photos, service
-from backend.events.dependencies import FieldStaff, Filters, IfMatch, Signer, Supervisor, Youth
+from backend.events.dependencies import FieldStaff, Filters, Signer, Supervisor, Youth
 from schemas.common import Page
 from schemas.events import (
     CheckinCode,

@@ -1,0 +1,192 @@
+"""The change feed the app syncs from, and the live set every process keeps in memory from it.
+
+Appending: an entry claims the next sequence number with a unique `_id` insert, and only after reading
+that the number before it exists. So numbers have no gaps and become visible in order, and a reader that
+has seen entry N has seen everything before it: a cursor can never skip a change, even while editors
+publish during a sync.
+
+Reading: entries and revisions never change once written, so each process keeps the feed and the live
+revisions in memory (`LiveView`) and before every answer asks the database only whether entry N+1
+exists; FerretDB answers an `_id` equality without scanning, where a range query would read every entry.
+"""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pymongo.errors import DuplicateKeyError
+
+from backend.content import search_terms
+from backend.content.models import ContentRevision, FeedEntry
+from backend.core.clock import utc_now
+from backend.core.errors import ConflictError
+
+_APPEND_ATTEMPTS = 100
+# Fetch a few new revisions one by one (no scan); many at once (a cold start) with one `$in` query.
+_FETCH_ONE_BY_ONE = 20
+
+_next_seq_hint = 0
+
+
+async def _highest_seq() -> int:
+    last = await FeedEntry.get_pymongo_collection().find({}, {"_id": 1}).sort("_id", -1).limit(1).to_list()
+    return int(last[0]["_id"]) if last else 0
+
+
+async def append(*, change_id: str, item_id: str, op: str, revision: int | None, reason: str | None) -> int:
+    """Append one entry for a content change, once however often it is called; returns its number."""
+    global _next_seq_hint
+    seq = _next_seq_hint
+    if seq < 1 or (seq > 1 and await FeedEntry.get(seq - 1) is None):
+        seq = await _highest_seq() + 1  # no hint, or one from another database: look it up
+    for _ in range(_APPEND_ATTEMPTS):
+        entry = FeedEntry(
+            id=seq,
+            change_id=change_id,
+            item_id=item_id,
+            op=op,
+            revision=revision,
+            reason=reason,
+            appended_at=utc_now(),
+        )
+        try:
+            await entry.insert()
+        except DuplicateKeyError:
+            # Either the number was taken (entry `seq` exists, so try the next one) or this change was
+            # appended already, by a retry or by whoever finished an interrupted step.
+            existing = await FeedEntry.find_one({"change_id": change_id})
+            if existing is not None:
+                return existing.id
+            seq += 1
+            continue
+        _next_seq_hint = seq + 1
+        return seq
+    raise ConflictError("The content feed is busy; retry.", code="feed_busy")
+
+
+@dataclass
+class LiveItem:
+    """An item's latest feed entry and, while it is published, its revision and search terms."""
+
+    seq: int
+    revision: ContentRevision | None
+    terms: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # lang -> field -> terms
+
+    def expired(self, now: datetime) -> bool:
+        expires_at = self.revision.expires_at if self.revision else None
+        return expires_at is not None and _aware(expires_at) <= now
+
+
+def _aware(moment: datetime) -> datetime:
+    # PyMongo returns naive UTC datetimes unless the client is tz-aware; compare in UTC either way.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _terms_of(revision: ContentRevision) -> dict[str, dict[str, frozenset[str]]]:
+    return {
+        lang: {name: frozenset(search_terms.index_terms(text.get(name, ""))) for name in _FIELDS}
+        for lang, text in revision.translations.items()
+    }
+
+
+_FIELDS = ("title", "summary", "body")
+
+
+@dataclass
+class LiveView:
+    """The feed as far as this process has read it, and the live items it adds up to."""
+
+    database: str
+    entries: list[FeedEntry] = field(default_factory=list)  # entries[n - 1] is entry n
+    items: dict[str, LiveItem] = field(default_factory=dict)
+    postings: dict[str, set[str]] = field(default_factory=dict)  # term -> ids of items that have it
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    last_check_started: float = 0.0
+
+    @property
+    def seq(self) -> int:
+        return len(self.entries)
+
+    async def refresh(self) -> None:
+        """Catch up with the feed: two lookups by `_id` when nothing changed."""
+        arrived = time.monotonic()
+        async with self.lock:
+            if self.last_check_started >= arrived:
+                return  # a check that began after this request arrived has seen all it could see
+            self.last_check_started = time.monotonic()
+            if self.entries:
+                last = await FeedEntry.get(self.seq)
+                if last is None or last.change_id != self.entries[-1].change_id:
+                    self._forget()  # the database was replaced under us (a restore, or tests)
+            if await FeedEntry.get(self.seq + 1) is None:
+                return
+            new = await FeedEntry.find({"_id": {"$gt": self.seq}}).sort("+_id").to_list()
+            contiguous: list[FeedEntry] = []
+            for entry in new:
+                if entry.id != self.seq + len(contiguous) + 1:
+                    break  # cannot happen while appends follow the rule above; never skip a number
+                contiguous.append(entry)
+            await self._apply(contiguous)
+
+    def _forget(self) -> None:
+        self.entries.clear()
+        self.items.clear()
+        self.postings.clear()
+
+    async def _apply(self, entries: list[FeedEntry]) -> None:
+        latest = {entry.item_id: entry for entry in entries}
+        wanted = [f"{e.item_id}:{e.revision}" for e in latest.values() if e.op == "upsert"]
+        revisions = await _revisions(wanted)
+        self.entries.extend(entries)
+        for item_id, entry in latest.items():
+            self._unindex(item_id)
+            revision = revisions.get(f"{item_id}:{entry.revision}") if entry.op == "upsert" else None
+            item = LiveItem(seq=entry.id, revision=revision)
+            if revision is not None:
+                item.terms = _terms_of(revision)
+                for fields in item.terms.values():
+                    for terms in fields.values():
+                        for term in terms:
+                            self.postings.setdefault(term, set()).add(item_id)
+            self.items[item_id] = item
+
+    def _unindex(self, item_id: str) -> None:
+        old = self.items.get(item_id)
+        if old is None:
+            return
+        for fields in old.terms.values():
+            for terms in fields.values():
+                for term in terms:
+                    holders = self.postings.get(term)
+                    if holders is not None:
+                        holders.discard(item_id)
+                        if not holders:
+                            del self.postings[term]
+
+    def live(self, item_id: str, now: datetime) -> ContentRevision | None:
+        """The live revision of an item, unless it is withdrawn or expired."""
+        item = self.items.get(item_id)
+        if item is None or item.revision is None or item.expired(now):
+            return None
+        return item.revision
+
+
+async def _revisions(ids: list[str]) -> dict[str, ContentRevision]:
+    if len(ids) <= _FETCH_ONE_BY_ONE:
+        found = [await ContentRevision.get(revision_id) for revision_id in ids]
+        return {revision.id: revision for revision in found if revision is not None}
+    return {revision.id: revision for revision in await ContentRevision.find({"_id": {"$in": ids}}).to_list()}
+
+
+_view: LiveView | None = None
+
+
+async def live_view() -> LiveView:
+    """This process's view of the feed, brought up to date."""
+    global _view
+    database = FeedEntry.get_pymongo_collection().database.name
+    if _view is None or _view.database != database:
+        _view = LiveView(database=database)
+    await _view.refresh()
+    return _view

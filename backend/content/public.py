@@ -1,0 +1,235 @@
+"""What the app reads: the sync feed, a live item, the list of live items, and search. All public.
+
+Every answer is computed from this process's `LiveView`, brought up to date first (see feed.py).
+"""
+
+import base64
+import binascii
+from datetime import datetime
+
+from backend.content import feed, search_terms
+from backend.content.feed import LiveItem, LiveView
+from backend.content.models import ContentRevision, FeedEntry
+from backend.core.clock import utc_now
+from backend.core.errors import NotFoundError, ValidationFailedError
+from backend.core.pagination import PageParams
+from backend.geography import service as geography
+from backend.geography.importer import DistrictRef
+from schemas.common import FieldProblem, Page
+from schemas.content import (
+    REQUIRED_LANGUAGES,
+    Contact,
+    ContentCard,
+    ContentKind,
+    ContentPublic,
+    SearchHit,
+    SearchResults,
+    SyncEntry,
+    SyncPage,
+)
+from schemas.events import Topic
+from schemas.youth import Language
+
+_CURSOR_PREFIX = "c1:"
+
+
+def encode_cursor(seq: int) -> str:
+    """An opaque cursor for "everything up to entry `seq`"."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
+    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
+
+
+def decode_cursor(cursor: str) -> int:
+    """The entry number in a cursor from `encode_cursor`; a 422 naming `since` for anything else."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        text = ""
+    number = text.removeprefix(_CURSOR_PREFIX)
+    if not text.startswith(_CURSOR_PREFIX) or not number.isdigit() or len(number) > 12:
+        raise _invalid("query.since", "invalid_cursor", "since must be a cursor returned by this feed")
+    return int(number)
+
+
+async def _district(name_or_code: str | None) -> DistrictRef | None:
+    if name_or_code is None:
+        return None
+    ref = await geography.resolve_district(name_or_code)
+    if ref is None:
+        raise _invalid(
+            "query.district", "unknown_district", "district must be a district code, name or alias"
+        )
+    return ref
+
+
+def _targets(revision: ContentRevision, district: DistrictRef | None) -> bool:
+    if district is None or not (revision.provinces or revision.districts):
+        return True
+    return district.code in revision.districts or district.province in revision.provinces
+
+
+def _language(revision: ContentRevision, wanted: Language) -> Language:
+    for lang in (wanted, *REQUIRED_LANGUAGES):
+        if lang.value in revision.translations:
+            return lang
+    return Language(next(iter(revision.translations)))
+
+
+def _languages(revision: ContentRevision) -> list[Language]:
+    return [lang for lang in Language if lang.value in revision.translations]
+
+
+def to_public(revision: ContentRevision, lang: Language) -> ContentPublic:
+    """A revision in one language: the one asked for, else Urdu, else English."""
+    served = _language(revision, lang)
+    text = revision.translations[served.value]
+    return ContentPublic(
+        id=revision.item_id,
+        revision=revision.revision,
+        kind=ContentKind(revision.kind),
+        topics=[Topic(topic) for topic in revision.topics],
+        lang=served,
+        languages=_languages(revision),
+        title=text["title"],
+        summary=text["summary"],
+        body=text["body"],
+        provinces=revision.provinces,
+        districts=revision.districts,
+        expires_at=revision.expires_at,
+        contact=Contact.model_validate(revision.contact) if revision.contact else None,
+        published_at=revision.published_at,
+    )
+
+
+def _sync_entry(
+    item: LiveItem, entry: FeedEntry, *, lang: Language, district: DistrictRef | None, now: datetime
+) -> SyncEntry:
+    if item.revision is None:
+        return SyncEntry(op="delete", id=entry.item_id, reason=entry.reason or "unpublished")  # type: ignore[arg-type]
+    if item.expired(now):
+        return SyncEntry(op="delete", id=entry.item_id, reason="expired")
+    if not _targets(item.revision, district):
+        return SyncEntry(op="delete", id=entry.item_id, reason="not_for_district")
+    return SyncEntry(op="upsert", id=entry.item_id, item=to_public(item.revision, lang))
+
+
+async def sync(*, since: str | None, lang: Language, district: str | None, limit: int) -> SyncPage:
+    """What changed after the cursor, oldest first, each item once, in `lang` and for `district`.
+
+    An entry whose item changed again later is left for that later entry, so a phone catching up
+    after months gets each item once, as it is now. A first sync (no cursor) gets no deletions.
+    """
+    after = decode_cursor(since) if since else 0
+    target = await _district(district)
+    view = await feed.live_view()
+    if after > view.seq:
+        return SyncPage(entries=[], cursor=encode_cursor(0), has_more=True, reset=True)
+    now = utc_now()
+    entries: list[SyncEntry] = []
+    seq = after
+    while seq < view.seq and len(entries) < limit:
+        entry = view.entries[seq]  # entry number seq + 1
+        seq += 1
+        item = view.items[entry.item_id]
+        if item.seq != entry.id:
+            continue
+        synced = _sync_entry(item, entry, lang=lang, district=target, now=now)
+        if synced.op == "delete" and after == 0:
+            continue
+        entries.append(synced)
+    return SyncPage(entries=entries, cursor=encode_cursor(seq), has_more=seq < view.seq, reset=False)
+
+
+async def read(*, item_id: str, lang: Language) -> ContentPublic:
+    """A live item in the caller's language; 404 when it is not (or no longer) published."""
+    revision = (await feed.live_view()).live(item_id, utc_now())
+    if revision is None:
+        raise NotFoundError("No published content item has this id.")
+    return to_public(revision, lang)
+
+
+def _card(revision: ContentRevision, lang: Language) -> ContentCard:
+    served = _language(revision, lang)
+    text = revision.translations[served.value]
+    return ContentCard(
+        id=revision.item_id,
+        revision=revision.revision,
+        kind=ContentKind(revision.kind),
+        topics=[Topic(topic) for topic in revision.topics],
+        lang=served,
+        title=text["title"],
+        summary=text["summary"],
+        published_at=revision.published_at,
+    )
+
+
+def _visible(view: LiveView, district: DistrictRef | None, now: datetime) -> list[ContentRevision]:
+    revisions = (view.live(item_id, now) for item_id in view.items)
+    return [revision for revision in revisions if revision is not None and _targets(revision, district)]
+
+
+async def list_live(
+    *,
+    lang: Language,
+    district: str | None,
+    topic: Topic | None,
+    kind: ContentKind | None,
+    page: PageParams,
+) -> Page[ContentCard]:
+    """Live items, newest first, optionally for a district, topic or kind."""
+    target = await _district(district)
+    view = await feed.live_view()
+    revisions = [
+        revision
+        for revision in _visible(view, target, utc_now())
+        if (topic is None or topic.value in revision.topics) and (kind is None or kind.value == revision.kind)
+    ]
+    revisions.sort(key=lambda revision: (revision.published_at, revision.item_id), reverse=True)
+    chosen = revisions[page.offset : page.offset + page.limit]
+    return Page(
+        items=[_card(revision, lang) for revision in chosen],
+        total=len(revisions),
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def _best_match(item: LiveItem, terms: list[str], lang: Language) -> tuple[Language, float] | None:
+    """The caller's language when it matches at all, else the best-scoring other language."""
+    scores: dict[Language, float] = {}
+    for code, fields in item.terms.items():
+        scores[Language(code)] = search_terms.score(
+            terms, title=fields["title"], summary=fields["summary"], body=fields["body"]
+        )
+    if scores.get(lang, 0.0) > 0:
+        return lang, scores[lang]
+    best = max(scores.items(), key=lambda pair: pair[1], default=None)
+    return best if best is not None and best[1] > 0 else None
+
+
+async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:
+    """Live items matching words of `q`: matches in the caller's language first, then by score."""
+    terms = search_terms.query_terms(q)
+    target = await _district(district)
+    view = await feed.live_view()
+    now = utc_now()
+    candidates: set[str] = set()
+    for term in terms:
+        candidates |= view.postings.get(term, set())
+    ranked: list[tuple[bool, float, str, SearchHit]] = []
+    for item_id in candidates:
+        item = view.items[item_id]
+        revision = view.live(item_id, now)
+        if revision is None or not _targets(revision, target):
+            continue
+        match = _best_match(item, terms, lang)
+        if match is None:
+            continue
+        matched_lang, score = match
+        hit = SearchHit(**_card(revision, matched_lang).model_dump(), score=round(score, 3))
+        ranked.append((matched_lang != lang, -score, item_id, hit))
+    ranked.sort(key=lambda row: row[:3])
+    return SearchResults(query=q, hits=[row[3] for row in ranked[:limit]])

@@ -1,0 +1,146 @@
+"""What an editor's write must satisfy: sanitised text, known places, and what publishing needs."""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from backend.content import markdown
+from backend.core.errors import ValidationFailedError
+from backend.geography import service as geography
+from schemas.common import FieldProblem
+from schemas.content import REQUIRED_LANGUAGES, ContentKind, ContentWrite
+
+# Titles and summaries are plain text: tags are removed so no markup reaches the app through them either.
+_TAG = re.compile(r"<[^<>]*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,28}[0-9]$")
+_KINDS_WITH_CONTACT = (ContentKind.HELPLINE, ContentKind.OFFICE)
+
+
+def _plain(text: str) -> tuple[str, bool]:
+    cleaned = _TAG.sub("", _CONTROL.sub("", text)).strip()
+    return cleaned, cleaned != text.strip()
+
+
+async def prepare(write: ContentWrite) -> dict[str, Any]:
+    """The stored form of a write: sanitised text and canonical place codes, or a 422 naming each field."""
+    problems: list[FieldProblem] = []
+    removed: set[str] = set()
+    translations: dict[str, dict[str, str]] = {}
+    for lang, translation in write.translations.items():
+        title, title_changed = _plain(translation.title)
+        summary, summary_changed = _plain(translation.summary)
+        body = markdown.sanitise(translation.body)
+        removed.update(body.removed)
+        if title_changed or summary_changed:
+            removed.add("raw_html")
+        for name, value in (("title", title), ("summary", summary), ("body", body.text)):
+            if not value.strip():
+                problems.append(
+                    FieldProblem(
+                        field=f"body.translations.{lang.value}.{name}",
+                        rule="empty_after_sanitising",
+                        message=f"{name} has no text left once markup is removed",
+                    )
+                )
+        translations[lang.value] = {"title": title, "summary": summary, "body": body.text}
+
+    provinces = await _province_codes(write.provinces, problems)
+    districts = await _district_codes(write.districts, problems)
+    contact = write.contact.model_dump(mode="json") if write.contact else None
+    if contact is not None and write.kind not in _KINDS_WITH_CONTACT:
+        problems.append(
+            FieldProblem(
+                field="body.contact",
+                rule="only_for_helplines_and_offices",
+                message="only helplines and offices have contact details",
+            )
+        )
+    for index, phone in enumerate(contact["phones"] if contact else []):
+        if not _PHONE.match(phone.strip()):
+            problems.append(
+                FieldProblem(
+                    field=f"body.contact.phones.{index}",
+                    rule="phone_number",
+                    message="a phone number has digits, spaces, dashes, brackets and an optional leading +",
+                )
+            )
+    if problems:
+        raise ValidationFailedError("The content item is not valid.", errors=problems)
+    return {
+        "kind": write.kind.value,
+        "topics": [topic.value for topic in write.topics],
+        "translations": translations,
+        "provinces": provinces,
+        "districts": districts,
+        "expires_at": write.expires_at,
+        "contact": contact,
+        "sanitised": sorted(removed),
+    }
+
+
+async def _province_codes(codes: list[str], problems: list[FieldProblem]) -> list[str]:
+    known = {ref.province for ref in (await geography.district_index()).values()}
+    result: list[str] = []
+    for index, code in enumerate(codes):
+        canonical = code.strip().upper()
+        if canonical not in known:
+            problems.append(
+                FieldProblem(
+                    field=f"body.provinces.{index}", rule="unknown_province", message="unknown province code"
+                )
+            )
+        elif canonical not in result:
+            result.append(canonical)
+    return result
+
+
+async def _district_codes(names: list[str], problems: list[FieldProblem]) -> list[str]:
+    result: list[str] = []
+    for index, name in enumerate(names):
+        code = await geography.district_code(name)
+        if code is None:
+            problems.append(
+                FieldProblem(
+                    field=f"body.districts.{index}",
+                    rule="unknown_district",
+                    message="district must be a district code, name or alias",
+                )
+            )
+        elif code not in result:
+            result.append(code)
+    return result
+
+
+def publish_problems(fields: dict[str, Any], *, now: datetime) -> list[FieldProblem]:
+    """Why a working copy cannot go live yet (empty when it can)."""
+    problems = [
+        FieldProblem(
+            field=f"translations.{lang.value}",
+            rule="required_to_publish",
+            message=f"a published item needs {lang.name.title()} ({lang.value})",
+        )
+        for lang in REQUIRED_LANGUAGES
+        if lang.value not in fields["translations"]
+    ]
+    kind = ContentKind(fields["kind"])
+    contact = fields.get("contact") or {}
+    if kind in _KINDS_WITH_CONTACT:
+        needed = ["verified_at", "source"] + (["phones"] if kind is ContentKind.HELPLINE else ["address"])
+        for name in needed:
+            if not contact.get(name):
+                problems.append(
+                    FieldProblem(
+                        field=f"contact.{name}",
+                        rule=f"required_for_{kind.value}",
+                        message=f"a published {kind.value} needs contact.{name}",
+                    )
+                )
+    expires_at = fields.get("expires_at")
+    if expires_at is not None and _aware(expires_at) <= now:
+        problems.append(FieldProblem(field="expires_at", rule="in_the_past", message="expires_at has passed"))
+    return problems
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

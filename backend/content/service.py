@@ -1,0 +1,466 @@
+"""The editorial workflow: drafts, review, publishing now or later, archiving, deleting, restoring.
+
+Every step moves an item from version N to N+1 by first inserting the change record `<item>:<N+1>`
+(a claim: only one writer gets it), then doing what the step publishes or withdraws, then updating the
+item. A claim whose writer died midway is finished by the next one to touch the item (`_settled`).
+"""
+
+from contextlib import suppress
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from pymongo.errors import DuplicateKeyError
+
+from backend.audit import service as audit
+from backend.content import feed, rules
+from backend.content.models import PUBLISHED_FIELDS, ContentChange, ContentItem, ContentRevision
+from backend.core.clock import utc_now
+from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from backend.core.pagination import PageParams
+from schemas.common import Page
+from schemas.content import (
+    REQUIRED_LANGUAGES,
+    ContentChangeRead,
+    ContentKind,
+    ContentRead,
+    ContentStatus,
+    ContentSummary,
+    ContentWrite,
+    RevisionRead,
+    RevisionSummary,
+)
+from schemas.events import Topic
+from schemas.youth import Language
+
+SCHEDULER = "scheduler"
+_EDITABLE_FIELDS = (*PUBLISHED_FIELDS, "sanitised")
+
+
+def to_read(item: ContentItem) -> ContentRead:
+    return ContentRead.model_validate(
+        item.model_dump(exclude={"deleted_at", "revision_id", "live_expires_at"})
+    )
+
+
+def _title(translations: dict[str, dict[str, str]]) -> str:
+    for lang in (*REQUIRED_LANGUAGES, *Language):
+        if lang.value in translations:
+            return translations[lang.value]["title"]
+    return ""
+
+
+def _summary(item: ContentItem) -> ContentSummary:
+    return ContentSummary(
+        id=item.id,
+        version=item.version,
+        status=ContentStatus(item.status),
+        kind=ContentKind(item.kind),
+        topics=[Topic(topic) for topic in item.topics],
+        title=_title(item.translations),
+        languages=[lang for lang in Language if lang.value in item.translations],
+        live_revision=item.live_revision,
+        publish_at=item.publish_at,
+        updated_at=item.updated_at,
+    )
+
+
+async def _conflict(item: ContentItem, message: str) -> ConflictError:
+    return ConflictError(
+        message,
+        code="version_conflict",
+        extensions={"current_version": item.version, "current": to_read(item).model_dump(mode="json")},
+    )
+
+
+def _invalid_step(item: ContentItem, step: str) -> ConflictError:
+    return ConflictError(
+        f"An item that is {item.status.replace('_', ' ')} cannot be {step}.",
+        code="invalid_transition",
+        extensions={"status": item.status},
+    )
+
+
+# Loading, and finishing interrupted steps
+
+
+async def _carry_out(change: ContentChange) -> None:
+    """Do what a claimed step publishes or withdraws, then apply it to the item. Safe to repeat."""
+    effect = change.effect or {}
+    if effect.get("op") == "publish":
+        revision = ContentRevision.model_validate(effect["revision"])
+        with suppress(DuplicateKeyError):  # inserted by an earlier attempt
+            await revision.insert()
+        await feed.append(
+            change_id=change.id, item_id=change.item_id, op="upsert", revision=revision.revision, reason=None
+        )
+    elif effect.get("op") == "withdraw":
+        await feed.append(
+            change_id=change.id, item_id=change.item_id, op="delete", revision=None, reason=effect["reason"]
+        )
+    await ContentItem.get_pymongo_collection().update_one(
+        {"_id": change.item_id, "version": change.version - 1}, {"$set": change.applied}
+    )
+
+
+async def _settled(item_id: str) -> ContentItem | None:
+    """The item with any claimed-but-unfinished step finished."""
+    item = await ContentItem.get(item_id)
+    if item is None:
+        return None
+    pending = await ContentChange.get(f"{item_id}:{item.version + 1}")
+    if pending is not None:
+        await _carry_out(pending)
+        item = await ContentItem.get(item_id)
+    return item
+
+
+async def _load(item_id: UUID | str, *, if_match: int | None = None) -> ContentItem:
+    item = await _settled(str(item_id))
+    if item is None or item.deleted_at is not None:
+        raise NotFoundError("No content item has this id.")
+    if if_match is not None and if_match != item.version:
+        raise await _conflict(item, "The item changed since you loaded it; reload and retry.")
+    return item
+
+
+async def _step(
+    item: ContentItem,
+    *,
+    actor: str,
+    action: str,
+    changes: dict[str, Any],
+    effect: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> ContentItem:
+    now = utc_now()
+    applied = {**changes, "version": item.version + 1, "updated_by": actor, "updated_at": now}
+    change = ContentChange(
+        id=f"{item.id}:{item.version + 1}",
+        item_id=item.id,
+        version=item.version + 1,
+        action=action,
+        changed_by=actor,
+        changed_at=now,
+        note=note,
+        applied=applied,
+        effect=effect,
+    )
+    try:
+        await change.insert()
+    except DuplicateKeyError as exc:
+        current = await _settled(item.id)
+        assert current is not None
+        raise await _conflict(current, "Someone else changed the item at the same moment; retry.") from exc
+    await _carry_out(change)
+    updated: ContentItem = item.model_copy(update=applied)
+    return updated
+
+
+# Editing
+
+
+async def save(
+    *, actor: str, item_id: UUID, write: ContentWrite, if_match: int | None
+) -> tuple[ContentRead, bool]:
+    """Create or change the working copy; returns it and whether it was created.
+
+    Saving the same content again changes nothing. Any other change needs If-Match with the current
+    version. Editing moves the item back to draft (review stays in review), leaving the live revision
+    on the app until the next publish.
+    """
+    fields = await rules.prepare(write)
+    now = utc_now()
+    item = ContentItem(
+        id=str(item_id),
+        version=1,
+        status=ContentStatus.DRAFT.value,
+        created_by=actor,
+        created_at=now,
+        updated_by=actor,
+        updated_at=now,
+        **fields,
+    )
+    try:
+        await item.insert()
+    except DuplicateKeyError:
+        existing = await _load(item_id)
+    else:
+        await ContentChange(
+            id=f"{item.id}:1",
+            item_id=item.id,
+            version=1,
+            action="created",
+            changed_by=actor,
+            changed_at=now,
+            applied={},
+        ).insert()
+        return to_read(item), True
+    if {name: getattr(existing, name) for name in _EDITABLE_FIELDS} == fields:
+        return to_read(existing), False
+    if if_match is None or if_match != existing.version:
+        raise await _conflict(existing, "The item changed since this edit began; merge with the current one.")
+    status = ContentStatus.IN_REVIEW if existing.status == ContentStatus.IN_REVIEW else ContentStatus.DRAFT
+    changes = {**fields, "status": status.value, "publish_at": None}
+    updated = await _step(existing, actor=actor, action="edited", changes=changes)
+    return to_read(updated), False
+
+
+def _require_publishable(item: ContentItem) -> None:
+    problems = rules.publish_problems(item.model_dump(), now=utc_now())
+    if problems:
+        raise ValidationFailedError("The item is not ready to publish.", errors=problems)
+
+
+async def submit(*, actor: str, item_id: UUID, if_match: int | None, note: str | None) -> ContentRead:
+    """Send a draft for review; it must already meet everything publishing needs."""
+    item = await _load(item_id, if_match=if_match)
+    if item.status == ContentStatus.IN_REVIEW:
+        return to_read(item)
+    if item.status != ContentStatus.DRAFT:
+        raise _invalid_step(item, "sent for review")
+    _require_publishable(item)
+    changes = {"status": ContentStatus.IN_REVIEW.value}
+    return to_read(await _step(item, actor=actor, action="submitted", changes=changes, note=note))
+
+
+async def return_to_draft(
+    *, actor: str, item_id: UUID, if_match: int | None, note: str | None
+) -> ContentRead:
+    """Send an item in review, scheduled or archived back to draft (a schedule is cancelled)."""
+    item = await _load(item_id, if_match=if_match)
+    if item.status == ContentStatus.DRAFT:
+        return to_read(item)
+    if item.status not in (ContentStatus.IN_REVIEW, ContentStatus.SCHEDULED, ContentStatus.ARCHIVED):
+        raise _invalid_step(item, "returned to draft")
+    changes = {"status": ContentStatus.DRAFT.value, "publish_at": None, "archived_reason": None}
+    return to_read(await _step(item, actor=actor, action="returned_to_draft", changes=changes, note=note))
+
+
+def _publication(item: ContentItem, *, actor: str, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    revision = item.latest_revision + 1
+    snapshot = ContentRevision(
+        id=f"{item.id}:{revision}",
+        item_id=item.id,
+        revision=revision,
+        published_at=now,
+        published_by=actor,
+        **{name: getattr(item, name) for name in PUBLISHED_FIELDS},
+    )
+    changes = {
+        "status": ContentStatus.PUBLISHED.value,
+        "live_revision": revision,
+        "live_expires_at": item.expires_at,
+        "latest_revision": revision,
+        "publish_at": None,
+        "archived_reason": None,
+    }
+    return changes, {"op": "publish", "revision": snapshot.model_dump(by_alias=True)}
+
+
+async def publish(
+    *, actor: str, item_id: UUID, if_match: int | None, publish_at: datetime | None
+) -> ContentRead:
+    """Publish a reviewed item now, or schedule it; publishing a published item again changes nothing."""
+    item = await _load(item_id, if_match=if_match)
+    now = utc_now()
+    if item.status == ContentStatus.PUBLISHED:
+        return to_read(item)
+    if item.status not in (ContentStatus.IN_REVIEW, ContentStatus.SCHEDULED):
+        raise _invalid_step(item, "published (send it for review first)")
+    _require_publishable(item)
+    if publish_at is not None and publish_at > now:
+        at = publish_at.astimezone(UTC)
+        if item.status == ContentStatus.SCHEDULED and item.publish_at == at:
+            return to_read(item)
+        changes = {"status": ContentStatus.SCHEDULED.value, "publish_at": at}
+        scheduled = await _step(item, actor=actor, action="scheduled", changes=changes)
+        await audit.record(
+            actor=actor,
+            action="content.scheduled",
+            resource_type="content",
+            resource_id=item.id,
+            details={"publish_at": at.isoformat()},
+        )
+        return to_read(scheduled)
+    published = await _publish_now(item, actor=actor, now=now)
+    return to_read(published)
+
+
+async def _publish_now(item: ContentItem, *, actor: str, now: datetime) -> ContentItem:
+    changes, effect = _publication(item, actor=actor, now=now)
+    published = await _step(item, actor=actor, action="published", changes=changes, effect=effect)
+    await audit.record(
+        actor=actor,
+        action="content.published",
+        resource_type="content",
+        resource_id=item.id,
+        details={"revision": published.live_revision},
+    )
+    return published
+
+
+def _withdrawal(item: ContentItem, reason: str) -> dict[str, Any] | None:
+    return {"op": "withdraw", "reason": reason} if item.live_revision is not None else None
+
+
+async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str | None) -> ContentRead:
+    """Take an item off the app (phones get a tombstone) and out of the editors' way."""
+    item = await _load(item_id, if_match=if_match)
+    if item.status == ContentStatus.ARCHIVED:
+        return to_read(item)
+    changes = {
+        "status": ContentStatus.ARCHIVED.value,
+        "live_revision": None,
+        "live_expires_at": None,
+        "publish_at": None,
+        "archived_reason": "archived",
+    }
+    archived = await _step(
+        item,
+        actor=actor,
+        action="archived",
+        changes=changes,
+        effect=_withdrawal(item, "unpublished"),
+        note=note,
+    )
+    await audit.record(actor=actor, action="content.archived", resource_type="content", resource_id=item.id)
+    return to_read(archived)
+
+
+async def delete(*, actor: str, item_id: UUID) -> None:
+    """Delete an item (phones get a tombstone); its revisions and history are kept. Repeating is fine."""
+    item = await _settled(str(item_id))
+    if item is None or item.deleted_at is not None:
+        return
+    changes = {"deleted_at": utc_now(), "live_revision": None, "live_expires_at": None, "publish_at": None}
+    await _step(item, actor=actor, action="deleted", changes=changes, effect=_withdrawal(item, "deleted"))
+    await audit.record(actor=actor, action="content.deleted", resource_type="content", resource_id=item.id)
+
+
+async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | None) -> ContentRead:
+    """Copy a published revision into the working copy, as a draft to review and publish again."""
+    item = await _load(item_id, if_match=if_match)
+    stored = await ContentRevision.get(f"{item.id}:{revision}")
+    if stored is None:
+        raise NotFoundError("This item has no such published revision.")
+    changes = {name: getattr(stored, name) for name in PUBLISHED_FIELDS} | {
+        "status": ContentStatus.DRAFT.value,
+        "publish_at": None,
+        "sanitised": [],
+    }
+    restored = await _step(item, actor=actor, action="restored", changes=changes, note=f"revision {revision}")
+    await audit.record(
+        actor=actor,
+        action="content.restored",
+        resource_type="content",
+        resource_id=item.id,
+        details={"revision": revision},
+    )
+    return to_read(restored)
+
+
+# Reading
+
+
+async def get(*, item_id: UUID) -> ContentRead:
+    return to_read(await _load(item_id))
+
+
+async def list_items(
+    *, status: ContentStatus | None, kind: ContentKind | None, topic: Topic | None, page: PageParams
+) -> Page[ContentSummary]:
+    """Working copies, most recently changed first."""
+    query: dict[str, Any] = {"deleted_at": None}
+    if status is not None:
+        query["status"] = status.value
+    if kind is not None:
+        query["kind"] = kind.value
+    if topic is not None:
+        query["topics"] = topic.value
+    found = ContentItem.find(query)
+    total = await found.count()
+    items = await found.sort("-updated_at", "+_id").skip(page.offset).limit(page.limit).to_list()
+    return Page(items=[_summary(item) for item in items], total=total, limit=page.limit, offset=page.offset)
+
+
+async def revisions(*, item_id: UUID) -> list[RevisionSummary]:
+    item = await _load(item_id)
+    stored = await ContentRevision.find({"item_id": item.id}).sort("+revision").to_list()
+    return [
+        RevisionSummary(
+            revision=revision.revision,
+            published_at=revision.published_at,
+            published_by=revision.published_by,
+            title=_title(revision.translations),
+        )
+        for revision in stored
+    ]
+
+
+async def revision(*, item_id: UUID, revision: int) -> RevisionRead:
+    item = await _load(item_id)
+    stored = await ContentRevision.get(f"{item.id}:{revision}")
+    if stored is None:
+        raise NotFoundError("This item has no such published revision.")
+    return RevisionRead.model_validate(stored.model_dump(exclude={"id", "item_id"}))
+
+
+async def history(*, item_id: UUID) -> list[ContentChangeRead]:
+    item = await _load(item_id)
+    changes = await ContentChange.find({"item_id": item.id}).sort("+version").to_list()
+    return [
+        ContentChangeRead(
+            version=change.version,
+            action=change.action,
+            changed_by=change.changed_by,
+            changed_at=change.changed_at,
+            note=change.note,
+        )
+        for change in changes
+    ]
+
+
+# Scheduled work
+
+
+async def publish_due(*, now: datetime) -> int:
+    """Publish scheduled items whose time has come; returns how many."""
+    due = await ContentItem.find(
+        {"status": ContentStatus.SCHEDULED.value, "publish_at": {"$lte": now}, "deleted_at": None}
+    ).to_list()
+    published = 0
+    for found in due:
+        item = await _settled(found.id)
+        if item is None or item.status != ContentStatus.SCHEDULED:
+            continue
+        try:
+            await _publish_now(item, actor=SCHEDULER, now=now)
+        except ConflictError:
+            continue  # an editor changed it at this moment; their step stands
+        published += 1
+    return published
+
+
+async def expire_due(*, now: datetime) -> int:
+    """Withdraw live items past their expiry, so phones get a tombstone; returns how many."""
+    due = await ContentItem.find({"live_expires_at": {"$lte": now}, "deleted_at": None}).to_list()
+    expired = 0
+    for found in due:
+        item = await _settled(found.id)
+        if item is None or item.live_revision is None:
+            continue
+        changes = {
+            "status": ContentStatus.ARCHIVED.value,
+            "live_revision": None,
+            "live_expires_at": None,
+            "archived_reason": "expired",
+        }
+        try:
+            await _step(
+                item, actor=SCHEDULER, action="expired", changes=changes, effect=_withdrawal(item, "expired")
+            )
+        except ConflictError:
+            continue
+        expired += 1
+    return expired
