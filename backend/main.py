@@ -11,7 +11,7 @@ from backend.accounts.router import router as accounts_router
 from backend.audit.router import router as audit_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
-from backend.content.tasks import run_content_scheduler
+from backend.content.tasks import publish_and_expire
 from backend.core.database import Database
 from backend.core.dependencies import require_database
 from backend.core.errors import install_error_handlers
@@ -20,6 +20,7 @@ from backend.core.logging import configure_logging
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.responses import DATABASE_UNAVAILABLE, VALIDATION_FAILED
 from backend.core.settings import Settings, get_settings
+from backend.core.workers import run_every
 from backend.events.checkin_codes import CheckinSigner
 from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
@@ -28,7 +29,7 @@ from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
 from backend.youth.router import router as youth_router
-from backend.youth.tasks import run_device_cleanup
+from backend.youth.tasks import clean_up_devices
 
 API_TITLE = "Hamqadam API"
 API_VERSION = "0.1.0"
@@ -50,15 +51,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.firebase = FirebaseAuth(settings)
         app.state.checkin_signer = CheckinSigner(settings)
         await database.start()
-        workers = []
-        if settings.device_cleanup_interval_s > 0:
-            workers.append(
-                asyncio.create_task(run_device_cleanup(interval_s=settings.device_cleanup_interval_s))
-            )
-        if settings.content_scheduler_interval_s > 0:
-            workers.append(
-                asyncio.create_task(run_content_scheduler(interval_s=settings.content_scheduler_interval_s))
-            )
+        timers = [
+            (settings.device_cleanup_interval_s, clean_up_devices, "device cleanup"),
+            (settings.content_scheduler_interval_s, publish_and_expire, "content scheduler"),
+        ]
+        workers = [
+            asyncio.create_task(run_every(interval_s, job, name=name))
+            for interval_s, job, name in timers
+            if interval_s > 0
+        ]
         try:
             yield
         finally:

@@ -30,7 +30,17 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
     for lang, translation in write.translations.items():
         title, title_changed = _plain(translation.title)
         summary, summary_changed = _plain(translation.summary)
-        body = markdown.sanitise(translation.body)
+        try:
+            body = markdown.sanitise(translation.body)
+        except markdown.UnsanitisableMarkdownError:
+            problems.append(
+                FieldProblem(
+                    field=f"body.translations.{lang.value}.body",
+                    rule="unsafe_markdown",
+                    message="body could not be made safe; remove markup such as HTML and try again",
+                )
+            )
+            continue
         removed.update(body.removed)
         if title_changed or summary_changed:
             removed.add("raw_html")

@@ -1,0 +1,107 @@
+"""Search in English and Urdu: normalised terms, ranking, the caller's language first, what is live."""
+
+import uuid
+
+import httpx
+
+from tests.conftest import User
+from tests.content.conftest import EDITORIAL, item_body, publish_new, step
+
+SEARCH = "/v1/content/search"
+
+
+def bilingual(
+    en_title: str, en_body: str, ur_title: str, ur_body: str, **overrides: object
+) -> dict[str, object]:
+    return item_body(
+        translations={
+            "en": {"title": en_title, "summary": "Read this before you go.", "body": en_body},
+            "ur": {"title": ur_title, "summary": "جانے سے پہلے یہ پڑھیں۔", "body": ur_body},
+        },
+        **overrides,
+    )
+
+
+async def hits(http: httpx.AsyncClient, q: str, **params: str) -> list[tuple[str, str]]:
+    response = await http.get(SEARCH, params={"q": q, **params})
+    assert response.status_code == 200, response.text
+    return [(hit["id"], hit["lang"]) for hit in response.json()["hits"]]
+
+
+async def test_english_words_of_title_and_body_rank_titles_first(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    in_body = await publish_new(
+        client,
+        editor,
+        bilingual("Going abroad", "Ask every recruiter for a licence.", "بیرون ملک جانا", "لائسنس مانگیں۔"),
+    )
+    in_title = await publish_new(
+        client,
+        editor,
+        bilingual("Recruiters and their licences", "Be careful.", "ریکروٹر", "احتیاط کریں۔"),
+    )
+    await publish_new(
+        client, editor, bilingual("Floods", "Keep documents dry.", "سیلاب", "کاغذات محفوظ رکھیں۔")
+    )
+    assert await hits(client, "recruiter licence", lang="en") == [(in_title, "en"), (in_body, "en")]
+    assert await hits(client, "RECRUITERS'", lang="en") == [(in_title, "en"), (in_body, "en")]
+
+
+async def test_urdu_search_tolerates_letter_variants_and_diacritics(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    visa = await publish_new(
+        client,
+        editor,
+        bilingual(
+            "Fake visas", "A visit visa is not a work visa.", "جعلی ویزا", "وزٹ ویزا کام کا ویزا نہیں ہے۔"
+        ),
+    )
+    # Arabic yeh and kaf, as some keyboards type them, and a zer: the same words.
+    assert await hits(client, "جعلي ويزا") == [(visa, "ur")]
+    assert await hits(client, "وِیزا") == [(visa, "ur")]
+    assert await hits(client, "کام") == [(visa, "ur")]
+
+
+async def test_the_callers_language_comes_first(client: httpx.AsyncClient, editor: User) -> None:
+    urdu_match = await publish_new(
+        client,
+        editor,
+        bilingual("Protector", "Register first.", "پروٹیکٹر اور ویزا", "ویزا کے بعد پروٹیکٹر۔"),
+    )
+    english_match = await publish_new(
+        client, editor, bilingual("Visa checks", "Check the visa.", "جانچ", "دستاویزات دیکھیں۔")
+    )
+    assert await hits(client, "ویزا", lang="ur") == [(urdu_match, "ur")]
+    assert await hits(client, "visa", lang="ur") == [(english_match, "en")]
+    mixed = await hits(client, "visa ویزا", lang="ur")
+    assert mixed == [(urdu_match, "ur"), (english_match, "en")]
+    assert (await hits(client, "visa ویزا", lang="en"))[0] == (english_match, "en")
+
+
+async def test_only_live_items_for_the_district_are_found(client: httpx.AsyncClient, editor: User) -> None:
+    karachi = await publish_new(
+        client,
+        editor,
+        bilingual("Karachi office", "Visit us.", "کراچی دفتر", "تشریف لائیں۔", districts=["karachi south"]),
+    )
+    archived = await publish_new(client, editor, bilingual("Old office", "Closed.", "پرانا دفتر", "بند ہے۔"))
+    await step(client, editor, archived, "archive")
+    draft_id = str(uuid.uuid4())
+    await client.put(
+        f"{EDITORIAL}/{draft_id}",
+        json=bilingual("Draft office", "Soon.", "نیا دفتر", "جلد۔"),
+        headers=editor.headers,
+    )
+    assert await hits(client, "office", lang="en") == [(karachi, "en")]
+    assert await hits(client, "office", lang="en", district="lahore") == []
+    assert await hits(client, "office", lang="en", district="Karachi South") == [(karachi, "en")]
+
+
+async def test_a_query_of_only_common_words_finds_nothing(client: httpx.AsyncClient, editor: User) -> None:
+    await publish_new(client, editor)
+    assert await hits(client, "the and of") == []
+    assert await hits(client, "کے اور") == []
+    too_long = await client.get(SEARCH, params={"q": "x" * 201})
+    assert (too_long.status_code, too_long.json()["errors"][0]["field"]) == (422, "query.q")
