@@ -29,20 +29,27 @@ _FETCH_ONE_BY_ONE = 20
 _next_seq_hint = 0
 
 
+def entry_id(seq: int) -> str:
+    """The `_id` of entry `seq`: zero-padded text, which sorts in order and which FerretDB finds by
+    equality without a scan (it scans for integer ids)."""
+    return f"{seq:012d}"
+
+
 async def _highest_seq() -> int:
-    last = await FeedEntry.get_pymongo_collection().find({}, {"_id": 1}).sort("_id", -1).limit(1).to_list()
-    return int(last[0]["_id"]) if last else 0
+    last = await FeedEntry.get_pymongo_collection().find({}, {"seq": 1}).sort("_id", -1).limit(1).to_list()
+    return int(last[0]["seq"]) if last else 0
 
 
 async def append(*, change_id: str, item_id: str, op: str, revision: int | None, reason: str | None) -> int:
     """Append one entry for a content change, once however often it is called; returns its number."""
     global _next_seq_hint
     seq = _next_seq_hint
-    if seq < 1 or (seq > 1 and await FeedEntry.get(seq - 1) is None):
+    if seq < 1 or (seq > 1 and await FeedEntry.get(entry_id(seq - 1)) is None):
         seq = await _highest_seq() + 1  # no hint, or one from another database: look it up
     for _ in range(_APPEND_ATTEMPTS):
         entry = FeedEntry(
-            id=seq,
+            id=entry_id(seq),
+            seq=seq,
             change_id=change_id,
             item_id=item_id,
             op=op,
@@ -57,7 +64,7 @@ async def append(*, change_id: str, item_id: str, op: str, revision: int | None,
             # appended already, by a retry or by whoever finished an interrupted step.
             existing = await FeedEntry.find_one({"change_id": change_id})
             if existing is not None:
-                return existing.id
+                return existing.seq
             seq += 1
             continue
         _next_seq_hint = seq + 1
@@ -116,15 +123,15 @@ class LiveView:
                 return  # a check that began after this request arrived has seen all it could see
             self.last_check_started = time.monotonic()
             if self.entries:
-                last = await FeedEntry.get(self.seq)
+                last = await FeedEntry.get(entry_id(self.seq))
                 if last is None or last.change_id != self.entries[-1].change_id:
                     self._forget()  # the database was replaced under us (a restore, or tests)
-            if await FeedEntry.get(self.seq + 1) is None:
+            if await FeedEntry.get(entry_id(self.seq + 1)) is None:
                 return
-            new = await FeedEntry.find({"_id": {"$gt": self.seq}}).sort("+_id").to_list()
+            new = await FeedEntry.find({"_id": {"$gt": entry_id(self.seq)}}).sort("+_id").to_list()
             contiguous: list[FeedEntry] = []
             for entry in new:
-                if entry.id != self.seq + len(contiguous) + 1:
+                if entry.seq != self.seq + len(contiguous) + 1:
                     break  # cannot happen while appends follow the rule above; never skip a number
                 contiguous.append(entry)
             await self._apply(contiguous)
@@ -142,7 +149,7 @@ class LiveView:
         for item_id, entry in latest.items():
             self._unindex(item_id)
             revision = revisions.get(f"{item_id}:{entry.revision}") if entry.op == "upsert" else None
-            item = LiveItem(seq=entry.id, revision=revision)
+            item = LiveItem(seq=entry.seq, revision=revision)
             if revision is not None:
                 item.terms = _terms_of(revision)
                 for fields in item.terms.values():

@@ -102,7 +102,8 @@ class FeedEntry(Document):
     and never change, so every API process keeps the feed in memory (see feed.py).
     """
 
-    id: int  # type: ignore[assignment]  # the sequence number
+    id: str  # type: ignore[assignment]  # the sequence number as zero-padded text (feed.entry_id)
+    seq: int
     change_id: str  # the ContentChange that caused it, unique: a step is never appended twice
     item_id: str
     op: str  # upsert or delete

@@ -134,7 +134,7 @@ async def sync(*, since: str | None, lang: Language, district: str | None, limit
         entry = view.entries[seq]  # entry number seq + 1
         seq += 1
         item = view.items[entry.item_id]
-        if item.seq != entry.id:
+        if item.seq != entry.seq:
             continue
         synced = _sync_entry(item, entry, lang=lang, district=target, now=now)
         if synced.op == "delete" and after == 0:

@@ -90,7 +90,7 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
 
 
 async def _province_codes(codes: list[str], problems: list[FieldProblem]) -> list[str]:
-    known = {ref.province for ref in (await geography.district_index()).values()}
+    known = await geography.province_codes()
     result: list[str] = []
     for index, code in enumerate(codes):
         canonical = code.strip().upper()

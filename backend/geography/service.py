@@ -254,6 +254,11 @@ async def resolve_district(name_or_code: str) -> DistrictRef | None:
     return (await _reference()).districts.get(importer.lookup_key(name_or_code))
 
 
+async def province_codes() -> frozenset[str]:
+    """The codes of every province and territory that has districts."""
+    return frozenset(ref.province for ref in (await _reference()).districts.values())
+
+
 async def district_code(name_or_code: str) -> str | None:
     """The canonical code of a district given by code, name or alias; None if unknown."""
     ref = await resolve_district(name_or_code)

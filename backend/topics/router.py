@@ -16,7 +16,7 @@ _LABELS: dict[Topic, tuple[str, str]] = {
         "قانونی طریقے سے بیرونِ ملک جانا: پروٹیکٹر کا عمل",
     ),
     Topic.RECRUITER_CHECK: ("Checking a recruiter's licence", "ریکروٹر کا لائسنس چیک کرنا"),
-    Topic.TRAFFICKING_VS_SMUGGLING: ("Trafficking and smuggling", "انسانی اسمگلنگ اور تارکینِ وطن کی اسمگلنگ"),
+    Topic.TRAFFICKING_VS_SMUGGLING: ("Trafficking and smuggling", "انسانی ٹریفکنگ اور تارکینِ وطن کی اسمگلنگ"),
     Topic.FAKE_JOB_OR_VISA: ("Fake job offers and visas", "جعلی نوکری اور ویزا"),
     Topic.RIGHTS_ABROAD: ("Your rights abroad", "بیرونِ ملک آپ کے حقوق"),
     Topic.REMITTANCES: ("Sending money home", "رقوم گھر بھیجنا"),

@@ -192,7 +192,7 @@ async def test_nothing_is_missed_or_repeated_while_editors_publish(
 async def test_parallel_steps_number_the_feed_without_gaps(client: httpx.AsyncClient, editor: User) -> None:
     await asyncio.gather(*(publish_new(client, editor) for _ in range(12)))
     entries = await FeedEntry.find_all().sort("+_id").to_list()
-    assert [entry.id for entry in entries] == list(range(1, 13))
+    assert [entry.seq for entry in entries] == list(range(1, 13))
     assert len({entry.change_id for entry in entries}) == 12
 
 
