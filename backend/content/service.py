@@ -1,11 +1,8 @@
 """The editorial workflow: drafts, review, publishing now or later, archiving, deleting, restoring.
 
-Every step moves an item from version N to N+1 by first inserting the change record `<item>:<N+1>`
-(a claim: only one writer gets it), then doing what the step publishes or withdraws, then updating the
-item. A claim whose writer died midway is finished by the next one to touch the item (`_settled`).
+Each step goes through steps.py, which makes it happen once even when editors act at the same moment.
 """
 
-from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -13,7 +10,7 @@ from uuid import UUID
 from pymongo.errors import DuplicateKeyError
 
 from backend.audit import service as audit
-from backend.content import feed, rules
+from backend.content import rules, steps
 from backend.content.models import PUBLISHED_FIELDS, ContentChange, ContentItem, ContentRevision
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
@@ -35,12 +32,6 @@ from schemas.youth import Language
 
 SCHEDULER = "scheduler"
 _EDITABLE_FIELDS = (*PUBLISHED_FIELDS, "sanitised")
-
-
-def to_read(item: ContentItem) -> ContentRead:
-    return ContentRead.model_validate(
-        item.model_dump(exclude={"deleted_at", "revision_id", "live_expires_at"})
-    )
 
 
 def _title(translations: dict[str, dict[str, str]]) -> str:
@@ -65,101 +56,12 @@ def _summary(item: ContentItem) -> ContentSummary:
     )
 
 
-async def _conflict(item: ContentItem, message: str) -> ConflictError:
-    return ConflictError(
-        message,
-        code="version_conflict",
-        extensions={"current_version": item.version, "current": to_read(item).model_dump(mode="json")},
-    )
-
-
 def _invalid_step(item: ContentItem, step: str) -> ConflictError:
     return ConflictError(
         f"An item that is {item.status.replace('_', ' ')} cannot be {step}.",
         code="invalid_transition",
         extensions={"status": item.status},
     )
-
-
-# Loading, and finishing interrupted steps
-
-
-async def _carry_out(change: ContentChange) -> None:
-    """Do what a claimed step publishes or withdraws, then apply it to the item. Safe to repeat."""
-    effect = change.effect or {}
-    if effect.get("op") == "publish":
-        revision = ContentRevision.model_validate(effect["revision"])
-        with suppress(DuplicateKeyError):  # inserted by an earlier attempt
-            await revision.insert()
-        await feed.append(
-            change_id=change.id, item_id=change.item_id, op="upsert", revision=revision.revision, reason=None
-        )
-    elif effect.get("op") == "withdraw":
-        await feed.append(
-            change_id=change.id, item_id=change.item_id, op="delete", revision=None, reason=effect["reason"]
-        )
-    # Only onto the version the step was claimed from, so a late repeat never undoes a newer step. The
-    # check is a read by `_id`, not a filter on `version`: FerretDB scans the collection for any filter
-    # beyond `_id` (85 ms at 170 items), and finds by `_id` without a scan.
-    current = await ContentItem.get_pymongo_collection().find_one({"_id": change.item_id}, {"version": 1})
-    if current is not None and current["version"] == change.version - 1:
-        await ContentItem.get_pymongo_collection().update_one(
-            {"_id": change.item_id}, {"$set": change.applied}
-        )
-
-
-async def _settled(item_id: str) -> ContentItem | None:
-    """The item with any claimed-but-unfinished step finished."""
-    item = await ContentItem.get(item_id)
-    if item is None:
-        return None
-    pending = await ContentChange.get(f"{item_id}:{item.version + 1}")
-    if pending is not None:
-        await _carry_out(pending)
-        item = await ContentItem.get(item_id)
-    return item
-
-
-async def _load(item_id: UUID | str, *, if_match: int | None = None) -> ContentItem:
-    item = await _settled(str(item_id))
-    if item is None or item.deleted_at is not None:
-        raise NotFoundError("No content item has this id.")
-    if if_match is not None and if_match != item.version:
-        raise await _conflict(item, "The item changed since you loaded it; reload and retry.")
-    return item
-
-
-async def _step(
-    item: ContentItem,
-    *,
-    actor: str,
-    action: str,
-    changes: dict[str, Any],
-    effect: dict[str, Any] | None = None,
-    note: str | None = None,
-) -> ContentItem:
-    now = utc_now()
-    applied = {**changes, "version": item.version + 1, "updated_by": actor, "updated_at": now}
-    change = ContentChange(
-        id=f"{item.id}:{item.version + 1}",
-        item_id=item.id,
-        version=item.version + 1,
-        action=action,
-        changed_by=actor,
-        changed_at=now,
-        note=note,
-        applied=applied,
-        effect=effect,
-    )
-    try:
-        await change.insert()
-    except DuplicateKeyError as exc:
-        current = await _settled(item.id)
-        assert current is not None
-        raise await _conflict(current, "Someone else changed the item at the same moment; retry.") from exc
-    await _carry_out(change)
-    updated: ContentItem = item.model_copy(update=applied)
-    return updated
 
 
 # Editing
@@ -189,7 +91,7 @@ async def save(
     try:
         await item.insert()
     except DuplicateKeyError:
-        existing = await _load(item_id)
+        existing = await steps.load(item_id)
     else:
         await ContentChange(
             id=f"{item.id}:1",
@@ -200,15 +102,17 @@ async def save(
             changed_at=now,
             applied={},
         ).insert()
-        return to_read(item), True
+        return steps.to_read(item), True
     if {name: getattr(existing, name) for name in _EDITABLE_FIELDS} == fields:
-        return to_read(existing), False
+        return steps.to_read(existing), False
     if if_match is None or if_match != existing.version:
-        raise await _conflict(existing, "The item changed since this edit began; merge with the current one.")
+        raise await steps.version_conflict(
+            existing, "The item changed since this edit began; merge with the current one."
+        )
     status = ContentStatus.IN_REVIEW if existing.status == ContentStatus.IN_REVIEW else ContentStatus.DRAFT
     changes = {**fields, "status": status.value, "publish_at": None}
-    updated = await _step(existing, actor=actor, action="edited", changes=changes)
-    return to_read(updated), False
+    updated = await steps.take_step(existing, actor=actor, action="edited", changes=changes)
+    return steps.to_read(updated), False
 
 
 def _require_publishable(item: ContentItem) -> None:
@@ -219,27 +123,31 @@ def _require_publishable(item: ContentItem) -> None:
 
 async def submit(*, actor: str, item_id: UUID, if_match: int | None, note: str | None) -> ContentRead:
     """Send a draft for review; it must already meet everything publishing needs."""
-    item = await _load(item_id, if_match=if_match)
+    item = await steps.load(item_id, if_match=if_match)
     if item.status == ContentStatus.IN_REVIEW:
-        return to_read(item)
+        return steps.to_read(item)
     if item.status != ContentStatus.DRAFT:
         raise _invalid_step(item, "sent for review")
     _require_publishable(item)
     changes = {"status": ContentStatus.IN_REVIEW.value}
-    return to_read(await _step(item, actor=actor, action="submitted", changes=changes, note=note))
+    return steps.to_read(
+        await steps.take_step(item, actor=actor, action="submitted", changes=changes, note=note)
+    )
 
 
 async def return_to_draft(
     *, actor: str, item_id: UUID, if_match: int | None, note: str | None
 ) -> ContentRead:
     """Send an item in review, scheduled or archived back to draft (a schedule is cancelled)."""
-    item = await _load(item_id, if_match=if_match)
+    item = await steps.load(item_id, if_match=if_match)
     if item.status == ContentStatus.DRAFT:
-        return to_read(item)
+        return steps.to_read(item)
     if item.status not in (ContentStatus.IN_REVIEW, ContentStatus.SCHEDULED, ContentStatus.ARCHIVED):
         raise _invalid_step(item, "returned to draft")
     changes = {"status": ContentStatus.DRAFT.value, "publish_at": None, "archived_reason": None}
-    return to_read(await _step(item, actor=actor, action="returned_to_draft", changes=changes, note=note))
+    return steps.to_read(
+        await steps.take_step(item, actor=actor, action="returned_to_draft", changes=changes, note=note)
+    )
 
 
 def _publication(item: ContentItem, *, actor: str, now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -267,19 +175,19 @@ async def publish(
     *, actor: str, item_id: UUID, if_match: int | None, publish_at: datetime | None
 ) -> ContentRead:
     """Publish a reviewed item now, or schedule it; publishing a published item again changes nothing."""
-    item = await _load(item_id, if_match=if_match)
+    item = await steps.load(item_id, if_match=if_match)
     now = utc_now()
     if item.status == ContentStatus.PUBLISHED:
-        return to_read(item)
+        return steps.to_read(item)
     if item.status not in (ContentStatus.IN_REVIEW, ContentStatus.SCHEDULED):
         raise _invalid_step(item, "published (send it for review first)")
     _require_publishable(item)
     if publish_at is not None and publish_at > now:
         at = publish_at.astimezone(UTC)
         if item.status == ContentStatus.SCHEDULED and item.publish_at == at:
-            return to_read(item)
+            return steps.to_read(item)
         changes = {"status": ContentStatus.SCHEDULED.value, "publish_at": at}
-        scheduled = await _step(item, actor=actor, action="scheduled", changes=changes)
+        scheduled = await steps.take_step(item, actor=actor, action="scheduled", changes=changes)
         await audit.record(
             actor=actor,
             action="content.scheduled",
@@ -287,14 +195,14 @@ async def publish(
             resource_id=item.id,
             details={"publish_at": at.isoformat()},
         )
-        return to_read(scheduled)
+        return steps.to_read(scheduled)
     published = await _publish_now(item, actor=actor, now=now)
-    return to_read(published)
+    return steps.to_read(published)
 
 
 async def _publish_now(item: ContentItem, *, actor: str, now: datetime) -> ContentItem:
     changes, effect = _publication(item, actor=actor, now=now)
-    published = await _step(item, actor=actor, action="published", changes=changes, effect=effect)
+    published = await steps.take_step(item, actor=actor, action="published", changes=changes, effect=effect)
     await audit.record(
         actor=actor,
         action="content.published",
@@ -311,9 +219,9 @@ def _withdrawal(item: ContentItem, reason: str) -> dict[str, Any] | None:
 
 async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str | None) -> ContentRead:
     """Take an item off the app (phones get a tombstone) and out of the editors' way."""
-    item = await _load(item_id, if_match=if_match)
+    item = await steps.load(item_id, if_match=if_match)
     if item.status == ContentStatus.ARCHIVED:
-        return to_read(item)
+        return steps.to_read(item)
     changes = {
         "status": ContentStatus.ARCHIVED.value,
         "live_revision": None,
@@ -321,7 +229,7 @@ async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str 
         "publish_at": None,
         "archived_reason": "archived",
     }
-    archived = await _step(
+    archived = await steps.take_step(
         item,
         actor=actor,
         action="archived",
@@ -330,22 +238,24 @@ async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str 
         note=note,
     )
     await audit.record(actor=actor, action="content.archived", resource_type="content", resource_id=item.id)
-    return to_read(archived)
+    return steps.to_read(archived)
 
 
 async def delete(*, actor: str, item_id: UUID) -> None:
     """Delete an item (phones get a tombstone); its revisions and history are kept. Repeating is fine."""
-    item = await _settled(str(item_id))
+    item = await steps.settled(str(item_id))
     if item is None or item.deleted_at is not None:
         return
     changes = {"deleted_at": utc_now(), "live_revision": None, "live_expires_at": None, "publish_at": None}
-    await _step(item, actor=actor, action="deleted", changes=changes, effect=_withdrawal(item, "deleted"))
+    await steps.take_step(
+        item, actor=actor, action="deleted", changes=changes, effect=_withdrawal(item, "deleted")
+    )
     await audit.record(actor=actor, action="content.deleted", resource_type="content", resource_id=item.id)
 
 
 async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | None) -> ContentRead:
     """Copy a published revision into the working copy, as a draft to review and publish again."""
-    item = await _load(item_id, if_match=if_match)
+    item = await steps.load(item_id, if_match=if_match)
     stored = await ContentRevision.get(f"{item.id}:{revision}")
     if stored is None:
         raise NotFoundError("This item has no such published revision.")
@@ -354,7 +264,9 @@ async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | N
         "publish_at": None,
         "sanitised": [],
     }
-    restored = await _step(item, actor=actor, action="restored", changes=changes, note=f"revision {revision}")
+    restored = await steps.take_step(
+        item, actor=actor, action="restored", changes=changes, note=f"revision {revision}"
+    )
     await audit.record(
         actor=actor,
         action="content.restored",
@@ -362,14 +274,14 @@ async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | N
         resource_id=item.id,
         details={"revision": revision},
     )
-    return to_read(restored)
+    return steps.to_read(restored)
 
 
 # Reading
 
 
 async def get(*, item_id: UUID) -> ContentRead:
-    return to_read(await _load(item_id))
+    return steps.to_read(await steps.load(item_id))
 
 
 async def list_items(
@@ -390,7 +302,7 @@ async def list_items(
 
 
 async def revisions(*, item_id: UUID) -> list[RevisionSummary]:
-    item = await _load(item_id)
+    item = await steps.load(item_id)
     stored = await ContentRevision.find({"item_id": item.id}).sort("+revision").to_list()
     return [
         RevisionSummary(
@@ -404,7 +316,7 @@ async def revisions(*, item_id: UUID) -> list[RevisionSummary]:
 
 
 async def revision(*, item_id: UUID, revision: int) -> RevisionRead:
-    item = await _load(item_id)
+    item = await steps.load(item_id)
     stored = await ContentRevision.get(f"{item.id}:{revision}")
     if stored is None:
         raise NotFoundError("This item has no such published revision.")
@@ -412,7 +324,7 @@ async def revision(*, item_id: UUID, revision: int) -> RevisionRead:
 
 
 async def history(*, item_id: UUID) -> list[ContentChangeRead]:
-    item = await _load(item_id)
+    item = await steps.load(item_id)
     changes = await ContentChange.find({"item_id": item.id}).sort("+version").to_list()
     return [
         ContentChangeRead(
@@ -436,7 +348,7 @@ async def publish_due(*, now: datetime) -> int:
     ).to_list()
     published = 0
     for found in due:
-        item = await _settled(found.id)
+        item = await steps.settled(found.id)
         if item is None or item.status != ContentStatus.SCHEDULED:
             continue
         try:
@@ -452,7 +364,7 @@ async def expire_due(*, now: datetime) -> int:
     due = await ContentItem.find({"live_expires_at": {"$lte": now}, "deleted_at": None}).to_list()
     expired = 0
     for found in due:
-        item = await _settled(found.id)
+        item = await steps.settled(found.id)
         if item is None or item.live_revision is None:
             continue
         changes = {
@@ -462,7 +374,7 @@ async def expire_due(*, now: datetime) -> int:
             "archived_reason": "expired",
         }
         try:
-            await _step(
+            await steps.take_step(
                 item, actor=SCHEDULER, action="expired", changes=changes, effect=_withdrawal(item, "expired")
             )
         except ConflictError:
