@@ -35,7 +35,8 @@ def entry_id(seq: int) -> str:
     return f"{seq:012d}"
 
 
-async def _highest_seq() -> int:
+async def highest_seq() -> int:
+    """The number of the last entry (0 for an empty feed); reads the whole feed on FerretDB."""
     last = await FeedEntry.get_pymongo_collection().find({}, {"seq": 1}).sort("_id", -1).limit(1).to_list()
     return int(last[0]["seq"]) if last else 0
 
@@ -45,7 +46,7 @@ async def append(*, change_id: str, item_id: str, op: str, revision: int | None,
     global _next_seq_hint
     seq = _next_seq_hint
     if seq < 1 or (seq > 1 and await FeedEntry.get(entry_id(seq - 1)) is None):
-        seq = await _highest_seq() + 1  # no hint, or one from another database: look it up
+        seq = await highest_seq() + 1  # no hint, or one from another database: look it up
     for _ in range(_APPEND_ATTEMPTS):
         entry = FeedEntry(
             id=entry_id(seq),

@@ -219,17 +219,18 @@ async def search(*, q: str, lang: Language, district: str | None, limit: int) ->
     candidates: set[str] = set()
     for term in terms:
         candidates |= view.postings.get(term, set())
-    ranked: list[tuple[bool, float, str, SearchHit]] = []
+    ranked: list[tuple[bool, float, str, ContentRevision, Language]] = []
     for item_id in candidates:
-        item = view.items[item_id]
         revision = view.live(item_id, now)
         if revision is None or not _targets(revision, target):
             continue
-        match = _best_match(item, terms, lang)
-        if match is None:
-            continue
-        matched_lang, score = match
-        hit = SearchHit(**_card(revision, matched_lang).model_dump(), score=round(score, 3))
-        ranked.append((matched_lang != lang, -score, item_id, hit))
+        match = _best_match(view.items[item_id], terms, lang)
+        if match is not None:
+            matched_lang, score = match
+            ranked.append((matched_lang != lang, -score, item_id, revision, matched_lang))
     ranked.sort(key=lambda row: row[:3])
-    return SearchResults(query=q, hits=[row[3] for row in ranked[:limit]])
+    hits = [
+        SearchHit(**_card(revision, matched_lang).model_dump(), score=round(-negative_score, 3))
+        for _, negative_score, _, revision, matched_lang in ranked[:limit]
+    ]
+    return SearchResults(query=q, hits=hits)
