@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from backend.content.seed import load_seed_items
 from scripts.ferretdb import free_port
 from scripts.firebase_emulator import AuthEmulator
 
@@ -19,8 +20,10 @@ PYTHON_SCRIPTS = [
     "scripts.export_openapi",
     "scripts.create_admin",
     "scripts.import_recruiters",
+    "scripts.seed_content",
     "scripts.bench.events_bench",
     "scripts.bench.youth_bench",
+    "scripts.bench.content_bench",
     "scripts.dev_users",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh", "scripts/build-ferretdb.sh"]
@@ -107,6 +110,8 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
                 time.sleep(0.25)
         assert provinces is not None, (tmp_path / "server.log").read_text()
         assert len(provinces.json()) == 7
+        shipped = httpx.get(f"{api}/v1/content/sync", params={"lang": "en"}, timeout=10).json()
+        assert len(shipped["entries"]) == len(load_seed_items())
         users_env = {
             **env,
             "MONGODB_URI": f"mongodb://127.0.0.1:{db_port}/",

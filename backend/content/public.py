@@ -199,15 +199,21 @@ async def list_live(
 
 def _best_match(item: LiveItem, terms: list[str], lang: Language) -> tuple[Language, float] | None:
     """The caller's language when it matches at all, else the best-scoring other language."""
-    scores: dict[Language, float] = {}
+    own = item.terms.get(lang.value)
+    if own is not None:
+        score = search_terms.score(terms, title=own["title"], summary=own["summary"], body=own["body"])
+        if score > 0:
+            return lang, score
+    best: tuple[str, float] | None = None
     for code, fields in item.terms.items():
-        scores[Language(code)] = search_terms.score(
+        if code == lang.value:
+            continue
+        score = search_terms.score(
             terms, title=fields["title"], summary=fields["summary"], body=fields["body"]
         )
-    if scores.get(lang, 0.0) > 0:
-        return lang, scores[lang]
-    best = max(scores.items(), key=lambda pair: pair[1], default=None)
-    return best if best is not None and best[1] > 0 else None
+        if score > 0 and (best is None or score > best[1]):
+            best = (code, score)
+    return (Language(best[0]), best[1]) if best is not None else None
 
 
 async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:

@@ -83,7 +83,7 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
         "translations": translations,
         "provinces": provinces,
         "districts": districts,
-        "expires_at": write.expires_at,
+        "expires_at": _stored_time(write.expires_at),
         "contact": contact,
         "sanitised": sorted(removed),
     }
@@ -120,6 +120,14 @@ async def _district_codes(names: list[str], problems: list[FieldProblem]) -> lis
         elif code not in result:
             result.append(code)
     return result
+
+
+def _stored_time(moment: datetime | None) -> datetime | None:
+    # UTC, to the millisecond as BSON keeps it, so that saving the same body again compares equal.
+    if moment is None:
+        return None
+    utc = moment.astimezone(UTC)
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
 
 
 def publish_problems(fields: dict[str, Any], *, now: datetime) -> list[FieldProblem]:

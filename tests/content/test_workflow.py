@@ -244,3 +244,14 @@ async def test_public_item_falls_back_to_urdu_and_answers_304(
     cards = (await client.get("/v1/content", params={"lang": "en"})).json()
     assert [(card["id"], card["lang"]) for card in cards["items"]] == [(item_id, "en")]
     assert "body" not in cards["items"][0]
+
+
+async def test_a_replayed_save_with_a_precise_expiry_changes_nothing(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    item_id = str(uuid.uuid4())
+    body = item_body(kind="alert", expires_at="2099-01-01T10:00:00.123456+05:00")
+    await client.put(f"{EDITORIAL}/{item_id}", json=body, headers=editor.headers)
+    again = await client.put(f"{EDITORIAL}/{item_id}", json=body, headers=editor.headers)
+    assert (again.status_code, again.json()["version"]) == (200, 1)
+    assert again.json()["expires_at"].startswith("2099-01-01T05:00:00.123")
