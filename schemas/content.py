@@ -75,12 +75,9 @@ class ContentWrite(ContractModel):
     contact: Contact | None = Field(default=None, description="Required for helplines and offices.")
 
 
-class ContentRead(ContractModel):
-    """The working copy as editors see it."""
+class StoredContent(ContractModel):
+    """What an item says: the part of a working copy that each published revision keeps."""
 
-    id: str
-    version: int = Field(description="Changes with every edit and step; send it back as If-Match.")
-    status: ContentStatus
     kind: ContentKind
     topics: list[Topic]
     translations: dict[Language, Translation]
@@ -88,6 +85,14 @@ class ContentRead(ContractModel):
     districts: list[str]
     expires_at: datetime | None
     contact: Contact | None
+
+
+class ContentRead(StoredContent):
+    """The working copy as editors see it."""
+
+    id: str
+    version: int = Field(description="Changes with every edit and step; send it back as If-Match.")
+    status: ContentStatus
     publish_at: datetime | None = Field(description="When a scheduled item goes live.")
     live_revision: int | None = Field(description="The revision the app shows; none when not live.")
     latest_revision: int = Field(description="How many revisions have been published (0: never).")
@@ -131,19 +136,12 @@ class RevisionSummary(ContractModel):
     title: str
 
 
-class RevisionRead(ContractModel):
+class RevisionRead(StoredContent):
     """One published revision, kept for good; it can be restored into the working copy."""
 
     revision: int
     published_at: datetime
     published_by: str
-    kind: ContentKind
-    topics: list[Topic]
-    translations: dict[Language, Translation]
-    provinces: list[str]
-    districts: list[str]
-    expires_at: datetime | None
-    contact: Contact | None
 
 
 class ContentChangeRead(ContractModel):

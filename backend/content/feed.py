@@ -79,7 +79,7 @@ class LiveItem:
 
     seq: int
     revision: ContentRevision | None
-    terms: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)  # lang -> field -> terms
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)  # lang -> term -> weight
 
     def expired(self, now: datetime) -> bool:
         expires_at = self.revision.expires_at if self.revision else None
@@ -91,14 +91,15 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _terms_of(revision: ContentRevision) -> dict[str, dict[str, frozenset[str]]]:
+def _weights_of(revision: ContentRevision) -> dict[str, dict[str, float]]:
     return {
-        lang: {name: frozenset(search_terms.index_terms(text.get(name, ""))) for name in _FIELDS}
+        lang: search_terms.term_weights(
+            title=search_terms.index_terms(text["title"]),
+            summary=search_terms.index_terms(text["summary"]),
+            body=search_terms.index_terms(text["body"]),
+        )
         for lang, text in revision.translations.items()
     }
-
-
-_FIELDS = ("title", "summary", "body")
 
 
 @dataclass
@@ -108,7 +109,8 @@ class LiveView:
     database: str
     entries: list[FeedEntry] = field(default_factory=list)  # entries[n - 1] is entry n
     items: dict[str, LiveItem] = field(default_factory=dict)
-    postings: dict[str, set[str]] = field(default_factory=dict)  # term -> ids of items that have it
+    # term -> (item id, language) -> the term's weight there: search adds these up, item by item
+    postings: dict[str, dict[tuple[str, str], float]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     last_check_started: float = 0.0
 
@@ -152,25 +154,23 @@ class LiveView:
             revision = revisions.get(f"{item_id}:{entry.revision}") if entry.op == "upsert" else None
             item = LiveItem(seq=entry.seq, revision=revision)
             if revision is not None:
-                item.terms = _terms_of(revision)
-                for fields in item.terms.values():
-                    for terms in fields.values():
-                        for term in terms:
-                            self.postings.setdefault(term, set()).add(item_id)
+                item.weights = _weights_of(revision)
+                for lang, weights in item.weights.items():
+                    for term, weight in weights.items():
+                        self.postings.setdefault(term, {})[(item_id, lang)] = weight
             self.items[item_id] = item
 
     def _unindex(self, item_id: str) -> None:
         old = self.items.get(item_id)
         if old is None:
             return
-        for fields in old.terms.values():
-            for terms in fields.values():
-                for term in terms:
-                    holders = self.postings.get(term)
-                    if holders is not None:
-                        holders.discard(item_id)
-                        if not holders:
-                            del self.postings[term]
+        for lang, weights in old.weights.items():
+            for term in weights:
+                holders = self.postings.get(term)
+                if holders is not None:
+                    holders.pop((item_id, lang), None)
+                    if not holders:
+                        del self.postings[term]
 
     def live(self, item_id: str, now: datetime) -> ContentRevision | None:
         """The live revision of an item, unless it is withdrawn or expired."""

@@ -71,11 +71,13 @@ def _targets(revision: ContentRevision, district: DistrictRef | None) -> bool:
     return district.code in revision.districts or district.province in revision.provinces
 
 
-def _language(revision: ContentRevision, wanted: Language) -> Language:
+def _in_language(revision: ContentRevision, wanted: Language) -> tuple[Language, dict[str, str]]:
+    """The language served (the one asked for, else Urdu, else English) and the text in it."""
     for lang in (wanted, *REQUIRED_LANGUAGES):
         if lang.value in revision.translations:
-            return lang
-    return Language(next(iter(revision.translations)))
+            return lang, revision.translations[lang.value]
+    first = next(iter(revision.translations))
+    return Language(first), revision.translations[first]
 
 
 def _languages(revision: ContentRevision) -> list[Language]:
@@ -84,8 +86,7 @@ def _languages(revision: ContentRevision) -> list[Language]:
 
 def to_public(revision: ContentRevision, lang: Language) -> ContentPublic:
     """A revision in one language: the one asked for, else Urdu, else English."""
-    served = _language(revision, lang)
-    text = revision.translations[served.value]
+    served, text = _in_language(revision, lang)
     return ContentPublic(
         id=revision.item_id,
         revision=revision.revision,
@@ -152,8 +153,7 @@ async def read(*, item_id: str, lang: Language) -> ContentPublic:
 
 
 def _card(revision: ContentRevision, lang: Language) -> ContentCard:
-    served = _language(revision, lang)
-    text = revision.translations[served.value]
+    served, text = _in_language(revision, lang)
     return ContentCard(
         id=revision.item_id,
         revision=revision.revision,
@@ -197,46 +197,37 @@ async def list_live(
     )
 
 
-def _best_match(item: LiveItem, terms: list[str], lang: Language) -> tuple[Language, float] | None:
-    """The caller's language when it matches at all, else the best-scoring other language."""
-    own = item.terms.get(lang.value)
-    if own is not None:
-        score = search_terms.score(terms, title=own["title"], summary=own["summary"], body=own["body"])
-        if score > 0:
-            return lang, score
-    best: tuple[str, float] | None = None
-    for code, fields in item.terms.items():
-        if code == lang.value:
-            continue
-        score = search_terms.score(
-            terms, title=fields["title"], summary=fields["summary"], body=fields["body"]
-        )
-        if score > 0 and (best is None or score > best[1]):
-            best = (code, score)
-    return (Language(best[0]), best[1]) if best is not None else None
-
-
 async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:
-    """Live items matching words of `q`: matches in the caller's language first, then by score."""
+    """Live items matching words of `q`: matches in the caller's language first, then by score.
+
+    Adds up, per item and language, the weights the index holds for each query term; an item shows
+    in the caller's language when that matches at all, else in its best-scoring language.
+    """
     terms = search_terms.query_terms(q)
     target = await _district(district)
     view = await feed.live_view()
-    now = utc_now()
-    candidates: set[str] = set()
+    sums: dict[tuple[str, str], list[float]] = {}  # (item, language) -> [terms matched, summed weight]
     for term in terms:
-        candidates |= view.postings.get(term, set())
-    ranked: list[tuple[bool, float, str, ContentRevision, Language]] = []
-    for item_id in candidates:
+        for key, weight in view.postings.get(term, {}).items():
+            found = sums.get(key)
+            if found is None:
+                sums[key] = [1, weight]
+            else:
+                found[0] += 1
+                found[1] += weight
+    best: dict[str, tuple[bool, float, str]] = {}  # item -> (not the caller's language, -score, language)
+    for (item_id, code), (matched, weight) in sums.items():
+        order = (code != lang.value, -search_terms.rank(matched=int(matched), total_weight=weight), code)
+        if item_id not in best or order < best[item_id]:
+            best[item_id] = order
+    now = utc_now()
+    hits: list[SearchHit] = []
+    for item_id, (_, negative_score, code) in sorted(best.items(), key=lambda pair: (*pair[1][:2], pair[0])):
         revision = view.live(item_id, now)
         if revision is None or not _targets(revision, target):
             continue
-        match = _best_match(view.items[item_id], terms, lang)
-        if match is not None:
-            matched_lang, score = match
-            ranked.append((matched_lang != lang, -score, item_id, revision, matched_lang))
-    ranked.sort(key=lambda row: row[:3])
-    hits = [
-        SearchHit(**_card(revision, matched_lang).model_dump(), score=round(-negative_score, 3))
-        for _, negative_score, _, revision, matched_lang in ranked[:limit]
-    ]
+        card = _card(revision, Language(code))
+        hits.append(SearchHit(**card.model_dump(), score=round(-negative_score, 3)))
+        if len(hits) == limit:
+            break
     return SearchResults(query=q, hits=hits)

@@ -221,20 +221,34 @@ _SEVERAL_FIELDS_BONUS = 0.5
 _PER_MATCHED_TERM = 10.0
 
 
+def term_weights(
+    *, title: Collection[str], summary: Collection[str], body: Collection[str]
+) -> dict[str, float]:
+    """How much each term of a document weighs: its best field (title 3, summary 2, body 1), plus 0.5
+    when it is in more than one field. Computed once per document, when it is indexed."""
+    fields_of: dict[str, list[float]] = {}
+    for weight, terms in ((_TITLE_WEIGHT, title), (_SUMMARY_WEIGHT, summary), (_BODY_WEIGHT, body)):
+        for term in set(terms):
+            fields_of.setdefault(term, []).append(weight)
+    return {
+        term: max(weights) + (_SEVERAL_FIELDS_BONUS if len(weights) > 1 else 0.0)
+        for term, weights in fields_of.items()
+    }
+
+
+def rank(*, matched: int, total_weight: float) -> float:
+    """A document's score from how many query terms it matched and their summed weights.
+
+    A document with more of the query's words always ranks above one with fewer (a term weighs at most
+    3.5); among equals, titles beat summaries beat bodies.
+    """
+    return matched * _PER_MATCHED_TERM + total_weight if matched else 0.0
+
+
 def score(
     query: Sequence[str], *, title: Collection[str], summary: Collection[str], body: Collection[str]
 ) -> float:
-    """Rank a document: each query term matched counts most, then the best field it matched in."""
-    wanted = list(dict.fromkeys(query))
-    fields = [(_TITLE_WEIGHT, title), (_SUMMARY_WEIGHT, summary), (_BODY_WEIGHT, body)]
-    total = 0.0
-    matched = 0
-    for term in wanted:
-        weights = [weight for weight, terms in fields if term in terms]
-        if not weights:
-            continue
-        matched += 1
-        total += max(weights) + (_SEVERAL_FIELDS_BONUS if len(weights) > 1 else 0.0)
-    # A document with more of the query's words always ranks above one with fewer (a term adds at most
-    # 3.5 in `total`); among equals, titles beat summaries beat bodies.
-    return matched * _PER_MATCHED_TERM + total if matched else 0.0
+    """Rank one document for a query (the search itself adds up the same weights from its index)."""
+    weights = term_weights(title=title, summary=summary, body=body)
+    found = [weights[term] for term in dict.fromkeys(query) if term in weights]
+    return rank(matched=len(found), total_weight=sum(found))
