@@ -61,12 +61,13 @@ async def append(*, change_id: str, item_id: str, op: str, revision: int | None,
         try:
             await entry.insert()
         except DuplicateKeyError:
-            # Either the number was taken (entry `seq` exists, so try the next one) or this change was
-            # appended already, by a retry or by whoever finished an interrupted step.
+            # Either this change was appended already (by a retry, or by whoever finished an
+            # interrupted step), or the number was taken: another process appended, perhaps several
+            # times, so move to the end (whose entry exists, so the number after it may be taken).
             existing = await FeedEntry.find_one({"change_id": change_id})
             if existing is not None:
                 return existing.seq
-            seq += 1
+            seq = max(seq, await highest_seq()) + 1
             continue
         _next_seq_hint = seq + 1
         return seq
