@@ -44,9 +44,9 @@ def test_api_service_is_built_here_and_configured_by_settings_variables(
     assert api["depends_on"]["mongo"]["condition"] == "service_healthy"
 
 
-def test_seed_job_loads_reference_data_before_the_api(compose: dict[str, Any]) -> None:
+def test_seed_job_loads_reference_data_and_content_before_the_api(compose: dict[str, Any]) -> None:
     seed = compose["services"]["seed"]
-    assert seed["command"][-1] == "scripts.import_geography"
+    assert "python -m scripts.import_geography && python -m scripts.seed_content" in seed["command"][-1]
     assert compose["services"]["api"]["depends_on"]["seed"]["condition"] == "service_completed_successfully"
     assert seed["environment"]["MONGODB_URI"] == compose["services"]["api"]["environment"]["MONGODB_URI"]
 
