@@ -24,6 +24,7 @@ from backend.core.errors import (
     problem_body,
 )
 from backend.core.pagination import PageParams
+from backend.core.versioning import apply_at_version
 from backend.events.models import PLAN_FIELDS, Attendance, Event, EventVersion, Rsvp
 from backend.geography import service as geography
 from schemas.accounts import Role
@@ -258,8 +259,8 @@ async def _conditional_update(event: Event, changes: dict[str, Any], *, actor: s
 
 
 async def _apply(event_id: str, *, from_version: int, applied: dict[str, Any]) -> None:
-    await Event.get_pymongo_collection().update_one(
-        {"_id": event_id, "version": from_version}, {"$set": applied}
+    await apply_at_version(
+        Event.get_pymongo_collection(), event_id, from_version=from_version, changes=applied
     )
 
 
