@@ -9,7 +9,13 @@ from pymongo.errors import DuplicateKeyError
 from backend.accounts.models import DISTRICT_SCOPED_ROLES, Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
-from backend.core.errors import ConflictError, IdentityProviderError, NotFoundError, ValidationFailedError
+from backend.core.errors import (
+    ConflictError,
+    IdentityProviderError,
+    NotFoundError,
+    ValidationFailedError,
+    invalid_field,
+)
 from backend.core.firebase import FirebaseAuth
 from backend.core.pagination import PageParams
 from backend.geography import service as geography
@@ -26,10 +32,6 @@ def to_read(account: Account) -> AccountRead:
     return AccountRead.model_validate(
         {"uid": account.id, **account.model_dump(exclude={"id", "revision_id"})}
     )
-
-
-def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
-    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
 
 
 async def account_for_token(*, uid: str, email: str | None) -> Account:
@@ -101,7 +103,7 @@ async def _district_codes(field: str, names: list[str]) -> list[str]:
 async def _constituency_code(field: str, code: str) -> str:
     canonical = await geography.constituency_code(code)
     if canonical is None:
-        raise _invalid(field, "unknown_constituency", f"'{code}' is not a known constituency")
+        raise invalid_field(field, "unknown_constituency", f"'{code}' is not a known constituency")
     return canonical
 
 
@@ -109,17 +111,17 @@ async def _apply_scope(account: Account, scope: RoleGrant | ScopeUpdate) -> None
     """Validate the scope fields against the account's roles and the geography, then set them."""
     if scope.districts is not None:
         if not account.has_any_role(DISTRICT_SCOPED_ROLES):
-            raise _invalid(
+            raise invalid_field(
                 "body.districts",
                 "scope_not_applicable",
                 "districts apply only to field_officer and supervisor roles",
             )
         if not scope.districts:
-            raise _invalid("body.districts", "too_short", "list at least one district")
+            raise invalid_field("body.districts", "too_short", "list at least one district")
         account.districts = await _district_codes("body.districts", scope.districts)
     if scope.constituency is not None:
         if Role.MP not in account.roles:
-            raise _invalid(
+            raise invalid_field(
                 "body.constituency", "scope_not_applicable", "a constituency applies only to the mp role"
             )
         account.constituency = await _constituency_code("body.constituency", scope.constituency)
@@ -127,9 +129,11 @@ async def _apply_scope(account: Account, scope: RoleGrant | ScopeUpdate) -> None
 
 def _check_scope_complete(account: Account) -> None:
     if account.has_any_role(DISTRICT_SCOPED_ROLES) and not account.districts:
-        raise _invalid("body.districts", "missing", "field_officer and supervisor need at least one district")
+        raise invalid_field(
+            "body.districts", "missing", "field_officer and supervisor need at least one district"
+        )
     if Role.MP in account.roles and account.constituency is None:
-        raise _invalid("body.constituency", "missing", "an mp needs exactly one constituency")
+        raise invalid_field("body.constituency", "missing", "an mp needs exactly one constituency")
 
 
 def _snapshot(account: Account) -> dict[str, Any]:

@@ -13,7 +13,7 @@ exists; FerretDB answers an `_id` equality without scanning, where a range query
 import asyncio
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pymongo.errors import DuplicateKeyError
 
@@ -94,12 +94,7 @@ class LiveItem:
 
     def expired(self, now: datetime) -> bool:
         expires_at = self.revision.expires_at if self.revision else None
-        return expires_at is not None and _aware(expires_at) <= now
-
-
-def _aware(moment: datetime) -> datetime:
-    # PyMongo returns naive UTC datetimes unless the client is tz-aware; compare in UTC either way.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        return expires_at is not None and expires_at <= now
 
 
 def _weights_of(revision: ContentRevision) -> dict[str, dict[str, float]]:

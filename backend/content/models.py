@@ -1,4 +1,4 @@
-"""Content: the editors' working copies, their history, published revisions, the app's feed and live set.
+"""Content: the editors' working copies, their history, published revisions and the app's feed.
 
 FerretDB applies neither conditional updates nor `$inc` atomically under concurrency, so every step that
 must happen once is an insert with a unique key: a change claims `<item>:<version>`, a revision claims

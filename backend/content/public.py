@@ -11,11 +11,11 @@ from backend.content import feed, search_terms
 from backend.content.feed import LiveItem, LiveView
 from backend.content.models import ContentRevision, FeedEntry
 from backend.core.clock import utc_now
-from backend.core.errors import NotFoundError, ValidationFailedError
+from backend.core.errors import NotFoundError, invalid_field
 from backend.core.pagination import PageParams
 from backend.geography import service as geography
 from backend.geography.importer import DistrictRef
-from schemas.common import FieldProblem, Page
+from schemas.common import Page
 from schemas.content import (
     REQUIRED_LANGUAGES,
     Contact,
@@ -38,10 +38,6 @@ def encode_cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
 
 
-def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
-    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
-
-
 def decode_cursor(cursor: str) -> int:
     """The entry number in a cursor from `encode_cursor`; a 422 naming `since` for anything else."""
     try:
@@ -50,7 +46,7 @@ def decode_cursor(cursor: str) -> int:
         text = ""
     number = text.removeprefix(_CURSOR_PREFIX)
     if not text.startswith(_CURSOR_PREFIX) or not number.isdigit() or len(number) > 12:
-        raise _invalid("query.since", "invalid_cursor", "since must be a cursor returned by this feed")
+        raise invalid_field("query.since", "invalid_cursor", "since must be a cursor returned by this feed")
     return int(number)
 
 
@@ -59,7 +55,7 @@ async def _district(name_or_code: str | None) -> DistrictRef | None:
         return None
     ref = await geography.resolve_district(name_or_code)
     if ref is None:
-        raise _invalid(
+        raise invalid_field(
             "query.district", "unknown_district", "district must be a district code, name or alias"
         )
     return ref
@@ -86,22 +82,15 @@ def _languages(revision: ContentRevision) -> list[Language]:
 
 def to_public(revision: ContentRevision, lang: Language) -> ContentPublic:
     """A revision in one language: the one asked for, else Urdu, else English."""
-    served, text = _in_language(revision, lang)
+    _, text = _in_language(revision, lang)
     return ContentPublic(
-        id=revision.item_id,
-        revision=revision.revision,
-        kind=ContentKind(revision.kind),
-        topics=[Topic(topic) for topic in revision.topics],
-        lang=served,
+        **_card(revision, lang).model_dump(),
         languages=_languages(revision),
-        title=text["title"],
-        summary=text["summary"],
         body=text["body"],
         provinces=revision.provinces,
         districts=revision.districts,
         expires_at=revision.expires_at,
         contact=Contact.model_validate(revision.contact) if revision.contact else None,
-        published_at=revision.published_at,
     )
 
 

@@ -1,10 +1,11 @@
 """What an editor's write must satisfy: sanitised text, known places, and what publishing needs."""
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from backend.content import markdown
+from backend.core.clock import stored_time
 from backend.core.errors import ValidationFailedError
 from backend.geography import service as geography
 from schemas.common import FieldProblem
@@ -83,7 +84,7 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
         "translations": translations,
         "provinces": provinces,
         "districts": districts,
-        "expires_at": _stored_time(write.expires_at),
+        "expires_at": stored_time(write.expires_at) if write.expires_at else None,
         "contact": contact,
         "sanitised": sorted(removed),
     }
@@ -122,14 +123,6 @@ async def _district_codes(names: list[str], problems: list[FieldProblem]) -> lis
     return result
 
 
-def _stored_time(moment: datetime | None) -> datetime | None:
-    # UTC, to the millisecond as BSON keeps it, so that saving the same body again compares equal.
-    if moment is None:
-        return None
-    utc = moment.astimezone(UTC)
-    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
-
-
 def publish_problems(fields: dict[str, Any], *, now: datetime) -> list[FieldProblem]:
     """Why a working copy cannot go live yet (empty when it can)."""
     problems = [
@@ -155,10 +148,6 @@ def publish_problems(fields: dict[str, Any], *, now: datetime) -> list[FieldProb
                     )
                 )
     expires_at = fields.get("expires_at")
-    if expires_at is not None and _aware(expires_at) <= now:
+    if expires_at is not None and expires_at <= now:
         problems.append(FieldProblem(field="expires_at", rule="in_the_past", message="expires_at has passed"))
     return problems
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,8 +1,9 @@
 """Search terms for content: normalisation, tokenising, light stemming and ranking, in plain Python.
 
-MongoDB `$text` is not available to us, so each published item stores the normalised terms of its
-title, summary and body; a query's terms are matched with `$in` and the candidates ranked by `score`.
-Index and query text go through the same pipeline, so whatever is folded here is folded on both sides.
+The database's own text search is outside the subset we may use, so the live view (feed.py) indexes
+the normalised terms of each live item's title, summary and body with their `term_weights`, and search
+adds up the weights of a query's terms (`rank`; `score` ranks one document the same way). Index and
+query text go through the same pipeline, so whatever is folded here is folded on both sides.
 """
 
 import re

@@ -115,6 +115,12 @@ async def save(
     return steps.to_read(updated), False
 
 
+async def _audit(actor: str, action: str, item_id: str, details: dict[str, Any] | None = None) -> None:
+    await audit.record(
+        actor=actor, action=f"content.{action}", resource_type="content", resource_id=item_id, details=details
+    )
+
+
 def _require_publishable(item: ContentItem) -> None:
     problems = rules.publish_problems(item.model_dump(), now=utc_now())
     if problems:
@@ -188,13 +194,7 @@ async def publish(
             return steps.to_read(item)
         changes = {"status": ContentStatus.SCHEDULED.value, "publish_at": at}
         scheduled = await steps.take_step(item, actor=actor, action="scheduled", changes=changes)
-        await audit.record(
-            actor=actor,
-            action="content.scheduled",
-            resource_type="content",
-            resource_id=item.id,
-            details={"publish_at": at.isoformat()},
-        )
+        await _audit(actor, "scheduled", item.id, {"publish_at": at.isoformat()})
         return steps.to_read(scheduled)
     published = await _publish_now(item, actor=actor, now=now)
     return steps.to_read(published)
@@ -203,13 +203,7 @@ async def publish(
 async def _publish_now(item: ContentItem, *, actor: str, now: datetime) -> ContentItem:
     changes, effect = _publication(item, actor=actor, now=now)
     published = await steps.take_step(item, actor=actor, action="published", changes=changes, effect=effect)
-    await audit.record(
-        actor=actor,
-        action="content.published",
-        resource_type="content",
-        resource_id=item.id,
-        details={"revision": published.live_revision},
-    )
+    await _audit(actor, "published", item.id, {"revision": published.live_revision})
     return published
 
 
@@ -237,7 +231,7 @@ async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str 
         effect=_withdrawal(item, "unpublished"),
         note=note,
     )
-    await audit.record(actor=actor, action="content.archived", resource_type="content", resource_id=item.id)
+    await _audit(actor, "archived", item.id)
     return steps.to_read(archived)
 
 
@@ -250,7 +244,7 @@ async def delete(*, actor: str, item_id: UUID) -> None:
     await steps.take_step(
         item, actor=actor, action="deleted", changes=changes, effect=_withdrawal(item, "deleted")
     )
-    await audit.record(actor=actor, action="content.deleted", resource_type="content", resource_id=item.id)
+    await _audit(actor, "deleted", item.id)
 
 
 async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | None) -> ContentRead:
@@ -267,13 +261,7 @@ async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | N
     restored = await steps.take_step(
         item, actor=actor, action="restored", changes=changes, note=f"revision {revision}"
     )
-    await audit.record(
-        actor=actor,
-        action="content.restored",
-        resource_type="content",
-        resource_id=item.id,
-        details={"revision": revision},
-    )
+    await _audit(actor, "restored", item.id, {"revision": revision})
     return steps.to_read(restored)
 
 

@@ -4,5 +4,10 @@ from datetime import UTC, datetime
 
 
 def utc_now() -> datetime:
-    now = datetime.now(UTC)
-    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+    return stored_time(datetime.now(UTC))
+
+
+def stored_time(moment: datetime) -> datetime:
+    """`moment` as it reads back from the database: UTC, to the millisecond (so replays compare equal)."""
+    utc = moment.astimezone(UTC)
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)

@@ -55,6 +55,11 @@ class ValidationFailedError(AppError):
     title = "Validation failed"
 
 
+def invalid_field(field: str, rule: str, message: str) -> ValidationFailedError:
+    """A 422 naming one field and the rule it broke."""
+    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
+
+
 class ConflictError(AppError):
     status = 409
     code = "conflict"

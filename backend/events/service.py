@@ -14,13 +14,14 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
-from backend.core.clock import utc_now
+from backend.core.clock import stored_time, utc_now
 from backend.core.errors import (
     AppError,
     ConflictError,
     NotFoundError,
     ValidationFailedError,
     field_problems_from_validation,
+    invalid_field,
     problem_body,
 )
 from backend.core.pagination import PageParams
@@ -46,10 +47,6 @@ from schemas.events import (
 )
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
-
-
-def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
-    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
 
 
 def local_time(moment: datetime) -> str:
@@ -153,18 +150,22 @@ async def _plan(write: EventWrite, account: Account) -> dict[str, Any]:
     """The stored form of a plan: canonical codes, UTC times, the district inside the caller's scope."""
     district = await geography.resolve_district(write.district)
     if district is None:
-        raise _invalid("body.district", "unknown_district", f"'{write.district}' is not a known district")
+        raise invalid_field(
+            "body.district", "unknown_district", f"'{write.district}' is not a known district"
+        )
     if district.code not in account.districts:
-        raise _invalid("body.district", "outside_scope", f"'{district.code}' is not one of your districts")
+        raise invalid_field(
+            "body.district", "outside_scope", f"'{district.code}' is not one of your districts"
+        )
     constituency = await geography.constituency_code(write.constituency)
     if constituency is None:
-        raise _invalid(
+        raise invalid_field(
             "body.constituency", "unknown_constituency", f"'{write.constituency}' is not a constituency"
         )
     if not await geography.constituency_covers_district(
         constituency_code=constituency, district_code=district.code
     ):
-        raise _invalid(
+        raise invalid_field(
             "body.constituency", "inconsistent_pair", f"{constituency} does not cover {district.code}"
         )
     plan = write.model_dump()
@@ -174,15 +175,10 @@ async def _plan(write: EventWrite, account: Account) -> dict[str, Any]:
         province=district.province,
         kind=write.kind.value,
         topics=[topic.value for topic in write.topics],
-        starts_at=_stored_time(write.starts_at),
-        ends_at=_stored_time(write.ends_at),
+        starts_at=stored_time(write.starts_at),
+        ends_at=stored_time(write.ends_at),
     )
     return plan
-
-
-def _stored_time(moment: datetime) -> datetime:
-    utc = moment.astimezone(utc_now().tzinfo)
-    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
 
 
 def _plan_of(event: Event) -> dict[str, Any]:
@@ -282,15 +278,15 @@ async def _settled(event_id: str) -> Event:
 def _check_turnout(report: EventReport) -> dict[str, Any] | None:
     if report.outcome == ReportOutcome.CANCELLED:
         if report.turnout is not None:
-            raise _invalid("body.turnout", "not_allowed", "a cancelled event has no turnout")
+            raise invalid_field("body.turnout", "not_allowed", "a cancelled event has no turnout")
         if report.cancel_reason is None:
-            raise _invalid("body.cancel_reason", "missing", "say why the event was cancelled")
+            raise invalid_field("body.cancel_reason", "missing", "say why the event was cancelled")
         return None
     if report.cancel_reason is not None:
-        raise _invalid("body.cancel_reason", "not_allowed", "only a cancelled event has a cancel reason")
+        raise invalid_field("body.cancel_reason", "not_allowed", "only a cancelled event has a cancel reason")
     turnout = report.turnout
     if turnout is None:
-        raise _invalid("body.turnout", "missing", "a held event reports its turnout")
+        raise invalid_field("body.turnout", "missing", "a held event reports its turnout")
     problems = []
     for part in ("by_gender", "by_age"):
         counted = sum(getattr(turnout, part).model_dump().values())
@@ -313,7 +309,9 @@ async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -
     event = await event_in_scope(account=actor, event_id=event_id)
     turnout = _check_turnout(report)
     if report.outcome == ReportOutcome.HELD and event.starts_at > utc_now():
-        raise _invalid("body.outcome", "not_started", "an event can be reported as held once it has started")
+        raise invalid_field(
+            "body.outcome", "not_started", "an event can be reported as held once it has started"
+        )
     changes: dict[str, Any] = {
         "status": report.outcome.value,
         "turnout": turnout,
@@ -331,7 +329,7 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
     if event.review == ReviewStatus.NOT_REPORTED:
         raise ConflictError("The event has not been reported yet.", code="not_reported")
     if review.decision == ReviewDecision.REJECT and review.reason is None:
-        raise _invalid("body.reason", "missing", "say why the report is rejected")
+        raise invalid_field("body.reason", "missing", "say why the report is rejected")
     outcome = ReviewStatus.APPROVED if review.decision == ReviewDecision.APPROVE else ReviewStatus.REJECTED
     if event.review == outcome and event.review_reason == review.reason:
         return await read(event)
@@ -401,7 +399,7 @@ async def upcoming(
 ) -> Page[UpcomingEventRead]:
     """Planned events that have not ended, soonest first: what young people may attend."""
     if (district is None) == (constituency is None):
-        raise _invalid("query.district", "one_of", "give either district or constituency")
+        raise invalid_field("query.district", "one_of", "give either district or constituency")
     query: dict[str, Any] = {
         "status": EventStatus.PLANNED.value,
         "deleted_at": None,
@@ -410,7 +408,7 @@ async def upcoming(
     if district is not None:
         ref = await geography.resolve_district(district)
         if ref is None:
-            raise _invalid("query.district", "unknown_district", f"'{district}' is not a known district")
+            raise invalid_field("query.district", "unknown_district", f"'{district}' is not a known district")
         query["district"] = ref.code
     else:
         assert constituency is not None
@@ -477,4 +475,4 @@ def _parse_uuid(value: str, *, field: str) -> UUID:
     try:
         return UUID(value)
     except ValueError as exc:
-        raise _invalid(field, "uuid_parsing", "the event id must be a UUID") from exc
+        raise invalid_field(field, "uuid_parsing", "the event id must be a UUID") from exc

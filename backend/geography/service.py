@@ -10,13 +10,13 @@ from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError
 
 from backend.core.database import bulk_write_in_batches
-from backend.core.errors import NotFoundError, ValidationFailedError
+from backend.core.errors import NotFoundError, invalid_field
 from backend.core.imports import ImportRejectedError
 from backend.core.pagination import PageParams
 from backend.geography import importer
 from backend.geography.importer import DistrictRef
 from backend.geography.models import Constituency, District, Province
-from schemas.common import FieldProblem, Page
+from schemas.common import Page
 from schemas.geography import ConstituencyRead, DistrictRead, House, ProvinceRead
 
 
@@ -28,10 +28,6 @@ class UpsertCounts:
 
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-def _unknown(field: str, rule: str, message: str) -> ValidationFailedError:
-    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
 
 
 async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[str, Any]]) -> UpsertCounts:
@@ -105,7 +101,7 @@ async def list_districts(*, province: str | None, page: PageParams) -> Page[Dist
     if province is not None:
         province = province.upper()
         if await Province.get(province) is None:
-            raise _unknown(
+            raise invalid_field(
                 "query.province", "unknown_province", f"'{province}' is not a province or territory code."
             )
         query["province"] = province
@@ -132,7 +128,7 @@ async def list_constituencies(
     if district is not None:
         found_district = await _find_district(district)
         if found_district is None:
-            raise _unknown(
+            raise invalid_field(
                 "query.district", "unknown_district", f"'{district}' is not a known district or alias."
             )
         query["districts"] = found_district.id

@@ -17,14 +17,13 @@ from pymongo.errors import DuplicateKeyError
 from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
-from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError, invalid_field
 from backend.events.checkin_codes import CheckinSigner
 from backend.events.models import Attendance, Event, Rsvp
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
 from backend.youth.models import Device, Tombstone, YouthProfile
 from schemas.accounts import Role
-from schemas.common import FieldProblem
 from schemas.youth import (
     CheckinRead,
     ConsentMethod,
@@ -60,10 +59,6 @@ MIN_AGE, MAX_AGE, ADULT_AGE = 13, 35, 18
 STALE_DEVICE_AGE = timedelta(days=270)
 
 
-def _invalid(field: str, rule: str, message: str) -> ValidationFailedError:
-    return ValidationFailedError(message, errors=[FieldProblem(field=field, rule=rule, message=message)])
-
-
 def to_read(profile: YouthProfile) -> YouthRead:
     data = profile.model_dump(exclude={"id", "revision_id", "quiet_start", "quiet_end", "tombstone_id"})
     quiet = QuietHours(
@@ -83,11 +78,13 @@ def _phone(raw: str | None) -> str | None:
     try:
         number = phonenumbers.parse(raw, "PK")
     except phonenumbers.NumberParseException as exc:
-        raise _invalid("body.phone", "phone_format", "give the number in E.164, e.g. +923001234567") from exc
+        raise invalid_field(
+            "body.phone", "phone_format", "give the number in E.164, e.g. +923001234567"
+        ) from exc
     if not phonenumbers.is_valid_number(number):
-        raise _invalid("body.phone", "phone_invalid", "this is not a valid phone number")
+        raise invalid_field("body.phone", "phone_invalid", "this is not a valid phone number")
     if phonenumbers.region_code_for_number(number) != "PK":
-        raise _invalid("body.phone", "phone_not_pakistani", "give a Pakistani mobile number")
+        raise invalid_field("body.phone", "phone_not_pakistani", "give a Pakistani mobile number")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -95,33 +92,37 @@ async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, An
     """Validated, canonical profile fields; raises with the field and rule named."""
     age = _age(signup.birth_year, now=now)
     if not MIN_AGE <= age <= MAX_AGE:
-        raise _invalid(
+        raise invalid_field(
             "body.birth_year",
             "age_out_of_range",
             f"Hamqadam is for people aged {MIN_AGE} to {MAX_AGE}; the programme's band is 15-29",
         )
     if age < ADULT_AGE and not signup.consent.guardian_consent:
-        raise _invalid(
+        raise invalid_field(
             "body.consent.guardian_consent",
             "guardian_consent_required",
             "under 18, a parent or guardian must agree too",
         )
     if signup.consent.version != CONSENT.version:
-        raise _invalid(
+        raise invalid_field(
             "body.consent.version",
             "consent_version_outdated",
             f"agree to the current consent text ({CONSENT.version})",
         )
     district = await geography.resolve_district(signup.district)
     if district is None:
-        raise _invalid("body.district", "unknown_district", f"'{signup.district}' is not a known district")
+        raise invalid_field(
+            "body.district", "unknown_district", f"'{signup.district}' is not a known district"
+        )
     constituency = await geography.constituency_code(signup.constituency)
     if constituency is None:
-        raise _invalid("body.constituency", "unknown_constituency", f"'{signup.constituency}' is not known")
+        raise invalid_field(
+            "body.constituency", "unknown_constituency", f"'{signup.constituency}' is not known"
+        )
     if not await geography.constituency_covers_district(
         constituency_code=constituency, district_code=district.code
     ):
-        raise _invalid(
+        raise invalid_field(
             "body.constituency", "inconsistent_pair", f"{constituency} does not cover {district.code}"
         )
     return {
@@ -186,12 +187,12 @@ async def register_by_officer(
     """A field officer registers a young person met at an event, with consent taken on paper or on the
     officer's phone; only in the officer's districts; retried registrations are one profile."""
     if registration.consent_method == ConsentMethod.APP:
-        raise _invalid(
+        raise invalid_field(
             "body.consent_method", "officer_method", "an officer takes consent on paper or their phone"
         )
     district = await geography.resolve_district(registration.person.district)
     if district is not None and district.code not in officer.districts:
-        raise _invalid(
+        raise invalid_field(
             "body.person.district", "outside_scope", f"'{district.code}' is not one of your districts"
         )
     try:
@@ -322,17 +323,17 @@ async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRea
         changes["phone"] = _phone(update.phone) if update.phone.strip() else None
     if update.district is not None or update.constituency is not None:
         if update.district is None or update.constituency is None:
-            raise _invalid("body.district", "pair_required", "change district and constituency together")
+            raise invalid_field("body.district", "pair_required", "change district and constituency together")
         district = await geography.resolve_district(update.district)
         constituency = await geography.constituency_code(update.constituency)
         if district is None:
-            raise _invalid(
+            raise invalid_field(
                 "body.district", "unknown_district", f"'{update.district}' is not a known district"
             )
         if constituency is None or not await geography.constituency_covers_district(
             constituency_code=constituency, district_code=district.code
         ):
-            raise _invalid(
+            raise invalid_field(
                 "body.constituency", "inconsistent_pair", "the constituency does not cover the district"
             )
         changes |= {"district": district.code, "constituency": constituency, "province": district.province}
