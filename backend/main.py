@@ -40,18 +40,25 @@ API_DESCRIPTION = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the API; the lifespan opens the database and closes it on shutdown."""
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    """Build the API; the lifespan opens the database and closes it on shutdown.
+
+    `database`, when given, is already started and stays open after the app stops (tests share one).
+    """
     settings = settings or get_settings()
     configure_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(settings, DOCUMENT_MODELS)
-        app.state.database = database
+        owned = database is None
+        app_database = Database(settings, DOCUMENT_MODELS) if database is None else database
+        app.state.database = app_database
         app.state.firebase = FirebaseAuth(settings)
         app.state.checkin_signer = CheckinSigner(settings)
-        await database.start()
+        if owned:
+            await app_database.start()
+        else:
+            await app_database.attach()
         timers = [
             (settings.device_cleanup_interval_s, clean_up_devices, "device cleanup"),
             (settings.content_scheduler_interval_s, publish_and_expire, "content scheduler"),
@@ -67,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
-            await database.close()
+            if owned:
+                await app_database.close()
             app.state.firebase.close()
 
     app = FastAPI(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, lifespan=lifespan)

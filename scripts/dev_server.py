@@ -15,7 +15,7 @@ from backend.geography.service import import_seed_data
 from backend.recruiters import service as recruiters
 from backend.recruiters.models import LicenceList
 from scripts.db import beanie_session
-from scripts.ferretdb import ROOT, FerretDB
+from scripts.engine import ROOT, EmbeddedEngine
 from scripts.firebase_emulator import AuthEmulator
 from scripts.import_recruiters import SAMPLE, SAMPLE_DATE
 
@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scripts/run.sh",
         description=(
-            "Start FerretDB (SQLite files under --data-dir) unless MONGODB_URI is set, and the Firebase "
+            "Start the embedded engine (mongo-java-server, one file under --data-dir, committed after every "
+            "write) unless MONGODB_URI is set, and the Firebase "
             "Auth emulator (project demo-hamqadam) unless FIREBASE_AUTH_EMULATOR_HOST is set or "
             "--no-auth-emulator is given; load the geography seed (idempotent) and serve the API with "
             "uvicorn. Ctrl-C stops the API, then the emulator and the engine. "
@@ -36,14 +37,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db-port",
         type=int,
-        default=int(os.environ.get("FERRETDB_PORT", "27018")),
-        help="embedded engine port (default 27018, or FERRETDB_PORT)",
+        default=int(os.environ.get("ENGINE_PORT", "27018")),
+        help="embedded engine port (default 27018, or ENGINE_PORT)",
     )
     parser.add_argument(
         "--data-dir",
         type=Path,
-        default=ROOT / "var" / "ferretdb",
-        help="where the embedded engine keeps its files (default var/ferretdb, git-ignored)",
+        default=ROOT / "var" / "engine",
+        help="where the embedded engine keeps its file and log (default var/engine, git-ignored)",
     )
     parser.add_argument(
         "--auth-port",
@@ -94,15 +95,18 @@ def _seed() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    engine: FerretDB | None = None
+    engine: EmbeddedEngine | None = None
     if os.environ.get("MONGODB_URI"):
         print("MONGODB_URI is set: using that server, starting no engine", flush=True)
     else:
-        engine = FerretDB(data_dir=args.data_dir, port=args.db_port)
+        engine = EmbeddedEngine(port=args.db_port, storage="file", data_path=args.data_dir / "hamqadam.mv")
         started = time.monotonic()
-        print(f"starting FerretDB on 127.0.0.1:{args.db_port} (data in {args.data_dir}) ...", flush=True)
+        print(
+            f"starting the embedded engine on 127.0.0.1:{args.db_port} (data in {args.data_dir}) ...",
+            flush=True,
+        )
         engine.start()
-        print(f"FerretDB ready in {time.monotonic() - started:.1f}s", flush=True)
+        print(f"engine ready in {time.monotonic() - started:.1f}s", flush=True)
         os.environ["MONGODB_URI"] = engine.uri
     emulator: AuthEmulator | None = None
     try:
@@ -124,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             print("stopping the Auth emulator ...", flush=True)
             emulator.stop()
         if engine is not None:
-            print("stopping FerretDB ...", flush=True)
+            print("stopping the engine ...", flush=True)
             engine.stop()
             print("stopped", flush=True)
     return 0

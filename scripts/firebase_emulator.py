@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from scripts.ferretdb import ROOT, free_port
+from scripts.engine import ROOT, free_port
 
 DEMO_PROJECT = "demo-hamqadam"
 # Password of the emulator users that dev_users and the tests create; the emulator holds no real accounts.

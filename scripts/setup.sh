@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the project needs into git-ignored folders: .venv/ (Python packages pinned by
-# constraints.txt) and tools/ (the FerretDB engine). Safe to re-run: finished steps are skipped.
+# constraints.txt) and tools/ (the embedded engine and the Auth emulator). Safe to re-run: finished steps
+# are skipped.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -10,9 +11,10 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
 Usage: scripts/setup.sh
 
 Creates .venv with Python 3.11 and installs the project with its dev tools, pinned by constraints.txt;
-builds FerretDB v1.24.2 into tools/ferretdb (skipped when already built); installs firebase-tools (the
-Auth emulator) into tools/firebase. Needs python3.11 (or python3 being 3.11), Go 1.24+, Node.js 20+ with
-npm, and access to PyPI, the Go module proxy and the npm registry.
+resolves the embedded engine (mongo-java-server, pinned in scripts/engine/pom.xml) from Maven Central into
+tools/mongo-java-server/lib and compiles our launcher (scripts/engine/EmbeddedMongo.java) next to it;
+installs firebase-tools (the Auth emulator) into tools/firebase. Needs python3.11 (or python3 being 3.11),
+Java 17+ with Maven, Node.js 20+ with npm, and access to PyPI, Maven Central and the npm registry.
 Environment: PYTHON (interpreter to use for the virtualenv).
 USAGE
   exit 0
@@ -45,7 +47,21 @@ else
   echo "[setup] Python packages up to date"
 fi
 
-bash scripts/build-ferretdb.sh
+# The embedded engine: jars from Maven Central, our launcher compiled against them.
+engine_dir=tools/mongo-java-server
+engine_stamp=$engine_dir/.installed-$(cat scripts/engine/pom.xml scripts/engine/EmbeddedMongo.java | sha256sum | cut -c1-16)
+if [[ ! -f "$engine_stamp" ]]; then
+  command -v java >/dev/null && command -v javac >/dev/null || { echo "Java 17+ (JDK) is required for the embedded engine" >&2; exit 1; }
+  command -v mvn >/dev/null || { echo "Maven is required to resolve the embedded engine" >&2; exit 1; }
+  echo "[setup] resolving mongo-java-server from Maven Central into $engine_dir"
+  rm -rf "$engine_dir"
+  mvn --batch-mode --quiet -f scripts/engine/pom.xml dependency:copy-dependencies \
+    -DoutputDirectory="$ROOT/$engine_dir/lib"
+  javac --release 17 -cp "$engine_dir/lib/*" -d "$engine_dir/classes" scripts/engine/EmbeddedMongo.java
+  touch "$engine_stamp"
+else
+  echo "[setup] embedded engine up to date"
+fi
 
 # The Firebase Auth emulator (npm firebase-tools, pinned by scripts/firebase-tools/package-lock.json).
 fb_dir=tools/firebase

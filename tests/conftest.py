@@ -12,14 +12,15 @@ from typing import Any, Protocol
 import httpx
 import pytest
 from fastapi import FastAPI
-from pymongo import AsyncMongoClient
 
 from backend.accounts import service as accounts_service
+from backend.core.database import Database
 from backend.core.settings import Environment, Settings
 from backend.geography.service import import_seed_data
 from backend.main import create_app
+from backend.registry import DOCUMENT_MODELS
 from schemas.accounts import Role, RoleGrant
-from scripts.ferretdb import FerretDB, free_port
+from scripts.engine import EmbeddedEngine, free_port
 from scripts.firebase_emulator import AuthEmulator
 
 # A safety net: google-auth must never probe the cloud metadata address from a test.
@@ -48,11 +49,13 @@ def _no_network_beyond_loopback() -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def mongodb_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """MONGODB_URI when set (e.g. a real MongoDB); otherwise a FerretDB started for this session."""
+    """MONGODB_URI when set (e.g. a real MongoDB); otherwise one embedded engine (memory) for the run."""
     if os.environ.get("MONGODB_URI"):
         yield os.environ["MONGODB_URI"]
         return
-    engine = FerretDB(data_dir=tmp_path_factory.mktemp("ferretdb"), port=free_port())
+    engine = EmbeddedEngine(
+        port=free_port(), log_path=tmp_path_factory.mktemp("engine") / "engine.log", heap_mb=2048
+    )
     engine.start()
     try:
         yield engine.uri
@@ -84,22 +87,31 @@ def make_settings(mongodb_uri: str, **overrides: object) -> Settings:
     return Settings.model_validate(values)
 
 
-@pytest.fixture
-async def settings(mongodb_uri: str, auth_emulator: AuthEmulator) -> AsyncIterator[Settings]:
-    """Settings naming a database of this test's own (dropped afterwards) and the Auth emulator."""
-    test_settings = make_settings(mongodb_uri, firebase_auth_emulator_host=auth_emulator.host)
-    yield test_settings
-    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongodb_uri)
-    try:
-        await client.drop_database(test_settings.mongodb_database)
-    finally:
-        await client.close()
+@pytest.fixture(scope="session")
+async def shared_database(mongodb_uri: str) -> AsyncIterator[Database]:
+    """One database for the run, initialised once (Beanie and its indexes); each test empties it."""
+    database = Database(make_settings(mongodb_uri), DOCUMENT_MODELS)
+    await database.start()
+    yield database
+    await database.client.drop_database(database.db.name)
+    await database.close()
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    """The application with its real lifespan running (database opened, Beanie initialised)."""
-    application = create_app(settings)
+async def settings(shared_database: Database, auth_emulator: AuthEmulator) -> Settings:
+    """Settings naming the run's database, emptied for this test, and the Auth emulator."""
+    await shared_database.clear()
+    return make_settings(
+        shared_database.settings.mongodb_uri,
+        mongodb_database=shared_database.db.name,
+        firebase_auth_emulator_host=auth_emulator.host,
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings, shared_database: Database) -> AsyncIterator[FastAPI]:
+    """The application with its real lifespan running, on the run's shared database."""
+    application = create_app(settings, database=shared_database)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from backend.content.seed import load_seed_items
-from scripts.ferretdb import free_port
+from scripts.engine import free_port
 from scripts.firebase_emulator import AuthEmulator
 
 PYTHON_SCRIPTS = [
@@ -26,7 +26,7 @@ PYTHON_SCRIPTS = [
     "scripts.bench.content_bench",
     "scripts.dev_users",
 ]
-SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh", "scripts/build-ferretdb.sh"]
+SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 
 
 @pytest.mark.parametrize("module", PYTHON_SCRIPTS)

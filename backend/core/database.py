@@ -7,15 +7,12 @@ the background, so that a container started before its database recovers by itse
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from beanie import Document, init_beanie
 from pymongo import AsyncMongoClient
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, PyMongoError
-from pymongo.operations import DeleteOne, UpdateOne
 
 from backend.core.errors import DatabaseUnavailableError
 from backend.core.settings import Settings
@@ -38,66 +35,16 @@ def make_client(settings: Settings) -> AsyncMongoClient[MongoDocument]:
     )
 
 
-async def ensure_indexes(document: type[Document]) -> None:
-    """Create the indexes a document declares in `Settings.indexes` that the collection lacks.
-
-    We do this ourselves, one index per command, instead of letting Beanie do it: FerretDB v1.24.2
-    panics on a createIndexes batch that repeats existing indexes, which Beanie sends on every start.
-    Indexes are declared only in `Settings.indexes` (never with `Indexed`), each with an explicit name.
-    """
-    collection = document.get_pymongo_collection()
-    existing = await collection.index_information()
-    for index in getattr(document.Settings, "indexes", []):
-        if index.document["name"] not in existing:
-            await collection.create_indexes([index])
-
-
 async def initialise_documents(db: AsyncDatabase[MongoDocument], documents: Sequence[type[Document]]) -> None:
-    """Bind Beanie to `db` and make sure every declared index exists."""
-    await init_beanie(database=db, document_models=list(documents), skip_indexes=True)
-    for document in documents:
-        await ensure_indexes(document)
-
-
-@dataclass(frozen=True)
-class BulkCounts:
-    inserted: int = 0
-    upserted: int = 0
-    modified: int = 0
-    matched: int = 0
-    deleted: int = 0
-
-
-# FerretDB v1.24.2 (SQLite) stops answering an update command of 100 or more statements that match
-# existing documents (found by test: 99 pass, 100 hang); real MongoDB takes 100,000. Every bulk write goes
-# through this helper, in batches well under that limit.
-MAX_UPDATE_BATCH = 50
-
-
-async def bulk_write_in_batches(
-    collection: AsyncCollection[MongoDocument], operations: Sequence[UpdateOne | DeleteOne]
-) -> BulkCounts:
-    """Run unordered bulk writes in batches both engines accept; returns summed counts."""
-    totals = BulkCounts()
-    for start in range(0, len(operations), MAX_UPDATE_BATCH):
-        result = await collection.bulk_write(
-            list(operations[start : start + MAX_UPDATE_BATCH]), ordered=False
-        )
-        totals = BulkCounts(
-            inserted=totals.inserted + result.inserted_count,
-            upserted=totals.upserted + result.upserted_count,
-            modified=totals.modified + result.modified_count,
-            matched=totals.matched + result.matched_count,
-            deleted=totals.deleted + result.deleted_count,
-        )
-    return totals
+    """Bind Beanie to `db`; Beanie creates every index the documents declare."""
+    await init_beanie(database=db, document_models=list(documents))
 
 
 class Database:
     """Owns the client and Beanie's initialisation for one running app."""
 
     def __init__(self, settings: Settings, document_models: Sequence[type[Document]]) -> None:
-        self._settings = settings
+        self.settings = settings
         self._document_models = list(document_models)
         self.client = make_client(settings)
         self.db: AsyncDatabase[MongoDocument] = self.client[settings.mongodb_database]
@@ -115,11 +62,11 @@ class Database:
     async def _initialise(self) -> None:
         await initialise_documents(self.db, self._document_models)
         self.initialised = True
-        logger.info("database initialised", extra={"database": self._settings.mongodb_database})
+        logger.info("database initialised", extra={"database": self.settings.mongodb_database})
 
     async def _retry_until_initialised(self) -> None:
         while not self.initialised:
-            await asyncio.sleep(self._settings.database_retry_interval_s)
+            await asyncio.sleep(self.settings.database_retry_interval_s)
             try:
                 await self._initialise()
             except ConnectionFailure:
@@ -129,13 +76,26 @@ class Database:
         """Raise DatabaseUnavailableError with the reason unless the database answers a ping now."""
         if not self.initialised:
             raise DatabaseUnavailableError("The database has not been reachable since start-up.")
-        timeout_s = self._settings.mongodb_server_selection_timeout_ms / 1000 + 1
+        timeout_s = self.settings.mongodb_server_selection_timeout_ms / 1000 + 1
         try:
             await asyncio.wait_for(self.db.command("ping"), timeout=timeout_s)
         except (PyMongoError, TimeoutError) as exc:
             raise DatabaseUnavailableError(
                 f"The database did not answer a ping: {type(exc).__name__}."
             ) from exc
+
+    async def attach(self) -> None:
+        """Bind Beanie to this already initialised database again, without index commands.
+
+        For tests: one database per run, initialised once, emptied between tests, while other apps
+        (an outage test's own engine, say) may have bound Beanie elsewhere meanwhile.
+        """
+        await init_beanie(database=self.db, document_models=self._document_models, skip_indexes=True)
+
+    async def clear(self) -> None:
+        """Delete every document, keeping collections and indexes (tests start clean this way)."""
+        for name in await self.db.list_collection_names():
+            await self.db[name].delete_many({})
 
     async def close(self) -> None:
         if self._retry_task is not None:

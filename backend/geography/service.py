@@ -7,9 +7,7 @@ from typing import Any
 
 from beanie import Document
 from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError
 
-from backend.core.database import bulk_write_in_batches
 from backend.core.errors import NotFoundError, invalid_field
 from backend.core.imports import ImportRejectedError
 from backend.core.pagination import PageParams
@@ -43,18 +41,13 @@ async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[st
     ]
     new = [doc for doc in wanted if doc["_id"] not in stored]
     changed = [doc for doc in wanted if doc["_id"] in stored and stored[doc["_id"]] != doc]
-    to_upsert = changed
-    if new:
-        try:
-            await collection.insert_many(new, ordered=False)
-        except BulkWriteError:
-            # Another import inserted some of them meanwhile; upserting them too settles every record.
-            to_upsert = changed + new
     updates = [
         UpdateOne({"_id": doc["_id"]}, {"$set": {k: v for k, v in doc.items() if k != "_id"}}, upsert=True)
-        for doc in to_upsert
+        for doc in new + changed
     ]
-    await bulk_write_in_batches(collection, updates)
+    if updates:
+        # Upserts, so that an import racing another settles every record instead of failing on a duplicate.
+        await collection.bulk_write(updates, ordered=False)
     return UpsertCounts(
         created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed)
     )

@@ -7,7 +7,6 @@ from datetime import date
 from pymongo import UpdateOne
 
 from backend.core.clock import utc_now
-from backend.core.database import bulk_write_in_batches
 from backend.core.imports import ImportRejectedError
 from backend.events.service import PAKISTAN
 from backend.recruiters import importer
@@ -34,7 +33,8 @@ async def import_list(*, text: str, list_date: date, source: str, sample: bool) 
         UpdateOne({"_id": r["_id"]}, {"$set": {k: v for k, v in r.items() if k != "_id"}}, upsert=True)
         for r in parsed.records
     ]
-    await bulk_write_in_batches(collection, updates)
+    if updates:
+        await collection.bulk_write(updates, ordered=False)
     removed = await collection.delete_many({"list_date": {"$ne": list_date.isoformat()}})
     await LicenceList.get_pymongo_collection().replace_one(
         {"_id": "current"},

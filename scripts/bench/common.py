@@ -19,17 +19,17 @@ from backend.core.settings import Environment, Settings
 from backend.geography.service import import_seed_data
 from backend.main import create_app
 from scripts.db import beanie_session
-from scripts.ferretdb import FerretDB, free_port
+from scripts.engine import EmbeddedEngine, free_port
 
 
 @contextmanager
 def bench_settings(**overrides: Any) -> Iterator[Settings]:
-    """Settings for a fresh database on MONGODB_URI, or on a FerretDB of the benchmark's own."""
+    """Settings for a fresh database on MONGODB_URI, or on an embedded engine (memory) of the benchmark's own."""
     with tempfile.TemporaryDirectory() as folder:
         engine = None
         uri = os.environ.get("MONGODB_URI")
         if not uri:
-            engine = FerretDB(data_dir=Path(folder) / "engine", port=free_port())
+            engine = EmbeddedEngine(port=free_port(), log_path=Path(folder) / "engine.log")
             engine.start()
             uri = engine.uri
         values: dict[str, Any] = {

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from backend.main import create_app
-from scripts.ferretdb import FerretDB, free_port
+from scripts.engine import EmbeddedEngine, free_port
 from tests.conftest import make_settings
 
 FAST_FAIL = {
@@ -31,15 +31,15 @@ async def _wait_for_status(
 
 
 @pytest.fixture
-async def own_engine(tmp_path: Path) -> AsyncIterator[FerretDB]:
+async def own_engine(tmp_path: Path) -> AsyncIterator[EmbeddedEngine]:
     """An engine of this test's own, so killing it does not disturb the other tests."""
-    engine = FerretDB(data_dir=tmp_path / "engine", port=free_port())
+    engine = EmbeddedEngine(port=free_port(), storage="file", data_path=tmp_path / "engine" / "db.mv")
     await asyncio.to_thread(engine.start)
     yield engine
     await asyncio.to_thread(engine.stop)
 
 
-async def test_api_answers_503_while_engine_is_down_and_recovers(own_engine: FerretDB) -> None:
+async def test_api_answers_503_while_engine_is_down_and_recovers(own_engine: EmbeddedEngine) -> None:
     app = create_app(make_settings(own_engine.uri, **FAST_FAIL))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
@@ -64,7 +64,7 @@ async def test_api_answers_503_while_engine_is_down_and_recovers(own_engine: Fer
 
 
 async def test_api_started_before_its_database_becomes_ready_when_it_appears(tmp_path: Path) -> None:
-    engine = FerretDB(data_dir=tmp_path / "late", port=free_port())
+    engine = EmbeddedEngine(port=free_port(), log_path=tmp_path / "late.log")
     app = create_app(make_settings(engine.uri, **FAST_FAIL))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
