@@ -24,7 +24,7 @@ from scripts.engine import EmbeddedEngine, free_port
 
 @contextmanager
 def bench_settings(**overrides: Any) -> Iterator[Settings]:
-    """Settings for a fresh database on MONGODB_URI, or on an embedded engine (memory) of the benchmark's own."""
+    """Settings for a fresh database on MONGODB_URI, or on an embedded engine (memory) of its own."""
     with tempfile.TemporaryDirectory() as folder:
         engine = None
         uri = os.environ.get("MONGODB_URI")
