@@ -1,5 +1,6 @@
 """Dependencies shared by every feature router."""
 
+import re
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -7,6 +8,8 @@ from fastapi import Depends, Header, Request
 from backend.core.database import Database
 from backend.core.errors import DatabaseUnavailableError, ValidationFailedError
 from schemas.common import FieldProblem
+
+_VERSION = re.compile(r"[0-9]{1,9}")
 
 
 async def require_database(request: Request) -> None:
@@ -25,7 +28,8 @@ def if_match_version(
     if if_match is None:
         return None
     text = if_match.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²" and other digits int() cannot read.
+    if not _VERSION.fullmatch(text):
         message = "If-Match must name a version, as the ETag gave it"
         raise ValidationFailedError(
             message + ".", errors=[FieldProblem(field="header.if-match", rule="version", message=message)]

@@ -114,7 +114,8 @@ def problem_response(
         errors=list(errors) if errors else None,
     )
     return JSONResponse(
-        {**problem.model_dump(exclude_none=True), **(extensions or {})},
+        # Extension members never replace the standard ones (an item's `status` is not the HTTP status).
+        {**(extensions or {}), **problem.model_dump(exclude_none=True)},
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=dict(headers or {}),
@@ -245,4 +246,4 @@ def problem_body(exc: AppError) -> dict[str, Any]:
         code=exc.code,
         errors=exc.errors,
     )
-    return {**problem.model_dump(exclude_none=True), **exc.extensions}
+    return {**exc.extensions, **problem.model_dump(exclude_none=True)}

@@ -6,6 +6,8 @@ from fastapi import Depends, Query
 from pydantic import BaseModel
 
 MAX_PAGE_SIZE = 500
+# Deeper than any list we hold; bounded so a huge offset is a 422, not an overflow in the driver.
+MAX_OFFSET = 1_000_000
 
 
 class PageParams(BaseModel):
@@ -15,7 +17,7 @@ class PageParams(BaseModel):
 
 def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")] = 100,
-    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

@@ -1,0 +1,48 @@
+"""Hostile input in shared pieces gets a clear 4xx problem, never a 500 (issue 11, the core part)."""
+
+import json
+
+import httpx
+import pytest
+
+from backend.core.dependencies import if_match_version
+from backend.core.errors import ConflictError, ValidationFailedError, problem_body, problem_response
+
+
+@pytest.mark.parametrize("offset", ["9223372036854775808", "1" + "0" * 40])
+async def test_huge_offset_is_a_422_naming_the_field(client: httpx.AsyncClient, offset: str) -> None:
+    response = await client.get("/v1/geo/districts", params={"offset": offset})
+    assert response.status_code == 422
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+        ("query.offset", "less_than_equal")
+    ]
+
+
+@pytest.mark.parametrize("header", ['"²"', '"¹²"', '"٣"', '"' + "9" * 5000 + '"', '""', '"-1"'])
+def test_if_match_with_non_ascii_or_absurd_digits_is_refused(header: str) -> None:
+    with pytest.raises(ValidationFailedError) as caught:
+        if_match_version(header)
+    assert caught.value.errors is not None
+    assert caught.value.errors[0].field == "header.if-match"
+
+
+@pytest.mark.parametrize("header", ['"3"', 'W/"12"', "7"])
+def test_if_match_reads_a_version(header: str) -> None:
+    assert if_match_version(header) in (3, 12, 7)
+
+
+def test_extension_members_never_replace_standard_ones() -> None:
+    error = ConflictError("stale", code="version_conflict", extensions={"status": "draft", "code": "x"})
+    body = problem_body(error)
+    assert body["status"] == 409
+    assert body["code"] == "version_conflict"
+    response = problem_response(
+        status=409,
+        code="version_conflict",
+        title="Conflict",
+        detail="stale",
+        instance="/v1/x",
+        extensions={"status": "draft", "title": "mine"},
+    )
+    rendered = json.loads(bytes(response.body))
+    assert (rendered["status"], rendered["title"]) == (409, "Conflict")
