@@ -7,22 +7,27 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.routing import APIRoute
 
 from backend.accounts.router import router as accounts_router
 from backend.audit.router import router as audit_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
 from backend.content.tasks import publish_and_expire
+from backend.core.body_limit import BodyLimitMiddleware
 from backend.core.database import Database
 from backend.core.dependencies import require_database
+from backend.core.docs import install_docs
 from backend.core.errors import install_error_handlers
 from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
 from backend.core.middleware import RequestContextMiddleware
+from backend.core.rate_limit import delete_expired_counters
 from backend.core.responses import DATABASE_UNAVAILABLE, VALIDATION_FAILED
 from backend.core.settings import Settings, get_settings
 from backend.core.workers import run_every
 from backend.events.checkin_codes import CheckinSigner
+from backend.events.photos import MAX_PHOTO_BYTES
 from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
@@ -38,6 +43,11 @@ API_DESCRIPTION = (
     "Backend of Hamqadam, the companion app for youth dialogues and district advocacy on safe migration "
     "in Pakistan. Every error is RFC 9457 problem details (`application/problem+json`) with a stable `code`."
 )
+
+
+def operation_id(route: APIRoute) -> str:
+    """Short, stable ids for client generators: `<tag>_<handler name>`, e.g. `accounts_revoke_role`."""
+    return f"{route.tags[0]}_{route.name}" if route.tags else route.name
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -62,6 +72,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         timers = [
             (settings.device_cleanup_interval_s, clean_up_devices, "device cleanup"),
             (settings.content_scheduler_interval_s, publish_and_expire, "content scheduler"),
+            (settings.rate_counter_cleanup_interval_s, delete_expired_counters, "rate counter cleanup"),
         ]
         workers = [
             asyncio.create_task(run_every(interval_s, job, name=name))
@@ -78,7 +89,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
                 await app_database.close()
             app.state.firebase.close()
 
-    app = FastAPI(title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
+    )
+    install_docs(app)
     app.state.settings = settings
     install_error_handlers(app)
     if settings.cors_origins:
@@ -91,6 +111,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         )
     # Phones on patchy, metered data: JSON shrinks to about a fifth (the content sync feed most of all).
     app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_body_bytes,
+        route_limits=[(r"/v1/events/[^/]+/photos/[^/]+", MAX_PHOTO_BYTES)],
+    )
     app.add_middleware(RequestContextMiddleware)
 
     v1 = APIRouter(

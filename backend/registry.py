@@ -4,8 +4,9 @@ from beanie import Document
 
 from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
-from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry
-from backend.events.models import Attendance, Event, EventVersion, PhotoSlot, Rsvp
+from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
+from backend.core.rate_limit import RateCounter
+from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.youth.models import Device, Tombstone, YouthProfile
@@ -15,10 +16,10 @@ DOCUMENT_MODELS: list[type[Document]] = [
     District,
     Constituency,
     Account,
+    RateCounter,
     AuditEntry,
     Event,
     EventVersion,
-    PhotoSlot,
     Rsvp,
     Attendance,
     YouthProfile,
@@ -30,4 +31,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ContentChange,
     ContentRevision,
     FeedEntry,
+    LiveContent,
 ]

@@ -15,6 +15,23 @@ def test_checked_in_openapi_matches_the_served_document() -> None:
     )
 
 
+def test_operation_ids_are_short_unique_and_name_their_feature() -> None:
+    operations = [
+        operation
+        for path in current_openapi()["paths"].values()
+        for operation in path.values()
+        if isinstance(operation, dict) and "operationId" in operation
+    ]
+    ids = [operation["operationId"] for operation in operations]
+    assert len(ids) == len(set(ids))
+    for operation in operations:
+        identifier = operation["operationId"]
+        assert len(identifier) <= 40, identifier
+        assert "__" not in identifier, identifier
+        assert "_v1_" not in identifier, identifier
+        assert identifier.startswith(operation["tags"][0] + "_"), identifier
+
+
 def test_schemas_package_imports_nothing_from_backend(repo_root: Path) -> None:
     for module in (repo_root / "schemas").glob("*.py"):
         tree = ast.parse(module.read_text(encoding="utf-8"))

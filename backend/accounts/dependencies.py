@@ -10,6 +10,7 @@ from backend.accounts.models import Account
 from backend.core.access import access_rule
 from backend.core.errors import ForbiddenError, UnauthenticatedError
 from backend.core.firebase import FirebaseAuth
+from backend.core.rate_limit import enforce, rules
 from schemas.accounts import Role
 
 _bearer = HTTPBearer(
@@ -71,3 +72,15 @@ class RequireRole:
 AdminAccount = Annotated[Account, Depends(RequireRole(Role.ADMIN))]
 # For routers whose handlers do not need the admin's account, only the rule.
 AdminOnly = Depends(RequireRole(Role.ADMIN))
+
+
+class AccountRateLimit:
+    """Counts `name` per signed-in account, beside the per-address `RateLimit` of the same name."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    async def __call__(self, request: Request, account: CurrentAccount) -> None:
+        items = rules(request, self.name)
+        if items:
+            await enforce(items, self.name, "account", account.id)

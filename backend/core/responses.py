@@ -25,3 +25,4 @@ DATABASE_UNAVAILABLE = _problem(503, "The database is unavailable; retry after t
 AUTH_ERRORS: Responses = _problem(
     401, "No valid ID token (missing, malformed, expired, forged or revoked)."
 ) | _problem(403, "Signed in, but the account is disabled or lacks the role.")
+RATE_LIMITED = _problem(429, "Too many requests; retry after the `Retry-After` seconds.")

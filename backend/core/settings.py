@@ -1,10 +1,22 @@
 """The one settings class, read from the environment and `.env`."""
 
+import ipaddress
 from enum import StrEnum
 from functools import lru_cache
 
+from limits import parse_many
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Generous for people, tight for scripts: a school hall of young people behind one address signs up at once.
+DEFAULT_RATE_LIMITS = {
+    "signup": "20/minute;300/hour",
+    "checkin": "60/minute;600/hour",
+    "search": "60/minute;1000/hour",
+    "recruiter_lookup": "30/minute;500/hour",
+    "device_registration": "10/minute;100/hour",
+    "notification_open": "60/minute;1000/hour",
+}
 
 
 class Environment(StrEnum):
@@ -61,8 +73,27 @@ class Settings(BaseSettings):
         ge=0,
         description="How often scheduled content is published and expired content withdrawn; 0 turns it off.",
     )
+    rate_counter_cleanup_interval_s: float = Field(
+        default=300, ge=0, description="How often ended rate-limit windows are deleted; 0 turns it off."
+    )
     checkin_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
     checkin_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
+    rate_limiting: bool = Field(default=True, description="Turns every rate limit on or off.")
+    rate_limits: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_RATE_LIMITS),
+        description="Per-operation limits in the `limits` notation (`10/minute;100/hour`), counted per "
+        "client address and per account, shared by all API processes.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies whose X-Forwarded-For is believed.",
+    )
+    max_body_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        le=64 * 1024 * 1024,
+        description="Largest request body accepted (413 beyond); photo uploads have their own 5 MB limit.",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -84,6 +115,28 @@ class Settings(BaseSettings):
     def _mongodb_scheme(cls, value: str) -> str:
         if not value.startswith(("mongodb://", "mongodb+srv://")):
             raise ValueError("MONGODB_URI must start with mongodb:// or mongodb+srv://")
+        return value
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _valid_limits(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, rule in value.items():
+            try:
+                parse_many(rule)
+            except ValueError as exc:
+                raise ValueError(
+                    f"RATE_LIMITS[{name!r}] is not a limit such as '10/minute': {rule!r}"
+                ) from exc
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_proxies(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"TRUSTED_PROXIES holds {proxy!r}, not an address or network") from exc
         return value
 
     @model_validator(mode="after")

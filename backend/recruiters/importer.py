@@ -37,20 +37,36 @@ _NOISE_WORDS = {
     "oep",
     "international",
     "intl",
-    "services",
+    "service",
     "m",
     "s",
 }
+# The development sample list marks every name; the mark says nothing about which firm it is.
+_SAMPLE_MARK = "sample data "
 
 
 def licence_key(raw: str) -> str:
     return re.sub(r"\s+", "", raw).upper()
 
 
+def number_key(raw: str) -> str:
+    """Letters and ASCII digits only, upper case: "0002 / sample" and "0002SAMPLE" give "0002SAMPLE"."""
+    text = unicodedata.normalize("NFKC", raw).upper()
+    return "".join(char for char in text if char.isascii() and char.isalnum())
+
+
+def _singular(word: str) -> str:
+    # "careers" and "career", "services" and "service": people type either.
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def name_key(raw: str) -> str:
-    """Lower case, no accents or punctuation, no filler words: "M/s Al-Noor (Pvt.) Ltd" gives "al noor"."""
+    """Lower case, no accents or punctuation, singular, no filler words: "M/s Al-Noor (Pvt.) Ltd" gives
+    "al noor"."""
     text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", " ", text).split()
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = text.removeprefix(_SAMPLE_MARK)
+    words = (_singular(word) for word in text.split())
     return " ".join(word for word in words if word not in _NOISE_WORDS)
 
 
@@ -121,6 +137,7 @@ def parse_licence_csv(text: str, *, list_date: str) -> ParsedList:
                     "licence_number": values["licence_number"],
                     "name": values["name"],
                     "name_key": name_key(values["name"]),
+                    "number_key": number_key(values["licence_number"]),
                     "city": values["city"],
                     "status": status,
                     "expiry": expiry.isoformat() if expiry else None,

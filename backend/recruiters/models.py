@@ -1,8 +1,10 @@
 """The licence list as last imported, and which list that was."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from beanie import Document
+from pymongo import ASCENDING, IndexModel
 
 
 class RecruiterLicence(Document):
@@ -10,6 +12,7 @@ class RecruiterLicence(Document):
     licence_number: str  # as published
     name: str
     name_key: str  # normalised for tolerant matching
+    number_key: str  # the licence number's letters and digits only
     city: str
     status: str  # valid, expired or cancelled, as published; a valid one past `expiry` reads as expired
     expiry: str | None = None  # ISO date
@@ -17,6 +20,7 @@ class RecruiterLicence(Document):
 
     class Settings:
         name = "recruiter_licences"
+        indexes: ClassVar[list[IndexModel]] = [IndexModel([("number_key", ASCENDING)], name="number_key")]
 
 
 class LicenceList(Document):

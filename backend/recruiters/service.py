@@ -1,10 +1,10 @@
 """Importing the licence list and checking a recruiter by licence number or (misspelt) name."""
 
-import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pymongo import UpdateOne
+from rapidfuzz import fuzz, process
 
 from backend.core.clock import utc_now
 from backend.core.imports import ImportRejectedError
@@ -13,7 +13,8 @@ from backend.recruiters import importer
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from schemas.recruiters import LicenceRead, LicenceStatus, RecruiterCheck
 
-_NAME_MATCH_CUTOFF = 0.82
+# token_set_ratio out of 100: misspellings and missing words score 80-95, unrelated names under 50.
+_NAME_MATCH_CUTOFF = 80
 _MAX_MATCHES = 5
 
 
@@ -50,10 +51,46 @@ async def import_list(*, text: str, list_date: date, source: str, sample: bool) 
     return ImportReport(rows=len(parsed.records), removed=removed.deleted_count)
 
 
-def _score(wanted: str, key: str) -> float:
-    """Similarity of two normalised names; a query whose words all appear in order in the name scores high."""
-    ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
-    return max(ratio, 0.9) if f" {wanted} " in f" {key} " else ratio
+@dataclass
+class _NameIndex:
+    """This process's copy of the list's names for fuzzy matching, reloaded when a new list is imported."""
+
+    imported_at: object = None
+    keys: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+
+
+_names = _NameIndex()
+
+
+async def _name_index(current: LicenceList | None) -> _NameIndex:
+    global _names
+    version = (current.list_date, current.imported_at) if current else None
+    if _names.imported_at != version or version is None:
+        licences = await RecruiterLicence.find_all().to_list()
+        _names = _NameIndex(
+            imported_at=version,
+            keys=[licence.name_key for licence in licences],
+            ids=[licence.id for licence in licences],
+        )
+    return _names
+
+
+async def _by_name(query: str, current: LicenceList | None) -> list[RecruiterLicence]:
+    wanted = importer.name_key(query)
+    if not wanted:
+        return []
+    index = await _name_index(current)
+    found = process.extract(
+        wanted, index.keys, scorer=fuzz.token_set_ratio, score_cutoff=_NAME_MATCH_CUTOFF, limit=None
+    )
+    # Equal scores: the closer whole name first ("al noor" before "al noor travel" for "al noor").
+    ranked = sorted(found, key=lambda hit: (-hit[1], -fuzz.ratio(wanted, hit[0]), hit[0]))
+    ids = [index.ids[position] for _, _, position in ranked[:_MAX_MATCHES]]
+    licences = {
+        licence.id: licence for licence in await RecruiterLicence.find({"_id": {"$in": ids}}).to_list()
+    }
+    return [licences[licence_id] for licence_id in ids if licence_id in licences]
 
 
 def _status(licence: RecruiterLicence, *, today: date) -> LicenceStatus:
@@ -81,17 +118,9 @@ async def check(*, query: str) -> RecruiterCheck:
     today = utc_now().astimezone(PAKISTAN).date()
     current = await LicenceList.get("current")
     by_number = await RecruiterLicence.get(importer.licence_key(query))
-    if by_number is not None:
-        matches = [by_number]
-    else:
-        wanted = importer.name_key(query)
-        # The whole list is a few thousand short names: comparing in memory beats any index for misspellings.
-        licences = await RecruiterLicence.find_all().to_list() if wanted else []
-        scored = sorted(
-            ((_score(wanted, licence.name_key), licence) for licence in licences),
-            key=lambda pair: (-pair[0], pair[1].name),
-        )
-        matches = [licence for score, licence in scored if score >= _NAME_MATCH_CUTOFF][:_MAX_MATCHES]
+    if by_number is None and importer.number_key(query):
+        by_number = await RecruiterLicence.find_one({"number_key": importer.number_key(query)})
+    matches = [by_number] if by_number is not None else await _by_name(query, current)
     reads = [_read(licence, today=today) for licence in matches]
     return RecruiterCheck(
         query=query,

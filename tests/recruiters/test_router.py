@@ -103,3 +103,49 @@ async def test_sample_list_is_marked_as_sample(app: FastAPI, client: httpx.Async
     body = (await client.get("/v1/recruiters", params={"q": "al noor"})).json()
     assert body["sample_data"] is True
     assert body["matches"][0]["name"].startswith("SAMPLE DATA")
+
+
+@pytest.fixture
+async def sample_list(app: FastAPI) -> None:
+    await service.import_list(
+        text=SAMPLE.read_text(encoding="utf-8"), list_date=SAMPLE_DATE, source="Sample", sample=True
+    )
+
+
+@pytest.mark.usefixtures("sample_list")
+@pytest.mark.parametrize(
+    ("query", "licence"),
+    [
+        ("Pak Gulf Manpowr Servces", "0002/SAMPLE"),  # two misspellings
+        ("Pak Gulf Manpower Service", "0002/SAMPLE"),  # singular
+        ("PakGulf Manpower", "0002/SAMPLE"),  # missing punctuation and space
+        ("Karachi Carrers International", "0003/SAMPLE"),
+        ("karachi career", "0003/SAMPLE"),
+        ("Sialkot Skill Exports", "0008/SAMPLE"),  # plural for singular and back
+        ("0002SAMPLE", "0002/SAMPLE"),  # no slash
+        ("0002 / sample", "0002/SAMPLE"),
+    ],
+)
+async def test_misspelt_or_unpunctuated_queries_find_the_sample_recruiter(
+    client: httpx.AsyncClient, query: str, licence: str
+) -> None:
+    body = (await client.get("/v1/recruiters", params={"q": query})).json()
+    assert body["matches"], query
+    assert body["matches"][0]["licence_number"] == licence
+
+
+@pytest.mark.usefixtures("sample_list")
+@pytest.mark.parametrize("query", ["Dubai Dream Jobs", "Lahore", "Gulf Visa Express"])
+async def test_unrelated_names_find_nothing_in_the_sample(client: httpx.AsyncClient, query: str) -> None:
+    body = (await client.get("/v1/recruiters", params={"q": query})).json()
+    assert (body["status"], body["matches"]) == ("not_found", [])
+
+
+@pytest.mark.usefixtures("licences")
+async def test_a_new_list_is_seen_by_the_name_index_at_once(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/v1/recruiters", params={"q": "Swat Valley"})).json()["status"] == "not_found"
+    newer = (
+        "licence_number,name,city,status,expiry\n7001/SWT,Swat Valley Recruiting,Mingora,Valid,2099-01-01\n"
+    )
+    await service.import_list(text=newer, list_date=date(2026, 12, 2), source="BE&OE list", sample=False)
+    assert (await client.get("/v1/recruiters", params={"q": "Swat Valley"})).json()["status"] == "valid"
