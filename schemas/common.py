@@ -1,10 +1,27 @@
 """Models shared by every feature: the problem-details error shape and the page of a list."""
 
-from typing import Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
+
+# Every time the API takes lies in this range: wider than any event, report or query needs, and far
+# from the ends of the calendar, where an offset of -23:59 overflows conversions to UTC.
+EARLIEST_TIME = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+def _within_time_range(value: datetime) -> datetime:
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if not EARLIEST_TIME <= aware < LATEST_TIME:
+        raise PydanticCustomError("datetime_out_of_range", "must be between 2000-01-01 and 2100-01-01 (UTC)")
+    return value
+
+
+SaneDatetime = Annotated[datetime, AfterValidator(_within_time_range)]
 
 
 class ContractModel(BaseModel):

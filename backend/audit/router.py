@@ -1,6 +1,5 @@
 """Reading the audit log (admins only). There is no route that edits or deletes an entry."""
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,7 +9,7 @@ from backend.audit import service
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS
 from schemas.audit import AuditEntryRead
-from schemas.common import Page
+from schemas.common import Page, SaneDatetime
 
 router = APIRouter(prefix="/admin/audit", tags=["audit"], responses=AUTH_ERRORS, dependencies=[AdminOnly])
 
@@ -22,8 +21,8 @@ async def list_audit_entries(
     action: Annotated[str | None, Query(max_length=64)] = None,
     resource_type: Annotated[str | None, Query(max_length=64)] = None,
     resource_id: Annotated[str | None, Query(max_length=128)] = None,
-    since: Annotated[datetime | None, Query(description="From this time (inclusive).")] = None,
-    until: Annotated[datetime | None, Query(description="Before this time.")] = None,
+    since: Annotated[SaneDatetime | None, Query(description="From this time (inclusive).")] = None,
+    until: Annotated[SaneDatetime | None, Query(description="Before this time.")] = None,
 ) -> Page[AuditEntryRead]:
     """Page through the audit log, newest first, filtered by actor, action, resource or time."""
     return await service.list_entries(

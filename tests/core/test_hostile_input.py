@@ -7,6 +7,8 @@ import pytest
 
 from backend.core.dependencies import if_match_version
 from backend.core.errors import ConflictError, ValidationFailedError, problem_body, problem_response
+from schemas.accounts import Role
+from tests.conftest import MakeUser
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775808", "1" + "0" * 40])
@@ -46,3 +48,24 @@ def test_extension_members_never_replace_standard_ones() -> None:
     )
     rendered = json.loads(bytes(response.body))
     assert (rendered["status"], rendered["title"]) == (409, "Conflict")
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "9999-12-31T23:59:59-23:59",
+        "0001-01-01T00:00:00+23:59",
+        "1999-12-31T23:59:59Z",
+        "2100-01-01T00:00:00Z",
+    ],
+)
+async def test_audit_log_refuses_times_outside_2000_to_2100(
+    client: httpx.AsyncClient, make_user: MakeUser, moment: str
+) -> None:
+    admin = await make_user(Role.ADMIN)
+    for name in ("since", "until"):
+        response = await client.get("/v1/admin/audit", params={name: moment}, headers=admin.headers)
+        assert response.status_code == 422, (name, moment)
+        assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
+            (f"query.{name}", "datetime_out_of_range")
+        ]
