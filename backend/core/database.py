@@ -13,6 +13,7 @@ from beanie import Document, init_beanie
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure, PyMongoError
+from pymongo.monitoring import CommandListener
 
 from backend.core.errors import DatabaseUnavailableError
 from backend.core.settings import Settings
@@ -22,8 +23,13 @@ logger = logging.getLogger(__name__)
 MongoDocument = dict[str, Any]
 
 
-def make_client(settings: Settings) -> AsyncMongoClient[MongoDocument]:
-    """A client whose timeouts make a lost database fail fast instead of hanging requests."""
+def make_client(
+    settings: Settings, *, event_listeners: Sequence[CommandListener] = ()
+) -> AsyncMongoClient[MongoDocument]:
+    """A client whose timeouts make a lost database fail fast instead of hanging requests.
+
+    `event_listeners` are PyMongo command listeners (the index-coverage test records every command this way).
+    """
     return AsyncMongoClient(
         settings.mongodb_uri,
         serverSelectionTimeoutMS=settings.mongodb_server_selection_timeout_ms,
@@ -32,6 +38,7 @@ def make_client(settings: Settings) -> AsyncMongoClient[MongoDocument]:
         tz_aware=True,
         uuidRepresentation="standard",
         appname="hamqadam-backend",
+        event_listeners=list(event_listeners),
     )
 
 
@@ -43,10 +50,16 @@ async def initialise_documents(db: AsyncDatabase[MongoDocument], documents: Sequ
 class Database:
     """Owns the client and Beanie's initialisation for one running app."""
 
-    def __init__(self, settings: Settings, document_models: Sequence[type[Document]]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        document_models: Sequence[type[Document]],
+        *,
+        event_listeners: Sequence[CommandListener] = (),
+    ) -> None:
         self.settings = settings
         self._document_models = list(document_models)
-        self.client = make_client(settings)
+        self.client = make_client(settings, event_listeners=event_listeners)
         self.db: AsyncDatabase[MongoDocument] = self.client[settings.mongodb_database]
         self.initialised = False
         self._retry_task: asyncio.Task[None] | None = None
