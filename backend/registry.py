@@ -32,4 +32,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ContentRevision,
     FeedEntry,
     LiveContent,
+    LiveContent,
 ]

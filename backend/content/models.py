@@ -1,16 +1,16 @@
-"""Content: the editors' working copies, their history, published revisions and the app's feed.
+"""Content: the editors' working copies, their history, published revisions, the app's feed and what is live.
 
-FerretDB applies neither conditional updates nor `$inc` atomically under concurrency, so every step that
-must happen once is an insert with a unique key: a change claims `<item>:<version>`, a revision claims
-`<item>:<revision>`, and a feed entry claims the next sequence number and its change's id.
+A working copy moves from version to version by compare-and-set (core/versioning.py); each step's
+consequences (a history record, a revision, a feed entry, the live item) are idempotent writes keyed by
+the step, `<item>:<version>`, so a step whose writer died is finished exactly once by the next one.
 """
 
 from datetime import datetime
 from typing import Any, ClassVar
 
 from beanie import Document
-from pydantic import Field
-from pymongo import ASCENDING, IndexModel
+from pydantic import BaseModel, Field
+from pymongo import ASCENDING, DESCENDING, IndexModel
 
 # The fields a revision copies from the working copy: what the app gets.
 PUBLISHED_FIELDS = ("kind", "topics", "translations", "provinces", "districts", "expires_at", "contact")
@@ -40,20 +40,38 @@ class ContentItem(Document):
     updated_by: str
     updated_at: datetime
     deleted_at: datetime | None = None
+    # The consequences of the latest step while they are being carried out (core/versioning.py).
+    pending_change: dict[str, Any] | None = None
 
     class Settings:
         name = "content_items"
         indexes: ClassVar[list[IndexModel]] = [
-            IndexModel([("status", ASCENDING), ("updated_at", ASCENDING)], name="status_updated"),
+            # The editors' list: not deleted, optionally one status, kind or topic; newest change first.
+            IndexModel(
+                [("deleted_at", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                name="deleted_updated",
+            ),
+            IndexModel(
+                [("deleted_at", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                name="deleted_status_updated",
+            ),
+            IndexModel(
+                [("deleted_at", ASCENDING), ("kind", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                name="deleted_kind_updated",
+            ),
+            IndexModel(
+                [("deleted_at", ASCENDING), ("topics", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                name="deleted_topics_updated",
+            ),
+            # The scheduler: items due to go live, live items past their expiry, abandoned steps.
+            IndexModel([("status", ASCENDING), ("publish_at", ASCENDING)], name="status_publish_at"),
+            IndexModel([("live_expires_at", ASCENDING)], name="live_expires_at"),
+            IndexModel([("pending_change.at", ASCENDING)], name="pending_change_at"),
         ]
 
 
 class ContentChange(Document):
-    """The claim and history record of one step of an item (`<item>:<version>`).
-
-    `applied` is the `$set` that moves the item to this version; `effect` is what the step publishes
-    or withdraws. A claim whose writer died is finished, idempotently, by the next one to touch the item.
-    """
+    """The history record of one step of an item (`<item>:<version>`): who did what, and when."""
 
     id: str  # type: ignore[assignment]
     item_id: str
@@ -62,8 +80,6 @@ class ContentChange(Document):
     changed_by: str
     changed_at: datetime
     note: str | None = None
-    applied: dict[str, Any]
-    effect: dict[str, Any] | None = None
 
     class Settings:
         name = "content_changes"
@@ -96,15 +112,11 @@ class ContentRevision(Document):
 
 
 class FeedEntry(Document):
-    """One entry of the app's change feed, numbered without gaps; a cursor is the last number read.
+    """One entry of the app's change feed, numbered 1, 2, 3 ... without gaps (`_id`); a cursor is the
+    last number read. Entries never change."""
 
-    Entries are small (the revision itself is read by its id, which FerretDB looks up without a scan)
-    and never change, so every API process keeps the feed in memory (see feed.py).
-    """
-
-    id: str  # type: ignore[assignment]  # the sequence number as zero-padded text (feed.entry_id)
-    seq: int
-    change_id: str  # the ContentChange that caused it, unique: a step is never appended twice
+    id: int  # type: ignore[assignment]
+    change_id: str  # the step that caused it (`<item>:<version>`), unique: a step is never appended twice
     item_id: str
     op: str  # upsert or delete
     revision: int | None = None
@@ -115,4 +127,83 @@ class FeedEntry(Document):
         name = "content_feed"
         indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("change_id", ASCENDING)], name="change_id_unique", unique=True),
+        ]
+
+
+class TermWeight(BaseModel):
+    """How much a search term weighs in one language of a live item."""
+
+    term: str
+    lang: str
+    weight: float
+
+
+class LiveContent(Document):
+    """What the app sees of one item now (`_id` is the item's id): its live revision, or why it has none.
+
+    `seq` is the feed entry of the item's last change; it only ever grows, so a slow writer of an older
+    change cannot overwrite a newer one. Sync delivers an entry only when it is still its item's `seq`.
+    """
+
+    id: str  # type: ignore[assignment]
+    seq: int
+    live: bool
+    reason: str | None = None  # why it is not live: unpublished, deleted or expired
+    revision: int | None = None
+    published_at: datetime | None = None
+    kind: str | None = None
+    topics: list[str] = Field(default_factory=list)
+    translations: dict[str, dict[str, str]] = Field(default_factory=dict)
+    provinces: list[str] = Field(default_factory=list)
+    districts: list[str] = Field(default_factory=list)
+    expires_at: datetime | None = None
+    contact: dict[str, Any] | None = None
+    # Where it applies: "*" for everywhere, else "province:<code>" and "district:<code>" for each target.
+    targets: list[str] = Field(default_factory=list)
+    visible_until: datetime | None = None  # expires_at, or a far-off date, so "not expired" is one range
+    terms: list[str] = Field(default_factory=list)  # the normalised search terms of every language
+    weights: list[TermWeight] = Field(default_factory=list)
+
+    class Settings:
+        name = "content_live"
+        indexes: ClassVar[list[IndexModel]] = [
+            # The app's list: live, optionally for a district, topic or kind; newest first; not expired.
+            IndexModel(
+                [("live", ASCENDING), ("published_at", DESCENDING), ("_id", DESCENDING), ("visible_until", ASCENDING)],
+                name="live_published",
+            ),
+            IndexModel(
+                [
+                    ("live", ASCENDING),
+                    ("targets", ASCENDING),
+                    ("published_at", DESCENDING),
+                    ("_id", DESCENDING),
+                    ("visible_until", ASCENDING),
+                ],
+                name="live_targets_published",
+            ),
+            IndexModel(
+                [
+                    ("live", ASCENDING),
+                    ("topics", ASCENDING),
+                    ("published_at", DESCENDING),
+                    ("_id", DESCENDING),
+                    ("visible_until", ASCENDING),
+                ],
+                name="live_topics_published",
+            ),
+            IndexModel(
+                [
+                    ("live", ASCENDING),
+                    ("kind", ASCENDING),
+                    ("published_at", DESCENDING),
+                    ("_id", DESCENDING),
+                    ("visible_until", ASCENDING),
+                ],
+                name="live_kind_published",
+            ),
+            # Search: live items holding any of the query's terms, not expired.
+            IndexModel(
+                [("live", ASCENDING), ("terms", ASCENDING), ("visible_until", ASCENDING)], name="live_terms"
+            ),
         ]

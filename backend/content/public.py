@@ -1,15 +1,16 @@
 """What the app reads: the sync feed, a live item, the list of live items, and search. All public.
 
-Every answer is computed from this process's `LiveView`, brought up to date first (see feed.py).
+Every answer comes from the database: feed entries by number and each item's live record (live.py), so
+every API process sees a publish as soon as the editor's request has returned.
 """
 
 import base64
 import binascii
 from datetime import datetime
+from typing import Any
 
-from backend.content import feed, search_terms
-from backend.content.feed import LiveItem, LiveView
-from backend.content.models import ContentRevision, FeedEntry
+from backend.content import feed, live, search_terms
+from backend.content.models import FeedEntry, LiveContent
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, invalid_field
 from backend.core.pagination import PageParams
@@ -31,6 +32,11 @@ from schemas.events import Topic
 from schemas.youth import Language
 
 _CURSOR_PREFIX = "c1:"
+# The most feed entries one sync request looks at: a phone far behind, whose entries are mostly
+# superseded by later ones, gets a shorter page with `has_more` instead of a long wait.
+_MOST_SCANNED = 5000
+# Search terms only: an item's full record is read for the hits shown.
+_WITHOUT_TERMS = {"terms": 0, "weights": 0}
 
 
 def encode_cursor(seq: int) -> str:
@@ -61,49 +67,84 @@ async def _district(name_or_code: str | None) -> DistrictRef | None:
     return ref
 
 
-def _targets(revision: ContentRevision, district: DistrictRef | None) -> bool:
-    if district is None or not (revision.provinces or revision.districts):
+def _targets(state: LiveContent, district: DistrictRef | None) -> bool:
+    if district is None or not (state.provinces or state.districts):
         return True
-    return district.code in revision.districts or district.province in revision.provinces
+    return district.code in state.districts or district.province in state.provinces
 
 
-def _in_language(revision: ContentRevision, wanted: Language) -> tuple[Language, dict[str, str]]:
+def _target_keys(district: DistrictRef) -> list[str]:
+    """The `targets` values of items that apply to `district`."""
+    return [live.EVERYWHERE, *live.targets([district.province], []), *live.targets([], [district.code])]
+
+
+def _expired(state: LiveContent, now: datetime) -> bool:
+    return state.expires_at is not None and state.expires_at <= now
+
+
+def _in_language(state: LiveContent, wanted: Language) -> tuple[Language, dict[str, str]]:
     """The language served (the one asked for, else Urdu, else English) and the text in it."""
     for lang in (wanted, *REQUIRED_LANGUAGES):
-        if lang.value in revision.translations:
-            return lang, revision.translations[lang.value]
-    first = next(iter(revision.translations))
-    return Language(first), revision.translations[first]
+        if lang.value in state.translations:
+            return lang, state.translations[lang.value]
+    first = next(iter(state.translations))
+    return Language(first), state.translations[first]
 
 
-def _languages(revision: ContentRevision) -> list[Language]:
-    return [lang for lang in Language if lang.value in revision.translations]
-
-
-def to_public(revision: ContentRevision, lang: Language) -> ContentPublic:
-    """A revision in one language: the one asked for, else Urdu, else English."""
-    _, text = _in_language(revision, lang)
-    return ContentPublic(
-        **_card(revision, lang).model_dump(),
-        languages=_languages(revision),
-        body=text["body"],
-        provinces=revision.provinces,
-        districts=revision.districts,
-        expires_at=revision.expires_at,
-        contact=Contact.model_validate(revision.contact) if revision.contact else None,
+def _card(state: LiveContent, lang: Language) -> ContentCard:
+    served, text = _in_language(state, lang)
+    assert state.revision is not None and state.kind is not None and state.published_at is not None
+    return ContentCard(
+        id=state.id,
+        revision=state.revision,
+        kind=ContentKind(state.kind),
+        topics=[Topic(topic) for topic in state.topics],
+        lang=served,
+        title=text["title"],
+        summary=text["summary"],
+        published_at=state.published_at,
     )
 
 
-def _sync_entry(
-    item: LiveItem, entry: FeedEntry, *, lang: Language, district: DistrictRef | None, now: datetime
-) -> SyncEntry:
-    if item.revision is None:
-        return SyncEntry(op="delete", id=entry.item_id, reason=entry.reason or "unpublished")  # type: ignore[arg-type]
-    if item.expired(now):
-        return SyncEntry(op="delete", id=entry.item_id, reason="expired")
-    if not _targets(item.revision, district):
-        return SyncEntry(op="delete", id=entry.item_id, reason="not_for_district")
-    return SyncEntry(op="upsert", id=entry.item_id, item=to_public(item.revision, lang))
+def to_public(state: LiveContent, lang: Language) -> ContentPublic:
+    """A live item in one language: the one asked for, else Urdu, else English."""
+    _, text = _in_language(state, lang)
+    return ContentPublic(
+        **_card(state, lang).model_dump(),
+        languages=[lang for lang in Language if lang.value in state.translations],
+        body=text["body"],
+        provinces=state.provinces,
+        districts=state.districts,
+        expires_at=state.expires_at,
+        contact=Contact.model_validate(state.contact) if state.contact else None,
+    )
+
+
+def _sync_entry(state: LiveContent, *, lang: Language, district: DistrictRef | None, now: datetime) -> SyncEntry:
+    if not state.live:
+        return SyncEntry(op="delete", id=state.id, reason=state.reason or "unpublished")  # type: ignore[arg-type]
+    if _expired(state, now):
+        return SyncEntry(op="delete", id=state.id, reason="expired")
+    if not _targets(state, district):
+        return SyncEntry(op="delete", id=state.id, reason="not_for_district")
+    return SyncEntry(op="upsert", id=state.id, item=to_public(state, lang))
+
+
+async def _records(item_ids: list[str], projection: dict[str, Any] | None = None) -> dict[str, LiveContent]:
+    found = LiveContent.get_pymongo_collection().find({"_id": {"$in": item_ids}}, projection)
+    return {document["_id"]: LiveContent.model_validate(document) async for document in found}
+
+
+async def _current(entries: list[FeedEntry]) -> dict[str, LiveContent]:
+    """The live record of each entry's item, brought up to the entry if its writer has not got there."""
+    records = await _records(list({entry.item_id for entry in entries}), _WITHOUT_TERMS)
+    for entry in entries:
+        known = records.get(entry.item_id)
+        if known is None or known.seq < entry.id:
+            caught_up = await live.catch_up(entry)
+            if caught_up is not None:
+                records[entry.item_id] = caught_up
+    return records
 
 
 async def sync(*, since: str | None, lang: Language, district: str | None, limit: int) -> SyncPage:
@@ -114,50 +155,36 @@ async def sync(*, since: str | None, lang: Language, district: str | None, limit
     """
     after = decode_cursor(since) if since else 0
     target = await _district(district)
-    view = await feed.live_view()
-    if after > view.seq:
+    if not await feed.exists(after):
         return SyncPage(entries=[], cursor=encode_cursor(0), has_more=True, reset=True)
     now = utc_now()
     entries: list[SyncEntry] = []
     seq = after
-    while seq < view.seq and len(entries) < limit:
-        entry = view.entries[seq]  # entry number seq + 1
-        seq += 1
-        item = view.items[entry.item_id]
-        if item.seq != entry.seq:
-            continue
-        synced = _sync_entry(item, entry, lang=lang, district=target, now=now)
-        if synced.op == "delete" and after == 0:
-            continue
-        entries.append(synced)
-    return SyncPage(entries=entries, cursor=encode_cursor(seq), has_more=seq < view.seq, reset=False)
+    while len(entries) < limit and seq - after < _MOST_SCANNED:
+        batch = await feed.read_after(seq, limit)
+        records = await _current(batch)
+        for entry in batch:
+            seq = entry.id
+            state = records.get(entry.item_id)
+            if state is None or state.seq != entry.id:
+                continue  # the item changed again later: it goes out with that entry
+            synced = _sync_entry(state, lang=lang, district=target, now=now)
+            if not (synced.op == "delete" and after == 0):
+                entries.append(synced)
+                if len(entries) == limit:
+                    break
+        if len(batch) < limit:
+            break
+    has_more = await feed.exists(seq + 1)
+    return SyncPage(entries=entries, cursor=encode_cursor(seq), has_more=has_more, reset=False)
 
 
 async def read(*, item_id: str, lang: Language) -> ContentPublic:
     """A live item in the caller's language; 404 when it is not (or no longer) published."""
-    revision = (await feed.live_view()).live(item_id, utc_now())
-    if revision is None:
+    state = await LiveContent.get(item_id)
+    if state is None or not state.live or _expired(state, utc_now()):
         raise NotFoundError("No published content item has this id.")
-    return to_public(revision, lang)
-
-
-def _card(revision: ContentRevision, lang: Language) -> ContentCard:
-    served, text = _in_language(revision, lang)
-    return ContentCard(
-        id=revision.item_id,
-        revision=revision.revision,
-        kind=ContentKind(revision.kind),
-        topics=[Topic(topic) for topic in revision.topics],
-        lang=served,
-        title=text["title"],
-        summary=text["summary"],
-        published_at=revision.published_at,
-    )
-
-
-def _visible(view: LiveView, district: DistrictRef | None, now: datetime) -> list[ContentRevision]:
-    revisions = (view.live(item_id, now) for item_id in view.items)
-    return [revision for revision in revisions if revision is not None and _targets(revision, district)]
+    return to_public(state, lang)
 
 
 async def list_live(
@@ -168,55 +195,73 @@ async def list_live(
     kind: ContentKind | None,
     page: PageParams,
 ) -> Page[ContentCard]:
-    """Live items, newest first, optionally for a district, topic or kind."""
+    """Live items, newest first, optionally for a district, topic or kind.
+
+    One index per filter; with several filters the first (district, topic, kind) picks the index.
+    """
     target = await _district(district)
-    view = await feed.live_view()
-    revisions = [
-        revision
-        for revision in _visible(view, target, utc_now())
-        if (topic is None or topic.value in revision.topics) and (kind is None or kind.value == revision.kind)
-    ]
-    revisions.sort(key=lambda revision: (revision.published_at, revision.item_id), reverse=True)
-    chosen = revisions[page.offset : page.offset + page.limit]
-    return Page(
-        items=[_card(revision, lang) for revision in chosen],
-        total=len(revisions),
-        limit=page.limit,
-        offset=page.offset,
+    query: dict[str, Any] = {"live": True, "visible_until": {"$gt": utc_now()}}
+    if target is not None:
+        query["targets"] = {"$in": _target_keys(target)}
+    if topic is not None:
+        query["topics"] = topic.value
+    if kind is not None:
+        query["kind"] = kind.value
+    collection = LiveContent.get_pymongo_collection()
+    total = await collection.count_documents(query)
+    found = (
+        collection.find(query, _WITHOUT_TERMS)
+        .sort([("published_at", -1), ("_id", -1)])
+        .skip(page.offset)
+        .limit(page.limit)
     )
+    cards = [_card(LiveContent.model_validate(document), lang) async for document in found]
+    return Page(items=cards, total=total, limit=page.limit, offset=page.offset)
 
 
 async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:
     """Live items matching words of `q`: matches in the caller's language first, then by score.
 
-    Adds up, per item and language, the weights the index holds for each query term; an item shows
-    in the caller's language when that matches at all, else in its best-scoring language.
+    Finds the items holding any query term by their stored terms, then adds up, per item and language,
+    the stored weights of the terms matched; an item shows in the caller's language when that matches
+    at all, else in its best-scoring language.
     """
     terms = search_terms.query_terms(q)
     target = await _district(district)
-    view = await feed.live_view()
-    sums: dict[tuple[str, str], list[float]] = {}  # (item, language) -> [terms matched, summed weight]
-    for term in terms:
-        for key, weight in view.postings.get(term, {}).items():
-            found = sums.get(key)
-            if found is None:
-                sums[key] = [1, weight]
-            else:
-                found[0] += 1
-                found[1] += weight
+    if not terms:
+        return SearchResults(query=q, hits=[])
+    matching = await LiveContent.get_pymongo_collection().aggregate(
+        [
+            {"$match": {"live": True, "terms": {"$in": terms}, "visible_until": {"$gt": utc_now()}}},
+            {
+                "$project": {
+                    "provinces": 1,
+                    "districts": 1,
+                    "weights": {
+                        "$filter": {"input": "$weights", "as": "w", "cond": {"$in": ["$$w.term", terms]}}
+                    },
+                }
+            },
+        ]
+    )
     best: dict[str, tuple[bool, float, str]] = {}  # item -> (not the caller's language, -score, language)
-    for (item_id, code), (matched, weight) in sums.items():
-        order = (code != lang.value, -search_terms.rank(matched=int(matched), total_weight=weight), code)
-        if item_id not in best or order < best[item_id]:
-            best[item_id] = order
-    now = utc_now()
-    hits: list[SearchHit] = []
-    for item_id, (_, negative_score, code) in sorted(best.items(), key=lambda pair: (*pair[1][:2], pair[0])):
-        revision = view.live(item_id, now)
-        if revision is None or not _targets(revision, target):
-            continue
-        card = _card(revision, Language(code))
-        hits.append(SearchHit(**card.model_dump(), score=round(-negative_score, 3)))
-        if len(hits) == limit:
-            break
+    async for found in matching:
+        if target is not None and (found["provinces"] or found["districts"]):
+            if target.code not in found["districts"] and target.province not in found["provinces"]:
+                continue
+        sums: dict[str, tuple[int, float]] = {}  # language -> (terms matched, summed weight)
+        for weight in found["weights"]:
+            matched, total = sums.get(weight["lang"], (0, 0.0))
+            sums[weight["lang"]] = (matched + 1, total + weight["weight"])
+        for code, (matched, total) in sums.items():
+            order = (code != lang.value, -search_terms.rank(matched=matched, total_weight=total), code)
+            if found["_id"] not in best or order < best[found["_id"]]:
+                best[found["_id"]] = order
+    ranked = sorted(best.items(), key=lambda pair: (*pair[1][:2], pair[0]))[:limit]
+    records = await _records([item_id for item_id, _ in ranked], _WITHOUT_TERMS)
+    hits = [
+        SearchHit(**_card(records[item_id], Language(code)).model_dump(), score=round(-negative, 3))
+        for item_id, (_, negative, code) in ranked
+        if item_id in records
+    ]
     return SearchResults(query=q, hits=hits)

@@ -1,6 +1,7 @@
 """The editorial workflow: drafts, review, publishing now or later, archiving, deleting, restoring.
 
-Each step goes through steps.py, which makes it happen once even when editors act at the same moment.
+Each step goes through steps.py, which makes it and its consequences happen once, even when editors act
+at the same moment or a process dies midway.
 """
 
 from datetime import UTC, datetime
@@ -78,6 +79,7 @@ async def save(
     """
     fields = await rules.prepare(write)
     now = utc_now()
+    created = steps.consequences(str(item_id), actor=actor, action="created", at=now) | {"version": 1}
     item = ContentItem(
         id=str(item_id),
         version=1,
@@ -86,6 +88,7 @@ async def save(
         created_at=now,
         updated_by=actor,
         updated_at=now,
+        pending_change=created,
         **fields,
     )
     try:
@@ -93,15 +96,7 @@ async def save(
     except DuplicateKeyError:
         existing = await steps.load(item_id)
     else:
-        await ContentChange(
-            id=f"{item.id}:1",
-            item_id=item.id,
-            version=1,
-            action="created",
-            changed_by=actor,
-            changed_at=now,
-            applied={},
-        ).insert()
+        await steps.finish(created)
         return steps.to_read(item), True
     if {name: getattr(existing, name) for name in _EDITABLE_FIELDS} == fields:
         return steps.to_read(existing), False
@@ -275,7 +270,10 @@ async def get(*, item_id: UUID) -> ContentRead:
 async def list_items(
     *, status: ContentStatus | None, kind: ContentKind | None, topic: Topic | None, page: PageParams
 ) -> Page[ContentSummary]:
-    """Working copies, most recently changed first."""
+    """Working copies, most recently changed first.
+
+    One index per filter; with several filters the first (status, kind, topic) picks the index.
+    """
     query: dict[str, Any] = {"deleted_at": None}
     if status is not None:
         query["status"] = status.value
@@ -331,13 +329,11 @@ async def history(*, item_id: UUID) -> list[ContentChangeRead]:
 
 async def publish_due(*, now: datetime) -> int:
     """Publish scheduled items whose time has come; returns how many."""
-    due = await ContentItem.find(
-        {"status": ContentStatus.SCHEDULED.value, "publish_at": {"$lte": now}, "deleted_at": None}
-    ).to_list()
+    due = await ContentItem.find({"status": ContentStatus.SCHEDULED.value, "publish_at": {"$lte": now}}).to_list()
     published = 0
     for found in due:
         item = await steps.settled(found.id)
-        if item is None or item.status != ContentStatus.SCHEDULED:
+        if item is None or item.deleted_at is not None or item.status != ContentStatus.SCHEDULED:
             continue
         try:
             await _publish_now(item, actor=SCHEDULER, now=now)
@@ -349,7 +345,7 @@ async def publish_due(*, now: datetime) -> int:
 
 async def expire_due(*, now: datetime) -> int:
     """Withdraw live items past their expiry, so phones get a tombstone; returns how many."""
-    due = await ContentItem.find({"live_expires_at": {"$lte": now}, "deleted_at": None}).to_list()
+    due = await ContentItem.find({"live_expires_at": {"$lte": now}}).to_list()
     expired = 0
     for found in due:
         item = await steps.settled(found.id)

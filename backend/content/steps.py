@@ -1,28 +1,32 @@
-"""How an item moves from version N to N+1: claim, carry out, apply; and finishing interrupted steps.
+"""How an item moves from version N to N+1 and what each step does, exactly once.
 
-A step first inserts the change record `<item>:<N+1>` (a claim: only one writer gets it), then does what
-the step publishes or withdraws, then updates the item. A claim whose writer died midway is finished by
-the next one to touch the item (`settled`). FerretDB applies neither conditional updates nor `$inc`
-atomically under concurrency, which is why the claim is an insert with a unique `_id`.
+A step is `versioning.advance`: one compare-and-set that applies the change and marks its consequences
+on the item. Then they are carried out, each an idempotent write keyed by the step `<item>:<N+1>`:
+the history record, the published revision, the feed entry and the live record. A step whose writer
+died midway is finished by the next one to load the item, or by the scheduler (`settle_abandoned`).
 """
 
 from contextlib import suppress
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
 from pymongo.errors import DuplicateKeyError
 
-from backend.content import feed
+from backend.content import feed, live
 from backend.content.models import ContentChange, ContentItem, ContentRevision
+from backend.core import versioning
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError
-from backend.core.versioning import apply_at_version
 from schemas.content import ContentRead
+
+# A step still marked this long after it began is taken to be abandoned by its writer.
+ABANDONED_AFTER = timedelta(minutes=1)
 
 
 def to_read(item: ContentItem) -> ContentRead:
     return ContentRead.model_validate(
-        item.model_dump(exclude={"deleted_at", "revision_id", "live_expires_at"})
+        item.model_dump(exclude={"deleted_at", "revision_id", "live_expires_at", "pending_change"})
     )
 
 
@@ -34,36 +38,60 @@ async def version_conflict(item: ContentItem, message: str) -> ConflictError:
     )
 
 
-async def carry_out(change: ContentChange) -> None:
-    """Do what a claimed step publishes or withdraws, then apply it to the item. Safe to repeat."""
-    effect = change.effect or {}
+def consequences(
+    item_id: str,
+    *,
+    actor: str,
+    action: str,
+    at: datetime,
+    note: str | None = None,
+    effect: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What a step leads to, as marked on the item: its history record and what it publishes or withdraws."""
+    return {
+        "item_id": item_id,
+        "at": at,
+        "history": {"action": action, "changed_by": actor, "changed_at": at, "note": note},
+        "effect": effect,
+    }
+
+
+async def carry_out(pending: dict[str, Any]) -> None:
+    """Do what a marked step leads to. Safe to repeat, and to run while another process does the same."""
+    item_id, version = pending["item_id"], pending["version"]
+    change_id = f"{item_id}:{version}"
+    with suppress(DuplicateKeyError):  # written by an earlier attempt
+        await ContentChange(id=change_id, item_id=item_id, version=version, **pending["history"]).insert()
+    effect = pending.get("effect") or {}
     if effect.get("op") == "publish":
         revision = ContentRevision.model_validate(effect["revision"])
-        with suppress(DuplicateKeyError):  # inserted by an earlier attempt
+        with suppress(DuplicateKeyError):
             await revision.insert()
-        await feed.append(
-            change_id=change.id, item_id=change.item_id, op="upsert", revision=revision.revision, reason=None
+        seq = await feed.append(
+            change_id=change_id, item_id=item_id, op="upsert", revision=revision.revision, reason=None
         )
+        await live.record(live.published(revision, seq))
     elif effect.get("op") == "withdraw":
-        await feed.append(
-            change_id=change.id, item_id=change.item_id, op="delete", revision=None, reason=effect["reason"]
+        seq = await feed.append(
+            change_id=change_id, item_id=item_id, op="delete", revision=None, reason=effect["reason"]
         )
-    await apply_at_version(
-        ContentItem.get_pymongo_collection(),
-        change.item_id,
-        from_version=change.version - 1,
-        changes=change.applied,
-    )
+        await live.record(live.withdrawn(item_id, seq, effect["reason"]))
+
+
+def _collection() -> Any:
+    return ContentItem.get_pymongo_collection()
+
+
+async def finish(pending: dict[str, Any]) -> None:
+    """Carry out a marked step and clear the mark."""
+    await carry_out(pending)
+    await versioning.finish(_collection(), pending["item_id"], version=pending["version"])
 
 
 async def settled(item_id: str) -> ContentItem | None:
-    """The item with any claimed-but-unfinished step finished."""
+    """The item with any marked-but-unfinished step finished."""
     item = await ContentItem.get(item_id)
-    if item is None:
-        return None
-    pending = await ContentChange.get(f"{item_id}:{item.version + 1}")
-    if pending is not None:
-        await carry_out(pending)
+    if item is not None and await versioning.settle(_collection(), item.id, item.pending_change, carry_out):
         item = await ContentItem.get(item_id)
     return item
 
@@ -86,27 +114,28 @@ async def take_step(
     effect: dict[str, Any] | None = None,
     note: str | None = None,
 ) -> ContentItem:
+    """Move `item` (as loaded) to its next version with `changes`, and carry out what that leads to."""
     now = utc_now()
-    applied = {**changes, "version": item.version + 1, "updated_by": actor, "updated_at": now}
-    change = ContentChange(
-        id=f"{item.id}:{item.version + 1}",
-        item_id=item.id,
-        version=item.version + 1,
-        action=action,
-        changed_by=actor,
-        changed_at=now,
-        note=note,
-        applied=applied,
-        effect=effect,
+    applied = {**changes, "updated_by": actor, "updated_at": now}
+    pending = consequences(item.id, actor=actor, action=action, at=now, note=note, effect=effect)
+    moved = await versioning.advance(
+        _collection(), item.id, from_version=item.version, changes=applied, consequences=pending
     )
-    try:
-        await change.insert()
-    except DuplicateKeyError as exc:
+    if not moved:
         current = await settled(item.id)
         assert current is not None
-        raise await version_conflict(
-            current, "Someone else changed the item at the same moment; retry."
-        ) from exc
-    await carry_out(change)
-    updated: ContentItem = item.model_copy(update=applied)
+        raise await version_conflict(current, "Someone else changed the item at the same moment; retry.")
+    version = item.version + 1
+    await finish({**pending, "version": version})
+    updated: ContentItem = item.model_copy(update={**applied, "version": version, "pending_change": None})
     return updated
+
+
+async def settle_abandoned(*, now: datetime) -> int:
+    """Finish steps whose writers died (marked for over a minute) on items nobody has loaded since."""
+    marked = ContentItem.find({"pending_change.at": {"$lte": now - ABANDONED_AFTER}})
+    settled_count = 0
+    for item in await marked.to_list():
+        if await versioning.settle(_collection(), item.id, item.pending_change, carry_out):
+            settled_count += 1
+    return settled_count

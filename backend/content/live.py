@@ -1,0 +1,88 @@
+"""What the app sees of each item now (`LiveContent`), kept up to date by every step that changes it.
+
+The writer of a step appends the feed entry, then records the entry here; the record only moves
+forward (a conditional upsert on `seq`), so a retried or slow writer of an older step changes nothing.
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from backend.content import search_terms
+from backend.content.models import ContentRevision, FeedEntry, LiveContent, TermWeight
+
+# `visible_until` of an item that never expires.
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)
+EVERYWHERE = "*"
+
+
+def targets(provinces: list[str], districts: list[str]) -> list[str]:
+    """The `targets` of an item for these provinces and districts (everywhere when none)."""
+    if not (provinces or districts):
+        return [EVERYWHERE]
+    return [f"province:{code}" for code in provinces] + [f"district:{code}" for code in districts]
+
+
+def weights_of(translations: dict[str, dict[str, str]]) -> list[TermWeight]:
+    """The search terms of every language of an item, with their weights there."""
+    return [
+        TermWeight(term=term, lang=lang, weight=weight)
+        for lang, text in translations.items()
+        for term, weight in search_terms.term_weights(
+            title=search_terms.index_terms(text["title"]),
+            summary=search_terms.index_terms(text["summary"]),
+            body=search_terms.index_terms(text["body"]),
+        ).items()
+    ]
+
+
+def published(revision: ContentRevision, seq: int) -> LiveContent:
+    """The live record of an item whose revision went live with feed entry `seq`."""
+    weights = weights_of(revision.translations)
+    return LiveContent(
+        id=revision.item_id,
+        seq=seq,
+        live=True,
+        revision=revision.revision,
+        published_at=revision.published_at,
+        kind=revision.kind,
+        topics=revision.topics,
+        translations=revision.translations,
+        provinces=revision.provinces,
+        districts=revision.districts,
+        expires_at=revision.expires_at,
+        contact=revision.contact,
+        targets=targets(revision.provinces, revision.districts),
+        visible_until=revision.expires_at or NEVER,
+        terms=sorted({weight.term for weight in weights}),
+        weights=weights,
+    )
+
+
+def withdrawn(item_id: str, seq: int, reason: str) -> LiveContent:
+    """The live record of an item taken off the app with feed entry `seq`."""
+    return LiveContent(id=item_id, seq=seq, live=False, reason=reason)
+
+
+async def record(state: LiveContent) -> None:
+    """Store `state` unless the item's record is already at its feed entry or a later one."""
+    fields: dict[str, Any] = state.model_dump(by_alias=True, exclude={"id", "revision_id"})
+    try:
+        await LiveContent.get_pymongo_collection().update_one(
+            {"_id": state.id, "seq": {"$lt": state.seq}}, {"$set": fields}, upsert=True
+        )
+    except DuplicateKeyError:
+        pass  # the record is at this entry or past it already
+
+
+async def catch_up(entry: FeedEntry) -> LiveContent | None:
+    """Record `entry` for an item whose writer has not recorded it yet (slow, or dead); the result."""
+    if entry.op == "upsert":
+        revision = await ContentRevision.get(f"{entry.item_id}:{entry.revision}")
+        if revision is None:
+            return None  # cannot happen: the revision is written before its entry
+        await record(published(revision, entry.id))
+    else:
+        await record(withdrawn(entry.item_id, entry.id, entry.reason or "unpublished"))
+    return await LiveContent.get(entry.item_id)
