@@ -32,5 +32,4 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ContentRevision,
     FeedEntry,
     LiveContent,
-    LiveContent,
 ]
