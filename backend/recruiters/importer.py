@@ -66,8 +66,8 @@ def name_key(raw: str) -> str:
     text = unicodedata.normalize("NFKD", raw).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     text = text.removeprefix(_SAMPLE_MARK)
-    words = (_singular(word) for word in text.split())
-    return " ".join(word for word in words if word not in _NOISE_WORDS)
+    words = (word for word in text.split() if word not in _NOISE_WORDS)
+    return " ".join(singular for word in words if (singular := _singular(word)) not in _NOISE_WORDS)
 
 
 @dataclass

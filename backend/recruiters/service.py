@@ -57,6 +57,7 @@ class _NameIndex:
 
     imported_at: object = None
     keys: list[str] = field(default_factory=list)
+    compact_keys: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
 
 
@@ -71,6 +72,7 @@ async def _name_index(current: LicenceList | None) -> _NameIndex:
         _names = _NameIndex(
             imported_at=version,
             keys=[licence.name_key for licence in licences],
+            compact_keys=[licence.name_key.replace(" ", "") for licence in licences],
             ids=[licence.id for licence in licences],
         )
     return _names
@@ -81,12 +83,19 @@ async def _by_name(query: str, current: LicenceList | None) -> list[RecruiterLic
     if not wanted:
         return []
     index = await _name_index(current)
-    found = process.extract(
-        wanted, index.keys, scorer=fuzz.token_set_ratio, score_cutoff=_NAME_MATCH_CUTOFF, limit=None
-    )
+    scores: dict[int, float] = {}
+    # Word by word (misspelt, missing or extra words), and run together ("PakGulf" for "Pak Gulf").
+    for query, keys, scorer in (
+        (wanted, index.keys, fuzz.token_set_ratio),
+        (wanted.replace(" ", ""), index.compact_keys, fuzz.ratio),
+    ):
+        for _, score, position in process.extract(
+            query, keys, scorer=scorer, score_cutoff=_NAME_MATCH_CUTOFF, limit=None
+        ):
+            scores[position] = max(score, scores.get(position, 0.0))
     # Equal scores: the closer whole name first ("al noor" before "al noor travel" for "al noor").
-    ranked = sorted(found, key=lambda hit: (-hit[1], -fuzz.ratio(wanted, hit[0]), hit[0]))
-    ids = [index.ids[position] for _, _, position in ranked[:_MAX_MATCHES]]
+    ranked = sorted(scores, key=lambda at: (-scores[at], -fuzz.ratio(wanted, index.keys[at]), index.keys[at]))
+    ids = [index.ids[position] for position in ranked[:_MAX_MATCHES]]
     licences = {
         licence.id: licence for licence in await RecruiterLicence.find({"_id": {"$in": ids}}).to_list()
     }
