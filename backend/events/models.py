@@ -1,4 +1,4 @@
-"""Stored events, their change history and RSVPs. Photos live in GridFS (see photos.py)."""
+"""Stored events, their change history, RSVPs and check-ins. Photos live in GridFS (see photos.py)."""
 
 from datetime import datetime
 from typing import Any, ClassVar
@@ -23,10 +23,12 @@ PLAN_FIELDS = (
     "expected_turnout",
 )
 
+MAX_PHOTOS_PER_EVENT = 10
+
 
 class Event(Document):
-    # The UUID the phone generated (a retried create is the same event), stored as its canonical text:
-    # FerretDB compares text ids about ten times faster than binary UUIDs.
+    # The UUID the phone generated (a retried create is the same event), as canonical text: the stored
+    # events already use this form.
     id: str  # type: ignore[assignment]
     version: int
     kind: str
@@ -54,22 +56,58 @@ class Event(Document):
     updated_at: datetime
     deleted_at: datetime | None = None
     deleted_by: str | None = None
+    # Counters, moved with $inc by whoever wins the claim on a record (see counters.py).
+    rsvp_count: int = 0
+    checkin_count: int = 0
+    # The event's photos in upload order; at most MAX_PHOTOS_PER_EVENT, kept by one conditional update.
+    photo_ids: list[str] = Field(default_factory=list)
+    # The consequences of the latest change while they are carried out (core/versioning.py); internal.
+    pending_change: dict[str, Any] | None = None
 
     class Settings:
         name = "events"
         indexes: ClassVar[list[IndexModel]] = [
-            IndexModel([("district", ASCENDING), ("starts_at", ASCENDING)], name="district_starts"),
-            IndexModel([("constituency", ASCENDING), ("starts_at", ASCENDING)], name="constituency_starts"),
-            IndexModel([("starts_at", ASCENDING), ("_id", ASCENDING)], name="starts"),
+            # An officer's list and export: districts, not deleted, by start time (other filters narrow).
+            IndexModel(
+                [
+                    ("district", ASCENDING),
+                    ("deleted_at", ASCENDING),
+                    ("starts_at", ASCENDING),
+                    ("_id", ASCENDING),
+                ],
+                name="district_live_starts",
+            ),
+            # Upcoming events of a district or a seat: planned, not deleted, by start time, not yet ended.
+            IndexModel(
+                [
+                    ("district", ASCENDING),
+                    ("status", ASCENDING),
+                    ("deleted_at", ASCENDING),
+                    ("starts_at", ASCENDING),
+                    ("_id", ASCENDING),
+                    ("ends_at", ASCENDING),
+                ],
+                name="district_upcoming",
+            ),
+            IndexModel(
+                [
+                    ("constituency", ASCENDING),
+                    ("status", ASCENDING),
+                    ("deleted_at", ASCENDING),
+                    ("starts_at", ASCENDING),
+                    ("_id", ASCENDING),
+                    ("ends_at", ASCENDING),
+                ],
+                name="constituency_upcoming",
+            ),
         ]
 
 
 class EventVersion(Document):
     """One change to an event: who, when, what (each field before and after).
 
-    Inserting version N+1 is also how a writer claims the right to move the event from N to N+1: `_id` is
-    unique on both engines, while FerretDB v1.24.2 does not apply conditional updates atomically. The
-    stored `applied` values let anyone finish a claimed change whose writer died before applying it.
+    Written as the consequence of the change (core/versioning.py), under the unique key
+    `<event id>:<version>`, so that a writer and whoever finishes its work store it once.
     """
 
     id: str  # type: ignore[assignment]  # "<event id>:<version>"
@@ -79,7 +117,6 @@ class EventVersion(Document):
     changed_at: datetime
     action: str
     changes: dict[str, Any]
-    applied: dict[str, Any] = Field(default_factory=dict)
 
     class Settings:
         name = "event_versions"
@@ -88,39 +125,34 @@ class EventVersion(Document):
         ]
 
 
-class PhotoSlot(Document):
-    """One of an event's ten photo places; a unique `_id` makes the limit hold under parallel uploads."""
-
-    id: str  # type: ignore[assignment]  # "<event id>:<slot number>"
-    event_id: str
-    photo_id: str
-
-    class Settings:
-        name = "event_photo_slots"
-
-
 class Rsvp(Document):
-    """A young person's "I will come"; one per person per event."""
+    """A young person's "I will come"; one per person per event, counted once on the event."""
 
     id: str  # type: ignore[assignment]  # "<event id>:<uid>"
     event_id: str
     uid: str
     created_at: datetime
+    counted: bool = False
 
     class Settings:
         name = "event_rsvps"
-        indexes: ClassVar[list[IndexModel]] = [IndexModel([("event_id", ASCENDING)], name="event")]
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("uid", ASCENDING), ("created_at", ASCENDING)], name="uid_created"),
+        ]
 
 
 class Attendance(Document):
-    """A young person's own check-in at an event: one per person per event."""
+    """A young person's own check-in at an event: one per person per event, counted once on the event."""
 
     id: str  # type: ignore[assignment]  # "<event id>:<uid>"
     event_id: str
     uid: str
     district: str
     checked_in_at: datetime
+    counted: bool = False
 
     class Settings:
         name = "event_attendance"
-        indexes: ClassVar[list[IndexModel]] = [IndexModel([("event_id", ASCENDING)], name="event")]
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("uid", ASCENDING), ("checked_in_at", ASCENDING)], name="uid_checked_in"),
+        ]

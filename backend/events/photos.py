@@ -1,4 +1,9 @@
-"""Event photos in GridFS (both engines support it): at most 10 per event, 5 MB each, metadata removed."""
+"""Event photos in GridFS: at most 10 per event, 5 MB each, metadata removed.
+
+The event's `photo_ids` array is the list and the limit: a photo takes its place by one conditional
+update of the event before its bytes are stored, so parallel uploads cannot pass ten and a replay of the
+same photo id never takes a second place.
+"""
 
 import contextlib
 import hashlib
@@ -14,12 +19,11 @@ from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError
 from backend.events import images
-from backend.events.models import Event, PhotoSlot
+from backend.events.models import MAX_PHOTOS_PER_EVENT, Event
 from backend.events.service import event_in_scope
 from schemas.events import PhotoRead
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-MAX_PHOTOS_PER_EVENT = 10
 ACCEPTED_TYPES = (images.JPEG, images.PNG)
 
 
@@ -71,42 +75,68 @@ async def add_photo(
     digest = hashlib.sha256(data).hexdigest()
     existing = await _find(event.id, photo_id)
     if existing is not None:
-        if existing.metadata["sha256"] != digest:
-            raise ConflictError("A different photo already has this id.", code="photo_id_taken")
-        return _photo_read(existing), False
-    slot = await _claim_slot(event.id, photo_id)
+        return _same_photo(existing, digest), False
+    took_place = await _take_place(event.id, str(photo_id))
     metadata = {
-        "event_id": str(event.id),
+        "event_id": event.id,
         "content_type": real_type,
         "sha256": digest,
         "uploaded_by": actor.id,
         "uploaded_at": utc_now(),
-        "slot": slot,
     }
     try:
         await _bucket().upload_from_stream_with_id(str(photo_id), f"{photo_id}", cleaned, metadata=metadata)
+    except DuplicateKeyError:
+        stored = await _find(event.id, photo_id)
+        if stored is not None:  # a parallel replay of this photo stored it first
+            return _same_photo(stored, digest), False
+        if took_place:  # the id belongs to a photo of another event
+            await _free_place(event.id, str(photo_id))
+        raise ConflictError("A different photo already has this id.", code="photo_id_taken") from None
     except Exception:
-        await PhotoSlot.get_pymongo_collection().delete_one({"_id": f"{event.id}:{slot}"})
+        if took_place:
+            await _free_place(event.id, str(photo_id))
         raise
     stored = await _find(event.id, photo_id)
     return _photo_read(stored), True
 
 
-async def _claim_slot(event_id: str, photo_id: UUID) -> int:
-    """Take the first free of the event's ten photo places (unique ids keep the limit under races)."""
-    for slot in range(MAX_PHOTOS_PER_EVENT):
-        try:
-            await PhotoSlot(id=f"{event_id}:{slot}", event_id=event_id, photo_id=str(photo_id)).insert()
-        except DuplicateKeyError:
-            continue
-        return slot
+def _same_photo(stored: Any, digest: str) -> PhotoRead:
+    if stored.metadata["sha256"] != digest:
+        raise ConflictError("A different photo already has this id.", code="photo_id_taken")
+    return _photo_read(stored)
+
+
+async def _take_place(event_id: str, photo_id: str) -> bool:
+    """Add the photo to the event's list unless it is there already (a replay); True if this call added it.
+
+    Raises 409 when the event has its ten photos.
+    """
+    events = Event.get_pymongo_collection()
+    last_place = f"photo_ids.{MAX_PHOTOS_PER_EVENT - 1}"
+    added = await events.update_one(
+        {"_id": event_id, last_place: {"$exists": False}, "photo_ids": {"$ne": photo_id}},
+        {"$push": {"photo_ids": photo_id}},
+    )
+    if added.modified_count == 1:
+        return True
+    if await events.count_documents({"_id": event_id, "photo_ids": photo_id}, limit=1):
+        return False
     raise ConflictError(f"An event can have at most {MAX_PHOTOS_PER_EVENT} photos.", code="too_many_photos")
 
 
+async def _free_place(event_id: str, photo_id: str) -> None:
+    await Event.get_pymongo_collection().update_one({"_id": event_id}, {"$pull": {"photo_ids": photo_id}})
+
+
 async def list_photos(*, actor: Account, event_id: UUID) -> list[PhotoRead]:
-    await event_in_scope(account=actor, event_id=event_id)
-    files = await _bucket().find({"metadata.event_id": str(event_id)}).sort("uploadDate", 1).to_list()
-    return [_photo_read(f) for f in files]
+    """The event's photos in upload order."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    if not event.photo_ids:
+        return []
+    files = await _bucket().find({"_id": {"$in": event.photo_ids}, "metadata.event_id": event.id}).to_list()
+    by_id = {file._id: file for file in files}
+    return [_photo_read(by_id[pid]) for pid in event.photo_ids if pid in by_id]
 
 
 async def photo_bytes(*, actor: Account, event_id: UUID, photo_id: UUID) -> tuple[str, bytes]:
@@ -119,11 +149,9 @@ async def photo_bytes(*, actor: Account, event_id: UUID, photo_id: UUID) -> tupl
 
 
 async def delete_photo(*, actor: Account, event_id: UUID, photo_id: UUID) -> None:
-    """Remove a photo; deleting one that is gone already is fine."""
-    await event_in_scope(account=actor, event_id=event_id)
-    file = await _find(event_id, photo_id)
-    if file is None:
-        return
-    with contextlib.suppress(NoFile):
-        await _bucket().delete(str(photo_id))
-    await PhotoSlot.get_pymongo_collection().delete_one({"_id": f"{event_id}:{file.metadata['slot']}"})
+    """Remove a photo and free its place; deleting one that is gone already is fine."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    await _free_place(event.id, str(photo_id))
+    if await _find(event.id, photo_id) is not None:
+        with contextlib.suppress(NoFile):
+            await _bucket().delete(str(photo_id))

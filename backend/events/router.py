@@ -110,7 +110,7 @@ async def put_event(
 async def get_event(staff: FieldStaff, event_id: UUID, response: Response) -> EventRead:
     """Read one event of the caller's districts."""
     event = await service.event_in_scope(account=staff, event_id=event_id)
-    return _with_etag(response, await service.read(event))
+    return _with_etag(response, service.to_read(event))
 
 
 @router.delete("/{event_id}", status_code=204, responses=NOT_FOUND | CONFLICT)

@@ -1,7 +1,8 @@
 """Events: offline-safe sync (client ids, versions), reports, review, soft delete, history, RSVPs.
 
 Writes are idempotent and race-safe without transactions: creation relies on the unique `_id` the phone
-chose, and every update is conditional on the version it was based on.
+chose, and every change moves the version by compare-and-set with its history record as the consequence
+(core/versioning.py), so the history is complete even when a writer dies half-way.
 """
 
 import contextlib
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
+from backend.core import versioning
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import (
     AppError,
@@ -25,8 +27,8 @@ from backend.core.errors import (
     problem_body,
 )
 from backend.core.pagination import PageParams
-from backend.core.versioning import apply_at_version
-from backend.events.models import PLAN_FIELDS, Attendance, Event, EventVersion, Rsvp
+from backend.events.counters import count_once, uncount
+from backend.events.models import PLAN_FIELDS, Event, EventVersion, Rsvp
 from backend.geography import service as geography
 from schemas.accounts import Role
 from schemas.common import FieldProblem, Page
@@ -53,42 +55,10 @@ def local_time(moment: datetime) -> str:
     return moment.astimezone(PAKISTAN).isoformat()
 
 
-def to_read(event: Event, *, rsvp_count: int, checkin_count: int) -> EventRead:
-    data = event.model_dump(
-        exclude={"id", "revision_id", "deleted_at", "deleted_by", "reported_at", "reviewed_by"}
-    )
-    return EventRead.model_validate(
-        {
-            **data,
-            "id": event.id,
-            "starts_at_local": local_time(event.starts_at),
-            "rsvp_count": rsvp_count,
-            "checkin_count": checkin_count,
-        }
-    )
-
-
-async def counts_per_event(document: type[Rsvp] | type[Attendance], event_ids: list[str]) -> dict[str, int]:
-    """Records per event, counted from the records themselves (a stored counter could drift)."""
-    if not event_ids:
-        return {}
-    pipeline: list[dict[str, Any]] = [
-        {"$match": {"event_id": {"$in": event_ids}}},
-        {"$group": {"_id": "$event_id", "n": {"$sum": 1}}},
-    ]
-    cursor = await document.get_pymongo_collection().aggregate(pipeline)
-    return {row["_id"]: row["n"] async for row in cursor}
-
-
-async def read_many(events: list[Event]) -> list[EventRead]:
-    """Events with their RSVP and check-in counts (young people's own, apart from the officer's headcount)."""
-    ids = [event.id for event in events]
-    rsvps, checkins = await counts_per_event(Rsvp, ids), await counts_per_event(Attendance, ids)
-    return [to_read(e, rsvp_count=rsvps.get(e.id, 0), checkin_count=checkins.get(e.id, 0)) for e in events]
-
-
-async def read(event: Event) -> EventRead:
-    return (await read_many([event]))[0]
+def to_read(event: Event) -> EventRead:
+    """The contract's view of an event: counts from its counters, internal fields left out."""
+    data = event.model_dump(include=set(EventRead.model_fields) - {"id", "starts_at_local"})
+    return EventRead.model_validate({**data, "id": event.id, "starts_at_local": local_time(event.starts_at)})
 
 
 def _to_upcoming(event: Event) -> UpcomingEventRead:
@@ -98,25 +68,12 @@ def _to_upcoming(event: Event) -> UpcomingEventRead:
     )
 
 
-async def _conflict(event: Event, message: str) -> ConflictError:
+def _conflict(event: Event, message: str) -> ConflictError:
     return ConflictError(
         message,
         code="version_conflict",
-        extensions={"current_version": event.version, "current": (await read(event)).model_dump(mode="json")},
+        extensions={"current_version": event.version, "current": to_read(event).model_dump(mode="json")},
     )
-
-
-async def _record_creation(event: Event, *, actor: str, plan: dict[str, Any]) -> None:
-    with contextlib.suppress(DuplicateKeyError):  # a retried create has recorded it already
-        await EventVersion(
-            id=f"{event.id}:1",
-            event_id=event.id,
-            version=1,
-            changed_by=actor,
-            changed_at=event.created_at,
-            action="created",
-            changes=_diff({}, _jsonable(plan)),
-        ).insert()
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
@@ -131,6 +88,71 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
 
 
+# Versions and history
+
+
+def _history_entry(*, actor: str, at: datetime, action: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """The consequence of one change: its history record, stored with the change as `pending_change`."""
+    return {"history": {"changed_by": actor, "changed_at": at, "action": action, "changes": changes}}
+
+
+async def _write_history(event_id: str, pending: dict[str, Any]) -> None:
+    """Store the history record of `pending` (a change's consequences); repeating it is a no-op."""
+    version = pending["version"]
+    with contextlib.suppress(DuplicateKeyError):  # written already, by this change's writer or a settler
+        await EventVersion.get_pymongo_collection().insert_one(
+            {"_id": f"{event_id}:{version}", "event_id": event_id, "version": version, **pending["history"]}
+        )
+
+
+async def _finish(event: Event) -> Event:
+    """Carry out the consequences marked on `event` (its own, or a dead writer's) and clear the mark."""
+    if event.pending_change is not None:
+        await versioning.settle(
+            Event.get_pymongo_collection(),
+            event.id,
+            event.pending_change,
+            lambda pending: _write_history(event.id, pending),
+        )
+        event.pending_change = None
+    return event
+
+
+async def _load(event_id: UUID | str) -> Event | None:
+    """The stored event with any unfinished change finished first."""
+    event = await Event.get(str(event_id))
+    return await _finish(event) if event is not None else None
+
+
+async def _change(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
+    """Move the event from its version N to N+1 with `changes`, recording who changed what; 409 if
+    someone else moved it first."""
+    now = utc_now()
+    if event.review == ReviewStatus.APPROVED and action in ("updated", "reported"):
+        changes = {**changes, "review": ReviewStatus.PENDING.value, "review_reason": None}  # a correction
+    before = {key: getattr(event, key) for key in changes}
+    entry = _history_entry(
+        actor=actor, at=now, action=action, changes=_diff(_jsonable(before), _jsonable(changes))
+    )
+    changes = {**changes, "updated_at": now}
+    moved = await versioning.advance(
+        Event.get_pymongo_collection(),
+        event.id,
+        from_version=event.version,
+        changes=changes,
+        consequences=entry,
+    )
+    if not moved:
+        current = await _load(event.id)
+        assert current is not None  # events are never removed, only marked deleted
+        raise _conflict(current, "The event changed while this edit was made; retry on the current version.")
+    version = event.version + 1
+    updated = event.model_copy(
+        update={**changes, "version": version, "pending_change": {**entry, "version": version}}
+    )
+    return await _finish(updated)
+
+
 # Scope
 
 
@@ -140,7 +162,7 @@ def is_field_staff(account: Account) -> bool:
 
 async def event_in_scope(*, account: Account, event_id: UUID) -> Event:
     """The event if it exists, is not deleted and lies in the caller's districts; otherwise 404."""
-    event = await Event.get(str(event_id))
+    event = await _load(event_id)
     if event is None or event.deleted_at is not None or event.district not in account.districts:
         raise NotFoundError("No such event in your districts.")
     return event
@@ -198,78 +220,34 @@ async def sync_event(
     """
     plan = await _plan(write, actor)
     now = utc_now()
-    event = Event(id=str(event_id), version=1, created_by=actor.id, created_at=now, updated_at=now, **plan)
+    created = _history_entry(actor=actor.id, at=now, action="created", changes=_diff({}, _jsonable(plan)))
+    # Creation marks its history record the way a change does, so a writer dying after the insert
+    # leaves it for the next reader to finish.
+    event = Event(
+        id=str(event_id),
+        version=1,
+        created_by=actor.id,
+        created_at=now,
+        updated_at=now,
+        pending_change={**created, "version": 1},
+        **plan,
+    )
     try:
         # Most queued syncs are new events: try the insert first (one write, no read), and fall back to
         # the stored event when the id exists (a replay, an edit, or a concurrent retry that won).
         await event.insert()
     except DuplicateKeyError:
-        found = await Event.get(str(event_id))
-        assert found is not None
-        existing = found
+        existing = await _load(event_id)
+        assert existing is not None
     else:
-        await _record_creation(event, actor=actor.id, plan=plan)
-        return to_read(event, rsvp_count=0, checkin_count=0), True
+        return to_read(await _finish(event)), True
     if existing.deleted_at is not None or existing.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if _plan_of(existing) == plan:
-        return await read(existing), False
+        return to_read(existing), False
     if if_match is None or if_match != existing.version:
-        raise await _conflict(
-            existing, "The event changed since this edit was made; merge with the current one."
-        )
-    updated = await _conditional_update(existing, plan, actor=actor.id, action="updated")
-    return await read(updated), False
-
-
-async def _conditional_update(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
-    """Move the event from its version N to N+1 with `changes`, unless someone else got there first.
-
-    The history record of N+1 is inserted first, as a claim (unique `_id`); only its writer applies the
-    change. A claim left unapplied by a crashed writer is finished by the next reader (`_settled`).
-    """
-    now = utc_now()
-    if event.review == ReviewStatus.APPROVED and action in ("updated", "reported"):
-        changes = {**changes, "review": ReviewStatus.PENDING.value, "review_reason": None}  # a correction
-    before = {key: getattr(event, key) for key in changes}
-    applied = {**changes, "updated_at": now, "version": event.version + 1}
-    claim = EventVersion(
-        id=f"{event.id}:{event.version + 1}",
-        event_id=event.id,
-        version=event.version + 1,
-        changed_by=actor,
-        changed_at=now,
-        action=action,
-        changes=_diff(_jsonable(before), _jsonable(changes)),
-        applied=applied,
-    )
-    try:
-        await claim.insert()
-    except DuplicateKeyError as exc:
-        current = await _settled(event.id)
-        message = "The event changed while this edit was made; retry on the current version."
-        raise await _conflict(current, message) from exc
-    await _apply(event.id, from_version=event.version, applied=applied)
-    updated: Event = event.model_copy(update=applied)
-    return updated
-
-
-async def _apply(event_id: str, *, from_version: int, applied: dict[str, Any]) -> None:
-    await apply_at_version(
-        Event.get_pymongo_collection(), event_id, from_version=from_version, changes=applied
-    )
-
-
-async def _settled(event_id: str) -> Event:
-    """The event with any claimed-but-unapplied change applied (idempotent: same values, same filter)."""
-    event = await Event.get(event_id)
-    assert event is not None
-    pending = await EventVersion.get(f"{event_id}:{event.version + 1}")
-    if pending is not None and pending.applied:
-        await _apply(event_id, from_version=event.version, applied=pending.applied)
-        event = await Event.get(event_id)
-        assert event is not None
-    return event
+        raise _conflict(existing, "The event changed since this edit was made; merge with the current one.")
+    return to_read(await _change(existing, plan, actor=actor.id, action="updated")), False
 
 
 # Reports and review
@@ -318,9 +296,9 @@ async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -
         "cancel_reason": report.cancel_reason,
     }
     if all(getattr(event, key) == value for key, value in changes.items()) and event.review != "not_reported":
-        return await read(event)
+        return to_read(event)
     changes |= {"reported_at": utc_now(), "review": ReviewStatus.PENDING.value, "review_reason": None}
-    return await read(await _conditional_update(event, changes, actor=actor.id, action="reported"))
+    return to_read(await _change(event, changes, actor=actor.id, action="reported"))
 
 
 async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -> EventRead:
@@ -332,15 +310,14 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
         raise invalid_field("body.reason", "missing", "say why the report is rejected")
     outcome = ReviewStatus.APPROVED if review.decision == ReviewDecision.APPROVE else ReviewStatus.REJECTED
     if event.review == outcome and event.review_reason == review.reason:
-        return await read(event)
+        return to_read(event)
     changes = {"review": outcome.value, "review_reason": review.reason, "reviewed_by": actor.id}
-    updated = await _conditional_update(event, changes, actor=actor.id, action=f"review_{outcome.value}")
-    return await read(updated)
+    return to_read(await _change(event, changes, actor=actor.id, action=f"review_{outcome.value}"))
 
 
 async def delete_event(*, actor: Account, event_id: UUID) -> None:
     """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
-    event = await Event.get(str(event_id))
+    event = await _load(event_id)
     if event is None or event.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if event.deleted_at is not None:
@@ -349,9 +326,7 @@ async def delete_event(*, actor: Account, event_id: UUID) -> None:
         raise NotFoundError("No such event among yours.")
     if event.review == ReviewStatus.APPROVED:
         raise ConflictError("An approved event is corrected, not deleted.", code="approved_event")
-    await _conditional_update(
-        event, {"deleted_at": utc_now(), "deleted_by": actor.id}, actor=actor.id, action="deleted"
-    )
+    await _change(event, {"deleted_at": utc_now(), "deleted_by": actor.id}, actor=actor.id, action="deleted")
 
 
 async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
@@ -391,7 +366,9 @@ async def list_events(*, query: dict[str, Any], newest_first: bool, page: PagePa
         .limit(page.limit)
         .to_list()
     )
-    return Page[EventRead](items=await read_many(events), total=total, limit=page.limit, offset=page.offset)
+    return Page[EventRead](
+        items=[to_read(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 async def upcoming(
@@ -432,19 +409,20 @@ async def _rsvp_target(event_id: UUID) -> Event:
 
 
 async def rsvp(*, actor: Account, event_id: UUID) -> None:
-    """Say "I will come": one per person, however often the phone retries."""
+    """Say "I will come": one per person and counted once, however often the phone retries."""
     event = await _rsvp_target(event_id)
     if event.status != EventStatus.PLANNED or event.ends_at < utc_now():
         raise ConflictError("The event is not open for RSVPs.", code="not_open")
+    record_id = f"{event.id}:{actor.id}"
     with contextlib.suppress(DuplicateKeyError):  # one per person: the id is the event and the person
-        await Rsvp(
-            id=f"{event_id}:{actor.id}", event_id=str(event_id), uid=actor.id, created_at=utc_now()
-        ).insert()
+        await Rsvp(id=record_id, event_id=event.id, uid=actor.id, created_at=utc_now()).insert()
+    await count_once(Rsvp, record_id, event_id=event.id, counter="rsvp_count")
 
 
 async def withdraw_rsvp(*, actor: Account, event_id: UUID) -> None:
-    await _rsvp_target(event_id)
-    await Rsvp.get_pymongo_collection().delete_one({"_id": f"{event_id}:{actor.id}"})
+    """Take back an "I will come"; the count drops once, however often it is sent."""
+    event = await _rsvp_target(event_id)
+    await uncount(Rsvp, f"{event.id}:{actor.id}", counter="rsvp_count")
 
 
 async def sync_batch(*, actor: Account, items: list[BatchItem]) -> list[BatchItemResult]:

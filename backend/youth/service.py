@@ -19,6 +19,7 @@ from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError, invalid_field
 from backend.events.checkin_codes import CheckinSigner
+from backend.events.counters import count_once, uncount
 from backend.events.models import Attendance, Event, Rsvp
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
@@ -282,17 +283,18 @@ async def list_devices(*, account: Account) -> list[DeviceRead]:
 
 
 async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tuple[CheckinRead, bool]:
-    """Record attendance from a scanned code: one per person per event, whatever the retries.
+    """Record attendance from a scanned code: one per person per event, counted once, whatever the retries.
 
-    This is the single place a check-in enters the counts (a later issue adds the counter call here).
+    This is the single place a check-in enters the counts: the event's counter here, and the turnout
+    counters when a later issue adds them.
     """
     now = utc_now()
     event_id = str(signer.verify(code, now=now))
     profile = await own_profile(account=account)
-    event = await Event.get(event_id)
-    if event is None or event.deleted_at is not None:
+    event = await Event.get_pymongo_collection().find_one({"_id": event_id}, {"status": 1, "deleted_at": 1})
+    if event is None or event.get("deleted_at") is not None:
         raise NotFoundError("No such event.")
-    if event.status == "cancelled":
+    if event["status"] == "cancelled":
         raise ConflictError("This event was cancelled.", code="event_cancelled")
     attendance = Attendance(
         id=f"{event_id}:{account.id}",
@@ -306,8 +308,11 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
     except DuplicateKeyError:
         existing = await Attendance.get(attendance.id)
         assert existing is not None
-        return CheckinRead(event_id=UUID(event.id), checked_in_at=existing.checked_in_at), False
-    return CheckinRead(event_id=UUID(event.id), checked_in_at=now), True
+        # A replay; it also finishes the count of an earlier attempt that died before it.
+        await count_once(Attendance, attendance.id, event_id=event_id, counter="checkin_count")
+        return CheckinRead(event_id=UUID(event_id), checked_in_at=existing.checked_in_at), False
+    await count_once(Attendance, attendance.id, event_id=event_id, counter="checkin_count")
+    return CheckinRead(event_id=UUID(event_id), checked_in_at=now), True
 
 
 async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
@@ -382,6 +387,8 @@ async def erase(*, account: Account) -> None:
             id=tombstone_id, erased_at=utc_now(), district=profile.district, constituency=profile.constituency
         ).insert()
     for attendance in await Attendance.find({"uid": account.id}).to_list():
+        # Counted first (finishing a check-in whose writer died), so the anonymous copy never counts again.
+        await count_once(Attendance, attendance.id, event_id=attendance.event_id, counter="checkin_count")
         with contextlib.suppress(DuplicateKeyError):
             await Attendance(
                 id=f"{attendance.event_id}:{tombstone_id}",
@@ -389,10 +396,12 @@ async def erase(*, account: Account) -> None:
                 uid=f"erased:{tombstone_id}",
                 district=attendance.district,
                 checked_in_at=attendance.checked_in_at,
+                counted=True,
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await Device.get_pymongo_collection().delete_many({"uid": account.id})
-    await Rsvp.get_pymongo_collection().delete_many({"uid": account.id})
+    for rsvp in await Rsvp.find({"uid": account.id}).to_list():
+        await uncount(Rsvp, rsvp.id, counter="rsvp_count")
     await Account.get_pymongo_collection().update_one(
         {"_id": account.id}, {"$set": {"email": None}, "$pull": {"roles": Role.YOUTH.value}}
     )
