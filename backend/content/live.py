@@ -4,13 +4,14 @@ The writer of a step appends the feed entry, then records the entry here; the re
 forward (a conditional upsert on `seq`), so a retried or slow writer of an older step changes nothing.
 """
 
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
 from backend.content import search_terms
-from backend.content.models import ContentRevision, FeedEntry, LiveContent, TermWeight
+from backend.content.models import ContentRevision, FeedEntry, LiveContent, TermWeights
 
 # `visible_until` of an item that never expires.
 NEVER = datetime(9999, 12, 31, tzinfo=UTC)
@@ -24,17 +25,19 @@ def targets(provinces: list[str], districts: list[str]) -> list[str]:
     return [f"province:{code}" for code in provinces] + [f"district:{code}" for code in districts]
 
 
-def weights_of(translations: dict[str, dict[str, str]]) -> list[TermWeight]:
-    """The search terms of every language of an item, with their weights there."""
-    return [
-        TermWeight(term=term, lang=lang, weight=weight)
-        for lang, text in translations.items()
-        for term, weight in search_terms.term_weights(
+def weights_of(translations: dict[str, dict[str, str]]) -> list[TermWeights]:
+    """The search terms of every language of an item, grouped by their weight there."""
+    groups: list[TermWeights] = []
+    for lang, text in translations.items():
+        weights = search_terms.term_weights(
             title=search_terms.index_terms(text["title"]),
             summary=search_terms.index_terms(text["summary"]),
             body=search_terms.index_terms(text["body"]),
-        ).items()
-    ]
+        )
+        for weight in sorted(set(weights.values()), reverse=True):
+            terms = sorted(term for term, found in weights.items() if found == weight)
+            groups.append(TermWeights(lang=lang, weight=weight, terms=terms))
+    return groups
 
 
 def published(revision: ContentRevision, seq: int) -> LiveContent:
@@ -55,7 +58,7 @@ def published(revision: ContentRevision, seq: int) -> LiveContent:
         contact=revision.contact,
         targets=targets(revision.provinces, revision.districts),
         visible_until=revision.expires_at or NEVER,
-        terms=sorted({weight.term for weight in weights}),
+        terms=sorted({term for group in weights for term in group.terms}),
         weights=weights,
     )
 
@@ -68,12 +71,10 @@ def withdrawn(item_id: str, seq: int, reason: str) -> LiveContent:
 async def record(state: LiveContent) -> None:
     """Store `state` unless the item's record is already at its feed entry or a later one."""
     fields: dict[str, Any] = state.model_dump(by_alias=True, exclude={"id", "revision_id"})
-    try:
+    with suppress(DuplicateKeyError):  # the record is at this entry or past it already
         await LiveContent.get_pymongo_collection().update_one(
             {"_id": state.id, "seq": {"$lt": state.seq}}, {"$set": fields}, upsert=True
         )
-    except DuplicateKeyError:
-        pass  # the record is at this entry or past it already
 
 
 async def catch_up(entry: FeedEntry) -> LiveContent | None:

@@ -52,15 +52,30 @@ class ContentItem(Document):
                 name="deleted_updated",
             ),
             IndexModel(
-                [("deleted_at", ASCENDING), ("status", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                [
+                    ("deleted_at", ASCENDING),
+                    ("status", ASCENDING),
+                    ("updated_at", DESCENDING),
+                    ("_id", ASCENDING),
+                ],
                 name="deleted_status_updated",
             ),
             IndexModel(
-                [("deleted_at", ASCENDING), ("kind", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                [
+                    ("deleted_at", ASCENDING),
+                    ("kind", ASCENDING),
+                    ("updated_at", DESCENDING),
+                    ("_id", ASCENDING),
+                ],
                 name="deleted_kind_updated",
             ),
             IndexModel(
-                [("deleted_at", ASCENDING), ("topics", ASCENDING), ("updated_at", DESCENDING), ("_id", ASCENDING)],
+                [
+                    ("deleted_at", ASCENDING),
+                    ("topics", ASCENDING),
+                    ("updated_at", DESCENDING),
+                    ("_id", ASCENDING),
+                ],
                 name="deleted_topics_updated",
             ),
             # The scheduler: items due to go live, live items past their expiry, abandoned steps.
@@ -130,12 +145,12 @@ class FeedEntry(Document):
         ]
 
 
-class TermWeight(BaseModel):
-    """How much a search term weighs in one language of a live item."""
+class TermWeights(BaseModel):
+    """The search terms that weigh `weight` in language `lang` of a live item (a few groups a language)."""
 
-    term: str
     lang: str
     weight: float
+    terms: list[str]
 
 
 class LiveContent(Document):
@@ -162,25 +177,21 @@ class LiveContent(Document):
     targets: list[str] = Field(default_factory=list)
     visible_until: datetime | None = None  # expires_at, or a far-off date, so "not expired" is one range
     terms: list[str] = Field(default_factory=list)  # the normalised search terms of every language
-    weights: list[TermWeight] = Field(default_factory=list)
+    weights: list[TermWeights] = Field(default_factory=list)
 
     class Settings:
         name = "content_live"
         indexes: ClassVar[list[IndexModel]] = [
-            # The app's list: live, optionally for a district, topic or kind; newest first; not expired.
-            IndexModel(
-                [("live", ASCENDING), ("published_at", DESCENDING), ("_id", DESCENDING), ("visible_until", ASCENDING)],
-                name="live_published",
-            ),
+            # The app's list: live, optionally of a topic or kind, newest first, not expired. A district's
+            # `targets` (most items apply everywhere) are checked on the way, as search does.
             IndexModel(
                 [
                     ("live", ASCENDING),
-                    ("targets", ASCENDING),
                     ("published_at", DESCENDING),
                     ("_id", DESCENDING),
                     ("visible_until", ASCENDING),
                 ],
-                name="live_targets_published",
+                name="live_published",
             ),
             IndexModel(
                 [

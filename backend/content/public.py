@@ -67,10 +67,10 @@ async def _district(name_or_code: str | None) -> DistrictRef | None:
     return ref
 
 
-def _targets(state: LiveContent, district: DistrictRef | None) -> bool:
-    if district is None or not (state.provinces or state.districts):
+def _applies(provinces: list[str], districts: list[str], district: DistrictRef | None) -> bool:
+    if district is None or not (provinces or districts):
         return True
-    return district.code in state.districts or district.province in state.provinces
+    return district.code in districts or district.province in provinces
 
 
 def _target_keys(district: DistrictRef) -> list[str]:
@@ -93,7 +93,9 @@ def _in_language(state: LiveContent, wanted: Language) -> tuple[Language, dict[s
 
 def _card(state: LiveContent, lang: Language) -> ContentCard:
     served, text = _in_language(state, lang)
-    assert state.revision is not None and state.kind is not None and state.published_at is not None
+    assert state.revision is not None
+    assert state.kind is not None
+    assert state.published_at is not None
     return ContentCard(
         id=state.id,
         revision=state.revision,
@@ -120,12 +122,14 @@ def to_public(state: LiveContent, lang: Language) -> ContentPublic:
     )
 
 
-def _sync_entry(state: LiveContent, *, lang: Language, district: DistrictRef | None, now: datetime) -> SyncEntry:
+def _sync_entry(
+    state: LiveContent, *, lang: Language, district: DistrictRef | None, now: datetime
+) -> SyncEntry:
     if not state.live:
         return SyncEntry(op="delete", id=state.id, reason=state.reason or "unpublished")  # type: ignore[arg-type]
     if _expired(state, now):
         return SyncEntry(op="delete", id=state.id, reason="expired")
-    if not _targets(state, district):
+    if not _applies(state.provinces, state.districts, district):
         return SyncEntry(op="delete", id=state.id, reason="not_for_district")
     return SyncEntry(op="upsert", id=state.id, item=to_public(state, lang))
 
@@ -222,9 +226,9 @@ async def list_live(
 async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:
     """Live items matching words of `q`: matches in the caller's language first, then by score.
 
-    Finds the items holding any query term by their stored terms, then adds up, per item and language,
-    the stored weights of the terms matched; an item shows in the caller's language when that matches
-    at all, else in its best-scoring language.
+    Finds the items holding any query term by their stored terms; the database counts the matches in
+    each weight group, and the score adds up, per item and language, the weights of the terms matched.
+    An item shows in the caller's language when that matches at all, else in its best-scoring language.
     """
     terms = search_terms.query_terms(q)
     target = await _district(district)
@@ -238,7 +242,15 @@ async def search(*, q: str, lang: Language, district: str | None, limit: int) ->
                     "provinces": 1,
                     "districts": 1,
                     "weights": {
-                        "$filter": {"input": "$weights", "as": "w", "cond": {"$in": ["$$w.term", terms]}}
+                        "$map": {
+                            "input": "$weights",
+                            "as": "w",
+                            "in": {
+                                "lang": "$$w.lang",
+                                "weight": "$$w.weight",
+                                "matched": {"$size": {"$setIntersection": ["$$w.terms", terms]}},
+                            },
+                        }
                     },
                 }
             },
@@ -246,13 +258,13 @@ async def search(*, q: str, lang: Language, district: str | None, limit: int) ->
     )
     best: dict[str, tuple[bool, float, str]] = {}  # item -> (not the caller's language, -score, language)
     async for found in matching:
-        if target is not None and (found["provinces"] or found["districts"]):
-            if target.code not in found["districts"] and target.province not in found["provinces"]:
-                continue
+        if not _applies(found["provinces"], found["districts"], target):
+            continue
         sums: dict[str, tuple[int, float]] = {}  # language -> (terms matched, summed weight)
-        for weight in found["weights"]:
-            matched, total = sums.get(weight["lang"], (0, 0.0))
-            sums[weight["lang"]] = (matched + 1, total + weight["weight"])
+        for group in found["weights"]:
+            if group["matched"]:
+                matched, total = sums.get(group["lang"], (0, 0.0))
+                sums[group["lang"]] = (matched + group["matched"], total + group["matched"] * group["weight"])
         for code, (matched, total) in sums.items():
             order = (code != lang.value, -search_terms.rank(matched=matched, total_weight=total), code)
             if found["_id"] not in best or order < best[found["_id"]]:

@@ -329,7 +329,9 @@ async def history(*, item_id: UUID) -> list[ContentChangeRead]:
 
 async def publish_due(*, now: datetime) -> int:
     """Publish scheduled items whose time has come; returns how many."""
-    due = await ContentItem.find({"status": ContentStatus.SCHEDULED.value, "publish_at": {"$lte": now}}).to_list()
+    due = await ContentItem.find(
+        {"status": ContentStatus.SCHEDULED.value, "publish_at": {"$lte": now}}
+    ).to_list()
     published = 0
     for found in due:
         item = await steps.settled(found.id)

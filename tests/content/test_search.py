@@ -4,6 +4,7 @@ import uuid
 
 import httpx
 
+from backend.content.models import LiveContent, TermWeights
 from tests.conftest import User
 from tests.content.conftest import EDITORIAL, item_body, publish_new, step
 
@@ -105,3 +106,23 @@ async def test_a_query_of_only_common_words_finds_nothing(client: httpx.AsyncCli
     assert await hits(client, "کے اور") == []
     too_long = await client.get(SEARCH, params={"q": "x" * 201})
     assert (too_long.status_code, too_long.json()["errors"][0]["field"]) == (422, "query.q")
+
+
+async def test_search_finds_items_by_their_stored_terms(client: httpx.AsyncClient, editor: User) -> None:
+    item_id = await publish_new(
+        client, editor, bilingual("Fake visas", "Ask first.", "جعلی ویزا", "وزٹ ویزا کام کا ویزا نہیں ہے۔")
+    )
+    stored = await LiveContent.get(item_id)
+    assert stored is not None
+    # Normalised and stemmed once, when published: what a query's terms are compared with.
+    assert {"visa", "fake", "ویزا", "جعلی"} <= set(stored.terms)
+    assert TermWeights(lang="en", weight=3.0, terms=["fake", "visa"]) in stored.weights
+    assert all("." not in term and not term.startswith("$") for term in stored.terms)
+    assert await hits(client, "visas", lang="en") == [(item_id, "en")]
+    # Search reads the stored terms, not the text: without the term the item is not found.
+    await LiveContent.get_pymongo_collection().update_one(
+        {"_id": item_id},
+        {"$pull": {"terms": "visa", "weights.$[].terms": "visa"}},
+    )
+    assert await hits(client, "visas", lang="en") == []
+    assert await hits(client, "fake", lang="en") == [(item_id, "en")]

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.content import feed, service, steps
+from backend.content import feed, live, service, steps
 from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
 from backend.core import versioning
 from tests.conftest import User
@@ -44,8 +44,9 @@ async def _assert_published_once(item_id: str) -> None:
         (2, "submitted"),
         (3, "published"),
     ]
-    live = await LiveContent.get(item_id)
-    assert live is not None and (live.live, live.revision, live.seq) == (True, 1, 1)
+    record = await LiveContent.get(item_id)
+    assert record is not None
+    assert (record.live, record.revision, record.seq) == (True, 1, 1)
 
 
 async def test_a_step_whose_writer_died_is_finished_by_the_next_request(
@@ -60,7 +61,8 @@ async def test_a_step_whose_writer_died_is_finished_by_the_next_request(
     assert (read["status"], read["live_revision"], read["version"]) == ("published", 1, 3)
     assert (await client.get(f"/v1/content/{item.id}")).status_code == 200
     stored = await ContentItem.get(item.id)
-    assert stored is not None and stored.pending_change is None
+    assert stored is not None
+    assert stored.pending_change is None
     await _assert_published_once(item.id)
     # The dead writer's late twin (or a retry) repeats the consequences: nothing changes.
     await steps.carry_out(pending)
@@ -74,7 +76,7 @@ async def test_a_step_that_failed_midway_is_finished_once_by_the_next_step(
     client: httpx.AsyncClient, editor: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     item = await _reviewed(client, editor)
-    real_record = steps.live.record
+    real_record = live.record
     calls = 0
 
     async def dies_once(state: LiveContent) -> None:
@@ -84,7 +86,7 @@ async def test_a_step_that_failed_midway_is_finished_once_by_the_next_step(
             raise ConnectionError("the process died here")
         await real_record(state)
 
-    monkeypatch.setattr(steps.live, "record", dies_once)
+    monkeypatch.setattr(live, "record", dies_once)
     failed = await client.post(f"{EDITORIAL}/{item.id}/publish", headers=editor.headers)
     assert failed.status_code == 500
     # The feed entry is there; a phone syncing now gets the item even before anyone finishes the step.
@@ -102,7 +104,9 @@ async def test_a_step_that_failed_midway_is_finished_once_by_the_next_step(
     assert [change["action"] for change in history] == ["created", "submitted", "published", "archived"]
 
 
-async def test_the_scheduler_finishes_steps_nobody_comes_back_to(client: httpx.AsyncClient, editor: User) -> None:
+async def test_the_scheduler_finishes_steps_nobody_comes_back_to(
+    client: httpx.AsyncClient, editor: User
+) -> None:
     item = await _reviewed(client, editor)
     await _die_after_the_compare_and_set(item, editor.uid)
     assert await steps.settle_abandoned(now=datetime.now(UTC)) == 0  # the writer may still be at it

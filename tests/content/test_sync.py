@@ -1,14 +1,18 @@
 """The app's feed: pages and cursors, each item once, tombstones, districts, and publishing during a sync."""
 
 import asyncio
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from backend.content import service
-from backend.content.models import FeedEntry
+from backend.content import feed, live, service
+from backend.content.models import ContentRevision, FeedEntry
+from backend.core.database import Database
+from backend.core.settings import Settings
+from backend.main import create_app
 from tests.conftest import User
 from tests.content.conftest import EDITORIAL, item_body, publish_new, step
 
@@ -193,3 +197,55 @@ async def test_parallel_steps_number_the_feed_without_gaps(client: httpx.AsyncCl
     entries = await FeedEntry.find_all().sort("+_id").to_list()
     assert [entry.id for entry in entries] == list(range(1, 13))
     assert len({entry.change_id for entry in entries}) == 12
+
+
+async def test_another_api_process_sees_a_publish_at_once(
+    client: httpx.AsyncClient, editor: User, settings: Settings, shared_database: Database
+) -> None:
+    """No process keeps its own copy of the feed: what one publishes, the next request anywhere sees."""
+    first = await publish_new(client, editor)
+    _, cursor = await sync_all(client)
+    other_app = create_app(settings, database=shared_database)
+    async with (
+        other_app.router.lifespan_context(other_app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=other_app), base_url="http://testserver"
+        ) as other,
+    ):
+        assert [entry["id"] for entry in (await sync_all(other))[0]] == [first]
+        second = await publish_new(other, editor)
+        assert (await client.get(f"/v1/content/{second}")).status_code == 200
+        received, _ = await sync_all(client, cursor)
+        assert [entry["id"] for entry in received] == [second]
+        await step(client, editor, second, "archive")
+        assert (await other.get(f"/v1/content/{second}")).status_code == 404
+        listed = (await other.get("/v1/content")).json()
+        assert [card["id"] for card in listed["items"]] == [first]
+
+
+async def test_documents_written_by_another_writer_are_served_at_once(client: httpx.AsyncClient) -> None:
+    """A revision, its feed entry and live record written straight to the database are synced, read
+    and found by the next request."""
+    item_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    body = item_body()
+    revision = ContentRevision(
+        id=f"{item_id}:1",
+        item_id=item_id,
+        revision=1,
+        published_at=now,
+        published_by="elsewhere",
+        kind=body["kind"],
+        topics=body["topics"],
+        translations=body["translations"],
+        provinces=[],
+        districts=[],
+    )
+    await revision.insert()
+    seq = await feed.append(change_id=f"{item_id}:3", item_id=item_id, op="upsert", revision=1, reason=None)
+    await live.record(live.published(revision, seq))
+    received, _ = await sync_all(client)
+    assert [(entry["id"], entry["item"]["revision"]) for entry in received] == [(item_id, 1)]
+    assert (await client.get(f"/v1/content/{item_id}")).status_code == 200
+    found = (await client.get("/v1/content/search", params={"q": "licence", "lang": "en"})).json()["hits"]
+    assert [hit["id"] for hit in found] == [item_id]
