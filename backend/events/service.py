@@ -341,7 +341,12 @@ async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
 def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
     """The filter of an officer's list or export: always inside their districts, never deleted events."""
     districts = [d for d in actor.districts if filters.district is None or d == filters.district]
-    query: dict[str, Any] = {"district": {"$in": districts}, "deleted_at": None}
+    query: dict[str, Any] = {"deleted_at": None}
+    if len(districts) > 1:
+        # One equality per district (not `$in`): each is an index range in start order, merged by MongoDB.
+        query["$or"] = [{"district": district} for district in districts]
+    else:
+        query["district"] = {"$in": districts}  # one district, or none: an empty list
     if filters.constituency is not None:
         query["constituency"] = filters.constituency.strip().upper()
     if filters.kind is not None:

@@ -67,6 +67,8 @@ class Device(Document):
     class Settings:
         name = "youth_devices"
         indexes: ClassVar[list[IndexModel]] = [
-            IndexModel([("uid", ASCENDING)], name="uid"),
+            IndexModel(
+                [("uid", ASCENDING), ("registered_at", ASCENDING), ("_id", ASCENDING)], name="uid_registered"
+            ),
             IndexModel([("last_seen_at", ASCENDING)], name="last_seen"),
         ]
