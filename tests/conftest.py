@@ -22,6 +22,7 @@ from backend.registry import DOCUMENT_MODELS
 from schemas.accounts import Role, RoleGrant
 from scripts.engine import EmbeddedEngine, free_port
 from scripts.firebase_emulator import AuthEmulator
+from tests.coverage.recorder import FINAL_TEST, RECORDER
 
 # A safety net: google-auth must never probe the cloud metadata address from a test.
 os.environ["NO_GCE_CHECK"] = "true"
@@ -45,6 +46,12 @@ def _no_network_beyond_loopback() -> Iterator[None]:
         yield
     finally:
         socket.getaddrinfo = _real_getaddrinfo
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The index-coverage check runs last: it reads the queries every other test made the service send."""
+    items.sort(key=lambda item: item.name == FINAL_TEST)
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +96,12 @@ def make_settings(mongodb_uri: str, **overrides: object) -> Settings:
 
 @pytest.fixture(scope="session")
 async def shared_database(mongodb_uri: str) -> AsyncIterator[Database]:
-    """One database for the run, initialised once (Beanie and its indexes); each test empties it."""
-    database = Database(make_settings(mongodb_uri), DOCUMENT_MODELS)
+    """One database for the run, initialised once (Beanie and its indexes); each test empties it.
+
+    Its client records every query the service sends, for the index-coverage test run last.
+    """
+    database = Database(make_settings(mongodb_uri), DOCUMENT_MODELS, event_listeners=[RECORDER])
+    RECORDER.database_name = database.db.name
     await database.start()
     yield database
     await database.client.drop_database(database.db.name)

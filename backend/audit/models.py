@@ -22,4 +22,6 @@ class AuditEntry(Document):
             IndexModel([("at", DESCENDING), ("_id", DESCENDING)], name="at_desc"),
             IndexModel([("actor", ASCENDING), ("at", DESCENDING)], name="actor_at"),
             IndexModel([("resource_type", ASCENDING), ("resource_id", ASCENDING)], name="resource"),
+            # Filtered by action (with or without a resource), newest first; counted too.
+            IndexModel([("action", ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)], name="action_at"),
         ]

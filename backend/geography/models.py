@@ -37,7 +37,11 @@ class District(Document):
     class Settings:
         name = "geo_districts"
         indexes: ClassVar[list[IndexModel]] = [
-            IndexModel([("province", ASCENDING), ("name", ASCENDING)], name="province_name"),
+            # The district list, by name then code, of one province or of all (index-coverage test).
+            IndexModel(
+                [("province", ASCENDING), ("name", ASCENDING), ("_id", ASCENDING)], name="province_name_id"
+            ),
+            IndexModel([("name", ASCENDING), ("_id", ASCENDING)], name="name_id"),
             IndexModel([("lookup_keys", ASCENDING)], name="lookup_keys"),
         ]
 

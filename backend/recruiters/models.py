@@ -20,7 +20,11 @@ class RecruiterLicence(Document):
 
     class Settings:
         name = "recruiter_licences"
-        indexes: ClassVar[list[IndexModel]] = [IndexModel([("number_key", ASCENDING)], name="number_key")]
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("number_key", ASCENDING)], name="number_key"),
+            # An import deletes the licences of older lists (`list_date` other than the new one's).
+            IndexModel([("list_date", ASCENDING)], name="list_date"),
+        ]
 
 
 class LicenceList(Document):

@@ -1,0 +1,146 @@
+"""Records the query shape of every command the service's own code sends during the test run.
+
+The listener sits on the shared test database's client (tests/conftest.py) for the whole session. That
+client also carries the tests' own look-ups (a test reading a collection to check a result), which are
+not production queries. Which code sent a command is read from the Python stack when the driver
+announces it (the driver calls listeners synchronously, inside the coroutine that issued the command):
+the innermost frame that belongs to the project decides. A frame in backend/ or scripts/ counts, be it
+under an API request, a lifespan worker, or a service function a test calls directly (the same code
+runs in production); a frame in tests/ does not; nor does `Database.clear`, the per-test emptying.
+Commands of other clients (an outage test's own engine, the API-process test's subprocess) are not seen.
+"""
+
+import sys
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from beanie import Document
+from pymongo.monitoring import CommandFailedEvent, CommandListener, CommandStartedEvent, CommandSucceededEvent
+
+import backend
+import scripts
+import tests
+from backend.core import database
+from tests.coverage.shapes import CHECKED_COMMANDS, IndexKeys, Shape, command_shapes
+
+FINAL_TEST = "test_every_query_the_code_sent_is_served_by_a_declared_index"
+
+_COUNTED_DIRS = tuple(str(Path(m.__file__ or "").resolve().parent) + "/" for m in (backend, scripts))
+_TEST_DIR = str(Path(tests.__file__ or "").resolve().parent) + "/"
+_TEST_SUPPORT = {(str(Path(database.__file__).resolve()), "clear")}  # empties the database per test
+
+
+@dataclass(frozen=True)
+class Example:
+    origin: str
+    command: str
+
+
+def _origin(frame: FrameType | None) -> str | None:
+    """Where the innermost project frame is, when it is service code; None for tests and others."""
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(_TEST_DIR):
+            return None
+        if filename.startswith(_COUNTED_DIRS):
+            if (filename, frame.f_code.co_name) in _TEST_SUPPORT:
+                return None
+            return (
+                f"{filename.split('/')[-2]}/{filename.split('/')[-1]}:{frame.f_lineno} {frame.f_code.co_name}"
+            )
+        frame = frame.f_back
+    return None
+
+
+def _example(name: str, command: Mapping[str, Any]) -> str:
+    parts = {k: command[k] for k in ("filter", "query", "sort", "key", "limit") if k in command}
+    if name == "aggregate":
+        parts["pipeline"] = command.get("pipeline", [])[:2]
+    for field, inner in (("updates", "q"), ("deletes", "q")):
+        if command.get(field):
+            parts[inner] = command[field][0].get(inner)
+    text = f"{name} {parts}"
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+class CommandRecorder(CommandListener):
+    """Every query shape the service code sent to `database_name`, with one example and a count each."""
+
+    def __init__(self) -> None:
+        self.database_name: str | None = None
+        self.examples: dict[Shape, Example] = {}
+        self.counts: Counter[Shape] = Counter()
+        self.errors: list[str] = []
+        self.seen = 0
+        self.from_tests = 0
+
+    def started(self, event: CommandStartedEvent) -> None:
+        if event.database_name != self.database_name or event.command_name not in CHECKED_COMMANDS:
+            return
+        origin = _origin(sys._getframe(1))
+        if origin is None:
+            self.from_tests += 1
+            return
+        self.seen += 1
+        try:
+            shapes = command_shapes(event.command_name, event.command)
+        except Exception as exc:  # reported by the final test, never raised into the driver
+            self.errors.append(
+                f"{type(exc).__name__}: {exc} in {_example(event.command_name, event.command)}"
+            )
+            return
+        for shape in shapes:
+            self.counts[shape] += 1
+            if shape not in self.examples:
+                self.examples[shape] = Example(origin, _example(event.command_name, event.command))
+
+    def succeeded(self, event: CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: CommandFailedEvent) -> None:
+        pass
+
+
+RECORDER = CommandRecorder()
+
+
+def _keys(spec: Any) -> IndexKeys:
+    """An index's keys from an IndexModel, a field name or a list of (field, direction) pairs."""
+    document = getattr(spec, "document", None)
+    if document is not None:
+        spec = list(document["key"].items())
+    if isinstance(spec, str):
+        return ((spec, 1),)
+    # Text, hashed and geo keys do not serve the equality-sort-range rule: the index is left out.
+    if any(not isinstance(direction, int) for _, direction in spec):
+        return ()
+    return tuple((str(path), int(direction)) for path, direction in spec)
+
+
+def declared_indexes(models: list[type[Document]]) -> dict[str, list[IndexKeys]]:
+    """Each collection's declared indexes (Settings.indexes and Indexed fields), `_id` included."""
+    from beanie.odm.utils.typing import get_index_attributes
+
+    result: dict[str, list[IndexKeys]] = {}
+    for model in models:
+        settings = model.Settings
+        indexes = [_keys(spec) for spec in getattr(settings, "indexes", None) or []]
+        for name, field in model.model_fields.items():
+            attributes = get_index_attributes(field)
+            if attributes is not None and isinstance(attributes[0], int):
+                indexes.append(((field.alias or name, attributes[0]),))
+        result[settings.name] = [(("_id", 1),), *(i for i in indexes if i)]
+    return result
+
+
+def gridfs_indexes(collection: str) -> list[IndexKeys]:
+    """The indexes every GridFS bucket's collections get from the driver, `_id` included."""
+    if collection.endswith(".files"):
+        return [(("_id", 1),), (("filename", 1), ("uploadDate", 1))]
+    if collection.endswith(".chunks"):
+        return [(("_id", 1),), (("files_id", 1), ("n", 1))]
+    return [(("_id", 1),)]
