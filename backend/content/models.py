@@ -213,8 +213,15 @@ class LiveContent(Document):
                 ],
                 name="live_kind_published",
             ),
-            # Search: live items holding any of the query's terms, not expired.
+            # Search: the newest live items holding a term, not expired.
             IndexModel(
-                [("live", ASCENDING), ("terms", ASCENDING), ("visible_until", ASCENDING)], name="live_terms"
+                [
+                    ("live", ASCENDING),
+                    ("terms", ASCENDING),
+                    ("published_at", DESCENDING),
+                    ("_id", DESCENDING),
+                    ("visible_until", ASCENDING),
+                ],
+                name="live_terms_published",
             ),
         ]

@@ -37,6 +37,9 @@ _CURSOR_PREFIX = "c1:"
 _MOST_SCANNED = 5000
 # Search terms only: an item's full record is read for the hits shown.
 _WITHOUT_TERMS = {"terms": 0, "weights": 0}
+# Search ranks, for each query term, the newest live items holding it, at most this many: on MongoDB
+# each term is one bounded index range, however many items there are.
+CANDIDATES_PER_TERM = 300
 
 
 def encode_cursor(seq: int) -> str:
@@ -223,38 +226,36 @@ async def list_live(
     return Page(items=cards, total=total, limit=page.limit, offset=page.offset)
 
 
+async def _candidates(terms: list[str], now: datetime) -> list[str]:
+    """The newest live items holding each term (at most `CANDIDATES_PER_TERM` a term), by id."""
+    collection = LiveContent.get_pymongo_collection()
+    found: dict[str, None] = {}
+    for term in terms:
+        holding = (
+            collection.find({"live": True, "terms": term, "visible_until": {"$gt": now}}, {"_id": 1})
+            .sort([("published_at", -1), ("_id", -1)])
+            .limit(CANDIDATES_PER_TERM)
+        )
+        async for document in holding:
+            found[document["_id"]] = None
+    return list(found)
+
+
 async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:
     """Live items matching words of `q`: matches in the caller's language first, then by score.
 
-    Finds the items holding any query term by their stored terms; the database counts the matches in
-    each weight group, and the score adds up, per item and language, the weights of the terms matched.
-    An item shows in the caller's language when that matches at all, else in its best-scoring language.
+    Finds the newest items holding each query term by their stored terms, then adds up, per item and
+    language, the stored weights of the terms matched. An item shows in the caller's language when that
+    matches at all, else in its best-scoring language.
     """
     terms = search_terms.query_terms(q)
     target = await _district(district)
     if not terms:
         return SearchResults(query=q, hits=[])
-    matching = await LiveContent.get_pymongo_collection().aggregate(
-        [
-            {"$match": {"live": True, "terms": {"$in": terms}, "visible_until": {"$gt": utc_now()}}},
-            {
-                "$project": {
-                    "provinces": 1,
-                    "districts": 1,
-                    "weights": {
-                        "$map": {
-                            "input": "$weights",
-                            "as": "w",
-                            "in": {
-                                "lang": "$$w.lang",
-                                "weight": "$$w.weight",
-                                "matched": {"$size": {"$setIntersection": ["$$w.terms", terms]}},
-                            },
-                        }
-                    },
-                }
-            },
-        ]
+    wanted = set(terms)
+    candidates = await _candidates(terms, utc_now())
+    matching = LiveContent.get_pymongo_collection().find(
+        {"_id": {"$in": candidates}}, {"provinces": 1, "districts": 1, "weights": 1}
     )
     best: dict[str, tuple[bool, float, str]] = {}  # item -> (not the caller's language, -score, language)
     async for found in matching:
@@ -262,9 +263,10 @@ async def search(*, q: str, lang: Language, district: str | None, limit: int) ->
             continue
         sums: dict[str, tuple[int, float]] = {}  # language -> (terms matched, summed weight)
         for group in found["weights"]:
-            if group["matched"]:
+            count = len(wanted.intersection(group["terms"]))
+            if count:
                 matched, total = sums.get(group["lang"], (0, 0.0))
-                sums[group["lang"]] = (matched + group["matched"], total + group["matched"] * group["weight"])
+                sums[group["lang"]] = (matched + count, total + count * group["weight"])
         for code, (matched, total) in sums.items():
             order = (code != lang.value, -search_terms.rank(matched=matched, total_weight=total), code)
             if found["_id"] not in best or order < best[found["_id"]]:

@@ -1,9 +1,12 @@
-"""Benchmark the app's content reads: a full sync of N items in three languages (items per second and
-bytes per item on the wire) and search latency, through the HTTP API.
+"""Benchmark the app's content reads through the HTTP API: a full sync of N items in three languages
+(items per second and bytes per item on the wire), search latency, the first request after a start, and
+how the latency of a sync page, a search and an item read grows from a small to a large store.
 
-Items are published through the editorial workflow (its rate is printed too), in Urdu, English and
-Punjabi, with bodies of about 1.5 KB per language built from the shipped content. The API runs under
-uvicorn on loopback against the embedded engine (a FerretDB of its own) or MONGODB_URI.
+Items are in Urdu, English and Punjabi, with bodies of about 1.5 KB per language built from the shipped
+content. The first `--workflow` go through save, submit and publish (their rate is printed); the rest
+are written directly as publishing writes them (working copy, history, revision, feed entry and live
+record), in batches. The API runs under uvicorn on loopback against an embedded engine of its own
+(memory storage; give it a bigger heap with ENGINE_HEAP_MB for 100,000 items) or MONGODB_URI.
 """
 
 import argparse
@@ -19,8 +22,9 @@ from typing import Any
 import httpx
 
 from backend.accounts.models import Account
-from backend.content import feed, rules, service
-from backend.content.models import ContentItem, ContentRevision, FeedEntry
+from backend.content import feed, live, service
+from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
+from backend.content.public import encode_cursor
 from backend.content.seed import load_seed_items
 from backend.core.settings import Settings
 from schemas.content import ContentWrite
@@ -29,6 +33,8 @@ from scripts.db import beanie_session
 
 LANGUAGES = ("ur", "en", "pa")
 BODY_CHARS = 1500
+_BATCH = 500
+_SYNC_PAGE = 100  # the page a phone asks for in the growth figures
 
 
 def _nobody() -> Account:
@@ -55,90 +61,107 @@ def _item(n: int, shipped: list[dict[str, Any]], rng: random.Random) -> ContentW
     )
 
 
-def _publish(settings: Settings, count: int, through_workflow: int) -> float:
-    """Publish `through_workflow` items with save, submit and publish (returns their rate per second),
-    then the rest as the same documents written directly, in batches.
+class Store:
+    """The benchmark's database: items are added to it, and it remembers their ids."""
 
-    The direct path writes what publishing writes (a revision and a feed entry per item, and the
-    working copy), so the reads measured are the same; it exists because each workflow write costs a
-    collection scan on FerretDB and 5,000 of them would take most of an hour.
-    """
-    shipped = load_seed_items()
-    rng = random.Random(6)  # noqa: S311  # fixed seed, so runs compare
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.shipped = load_seed_items()
+        self.rng = random.Random(6)  # noqa: S311  # fixed seed, so runs compare
+        self.ids: list[str] = []
 
-    async def run() -> float:
-        async with beanie_session(settings):
-            began = time.perf_counter()
-            for n in range(through_workflow):
-                item_id = uuid.uuid4()
-                await service.save(
-                    actor="bench", item_id=item_id, write=_item(n, shipped, rng), if_match=None
-                )
-                await service.submit(actor="bench", item_id=item_id, if_match=None, note=None)
-                await service.publish(actor="bench", item_id=item_id, if_match=None, publish_at=None)
-            rate = through_workflow / (time.perf_counter() - began) if through_workflow else 0.0
-            print(f"  {through_workflow} through the workflow ({rate:.1f}/s)", flush=True)
-            for start in range(through_workflow, count, _BATCH):
-                await _write_published(
-                    [_item(n, shipped, rng) for n in range(start, min(count, start + _BATCH))]
-                )
-                print(f"  {min(count, start + _BATCH)}/{count} published", end="\r", flush=True)
-            print()
-            return rate
+    def publish_through_workflow(self, count: int) -> float:
+        """Save, submit and publish `count` items; returns how many a second."""
 
-    return asyncio.run(run())
+        async def run() -> float:
+            async with beanie_session(self.settings):
+                began = time.perf_counter()
+                for _ in range(count):
+                    item_id = uuid.uuid4()
+                    write = _item(len(self.ids), self.shipped, self.rng)
+                    await service.save(actor="bench", item_id=item_id, write=write, if_match=None)
+                    await service.submit(actor="bench", item_id=item_id, if_match=None, note=None)
+                    await service.publish(actor="bench", item_id=item_id, if_match=None, publish_at=None)
+                    self.ids.append(str(item_id))
+                return count / (time.perf_counter() - began) if count else 0.0
+
+        return asyncio.run(run())
+
+    def fill_to(self, total: int) -> None:
+        """Write published items directly until the store holds `total`, showing progress."""
+
+        async def run() -> None:
+            async with beanie_session(self.settings):
+                seq = await feed.last_from(0)
+                began = time.perf_counter()
+                start = len(self.ids)
+                while len(self.ids) < total:
+                    writes = [
+                        _item(n, self.shipped, self.rng)
+                        for n in range(len(self.ids), min(total, len(self.ids) + _BATCH))
+                    ]
+                    seq = await _write_published(writes, seq, self.ids)
+                    rate = (len(self.ids) - start) / (time.perf_counter() - began)
+                    print(f"  {len(self.ids):,}/{total:,} stored ({rate:,.0f}/s)", end="\r", flush=True)
+                print()
+
+        if len(self.ids) < total:
+            asyncio.run(run())
 
 
-_BATCH = 250
-
-
-async def _write_published(writes: list[ContentWrite]) -> None:
-    """Write what publishing writes for new items: working copy, revision 1 and the next feed entries."""
+async def _write_published(writes: list[ContentWrite], seq: int, ids: list[str]) -> int:
+    """Write what publishing writes for new items; returns the last feed number used."""
     now = datetime.now(UTC)
-    seq = await feed.highest_seq()
-    items, revisions, entries = [], [], []
-    for offset, write in enumerate(writes, start=1):
+    documents: dict[type[Any], list[dict[str, Any]]] = {
+        model: [] for model in (ContentItem, ContentChange, ContentRevision, FeedEntry, LiveContent)
+    }
+    for write in writes:
         item_id = str(uuid.uuid4())
-        fields = await rules.prepare(write)
-        fields.pop("sanitised")
-        revisions.append(
-            ContentRevision(
-                id=f"{item_id}:1",
+        seq += 1
+        fields: dict[str, Any] = {
+            "kind": write.kind.value,
+            "topics": [topic.value for topic in write.topics],
+            "translations": {lang.value: text.model_dump() for lang, text in write.translations.items()},
+            "provinces": [],
+            "districts": [],
+            "expires_at": None,
+            "contact": None,
+        }
+        revision = ContentRevision(
+            id=f"{item_id}:1", item_id=item_id, revision=1, published_at=now, published_by="bench", **fields
+        )
+        item = ContentItem(
+            id=item_id,
+            version=3,
+            status="published",
+            live_revision=1,
+            latest_revision=1,
+            created_by="bench",
+            created_at=now,
+            updated_by="bench",
+            updated_at=now,
+            **fields,
+        )
+        history = [
+            ContentChange(
+                id=f"{item_id}:{version}",
                 item_id=item_id,
-                revision=1,
-                published_at=now,
-                published_by="bench",
-                **fields,
+                version=version,
+                action=action,
+                changed_by="bench",
+                changed_at=now,
             )
+            for version, action in enumerate(("created", "submitted", "published"), start=1)
+        ]
+        entry = FeedEntry(
+            id=seq, change_id=f"{item_id}:3", item_id=item_id, op="upsert", revision=1, appended_at=now
         )
-        items.append(
-            ContentItem(
-                id=item_id,
-                version=3,
-                status="published",
-                live_revision=1,
-                latest_revision=1,
-                created_by="bench",
-                created_at=now,
-                updated_by="bench",
-                updated_at=now,
-                **fields,
-            )
-        )
-        entries.append(
-            FeedEntry(
-                id=feed.entry_id(seq + offset),
-                seq=seq + offset,
-                change_id=f"{item_id}:3",
-                item_id=item_id,
-                op="upsert",
-                revision=1,
-                appended_at=now,
-            )
-        )
-    await ContentItem.insert_many(items)
-    await ContentRevision.insert_many(revisions)
-    await FeedEntry.insert_many(entries)
+        for document in (item, *history, revision, entry, live.published(revision, seq)):
+            documents[type(document)].append(document.model_dump(by_alias=True, exclude={"revision_id"}))
+        ids.append(item_id)
+    for model, batch in documents.items():
+        await model.get_pymongo_collection().insert_many(batch, ordered=False)
+    return seq
 
 
 def _full_sync(http: httpx.Client, lang: str, page_size: int) -> tuple[int, int, int, float]:
@@ -159,19 +182,15 @@ def _full_sync(http: httpx.Client, lang: str, page_size: int) -> tuple[int, int,
             return items, wire, json_bytes, time.perf_counter() - began
 
 
-def _search_latencies(http: httpx.Client, queries: list[tuple[str, str]]) -> list[float]:
-    latencies = []
-    for q, lang in queries:
-        began = time.perf_counter()
-        response = http.get("/v1/content/search", params={"q": q, "lang": lang})
-        response.raise_for_status()
-        latencies.append((time.perf_counter() - began) * 1000)
-    return latencies
+def _timed(http: httpx.Client, path: str, params: dict[str, Any]) -> float:
+    began = time.perf_counter()
+    http.get(path, params=params).raise_for_status()
+    return (time.perf_counter() - began) * 1000
 
 
 def _queries(rng: random.Random, count: int) -> list[tuple[str, str]]:
     """One- to three-word queries taken from the shipped titles, in English and Urdu."""
-    words = {lang: [] for lang in ("en", "ur")}  # type: dict[str, list[str]]
+    words: dict[str, list[str]] = {lang: [] for lang in ("en", "ur")}
     for entry in load_seed_items():
         for lang in words:
             words[lang] += [word for word in entry["translations"][lang]["title"].split() if len(word) > 3]
@@ -179,6 +198,27 @@ def _queries(rng: random.Random, count: int) -> list[tuple[str, str]]:
         (" ".join(rng.sample(words[lang], rng.randint(1, 3))), lang)
         for lang in (rng.choice(("en", "ur")) for _ in range(count))
     ]
+
+
+def _growth_sample(store: Store, samples: int) -> dict[str, list[float]]:
+    """Latencies (ms) of a sync page from a random cursor, a search and an item read, on a fresh server."""
+    rng = random.Random(8)  # noqa: S311
+    queries = _queries(random.Random(7), samples)  # noqa: S311
+    stored = len(store.ids)
+    latencies: dict[str, list[float]] = {"sync page": [], "search": [], "item read": []}
+    with BenchServer(store.settings, _nobody) as base, httpx.Client(base_url=base, timeout=600) as http:
+        http.get("/v1/content/sync", params={"limit": 1}).raise_for_status()  # warm the connection
+        for n in range(samples):
+            cursor = encode_cursor(rng.randrange(max(1, stored - _SYNC_PAGE)))
+            params: dict[str, Any] = {"since": cursor, "limit": _SYNC_PAGE, "lang": "ur"}
+            latencies["sync page"].append(_timed(http, "/v1/content/sync", params))
+            q, lang = queries[n]
+            latencies["search"].append(_timed(http, "/v1/content/search", {"q": q, "lang": lang}))
+            item_path = f"/v1/content/{rng.choice(store.ids)}"
+            latencies["item read"].append(_timed(http, item_path, {"lang": "en"}))
+            print(f"  {n + 1}/{samples} rounds at {stored:,} items", end="\r", flush=True)
+    print()
+    return latencies
 
 
 def _ms(values: list[float], share: float) -> float:
@@ -191,42 +231,79 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--items", type=int, default=5000, help="items to publish (default 5000)")
     parser.add_argument(
-        "--workflow", type=int, default=200, help="of those, how many go through the workflow (default 200)"
+        "--items", type=int, default=5000, help="items for the full syncs and the first request (5000)"
     )
-    parser.add_argument("--page-size", type=int, default=500, help="sync page size (default 500, the most)")
-    parser.add_argument("--searches", type=int, default=200, help="search requests (default 200)")
+    parser.add_argument(
+        "--workflow", type=int, default=200, help="of the first items, how many go through the workflow (200)"
+    )
+    parser.add_argument(
+        "--page-size", type=int, default=500, help="full sync page size (default 500, the most)"
+    )
+    parser.add_argument("--searches", type=int, default=200, help="search requests at --items (default 200)")
+    parser.add_argument(
+        "--small", type=int, default=1000, help="items stored for the first growth figure (1000)"
+    )
+    parser.add_argument("--large", type=int, default=100_000, help="items stored for the second (100000)")
+    parser.add_argument(
+        "--samples", type=int, default=200, help="requests of each kind per growth figure (200)"
+    )
     args = parser.parse_args(argv)
+    if not args.workflow <= args.small <= args.items <= args.large:
+        parser.error("expected --workflow <= --small <= --items <= --large")
     with bench_settings(content_scheduler_interval_s=0) as settings:
         print("loading geography ...", flush=True)
         load_geography(settings)
-        print(f"publishing {args.items} items in {', '.join(LANGUAGES)} through the workflow ...", flush=True)
-        publish_rate = _publish(settings, args.items, min(args.items, args.workflow))
+        store = Store(settings)
+        print(
+            f"publishing {args.workflow} items in {', '.join(LANGUAGES)} through the workflow ...", flush=True
+        )
+        publish_rate = store.publish_through_workflow(args.workflow)
+        print(f"  {publish_rate:.1f} items/s", flush=True)
+        print(f"storing {args.small:,} items ...", flush=True)
+        store.fill_to(args.small)
+        small = _growth_sample(store, args.samples)
+
+        print(f"storing {args.items:,} items ...", flush=True)
+        store.fill_to(args.items)
         results = []
         with BenchServer(settings, _nobody) as base, httpx.Client(base_url=base, timeout=600) as http:
             began = time.perf_counter()
-            http.get("/v1/content/sync", params={"limit": 1}).raise_for_status()
+            http.get("/v1/content/sync").raise_for_status()
             cold_s = time.perf_counter() - began
-            print(f"first request (the process reads the feed into memory): {cold_s:.2f} s", flush=True)
+            print(f"first content request after a start: {cold_s:.3f} s", flush=True)
             for lang in LANGUAGES:
                 print(f"full sync in {lang} ...", flush=True)
                 results.append((lang, *_full_sync(http, lang, args.page_size)))
             print(f"{args.searches} searches ...", flush=True)
-            queries = _queries(random.Random(7), args.searches)  # noqa: S311
-            latencies = _search_latencies(http, queries)
-    print(f"\nsummary ({args.items} items, sync pages of {args.page_size}, gzip as a phone asks for it)")
+            searches = [
+                _timed(http, "/v1/content/search", {"q": q, "lang": lang})
+                for q, lang in _queries(random.Random(7), args.searches)  # noqa: S311
+            ]
+
+        print(f"storing {args.large:,} items ...", flush=True)
+        store.fill_to(args.large)
+        large = _growth_sample(store, args.samples)
+
+    print(f"\nsummary ({args.items:,} items, sync pages of {args.page_size}, gzip as a phone asks for it)")
     print(f"  publishing through the workflow (save, submit, publish): {publish_rate:.1f} items/s")
-    print(f"  first request after start (reads the feed): {cold_s:.2f} s")
+    print(f"  first content request after a start with {args.items:,} items: {cold_s:.3f} s")
     for lang, items, wire, json_bytes, seconds in results:
         print(
             f"  full sync, {lang}: {items} items in {seconds:.2f} s = {items / seconds:,.0f} items/s; "
             f"bytes/item {wire / items:,.0f} on the wire (gzip), {json_bytes / items:,.0f} as JSON"
         )
     print(
-        f"  search: median {_ms(latencies, 0.5):.1f} ms, p95 {_ms(latencies, 0.95):.1f} ms, "
-        f"max {max(latencies):.1f} ms over {len(latencies)} queries"
+        f"  search: median {_ms(searches, 0.5):.1f} ms, p95 {_ms(searches, 0.95):.1f} ms, "
+        f"max {max(searches):.1f} ms over {len(searches)} queries"
     )
+    print(f"growth, p95 over {args.samples} requests each (sync pages of {_SYNC_PAGE} from a random cursor)")
+    for operation in small:
+        before, after = _ms(small[operation], 0.95), _ms(large[operation], 0.95)
+        print(
+            f"  {operation}: {before:.1f} ms at {args.small:,} items, {after:.1f} ms at {args.large:,}; "
+            f"ratio {after / before:.2f}"
+        )
     return 0
 
 
