@@ -1,26 +1,33 @@
 """The event's RSVP and check-in counters: moved once per record, whatever the replays and races.
 
-A record (an RSVP, a check-in) is inserted under a unique key with `counted: False`. Whoever flips that
-flag by a conditional update moves the counter, so a replay or a racing retry never counts twice, and a
-replay finishes the count of a writer that died before its claim. A process that dies between its claim
-and the `$inc` loses that one count; none is ever counted twice.
+A record (an RSVP, a check-in) has a unique key. Storing it is also the claim on counting it: one upsert
+`{_id, counted != true}` that sets `counted`, so exactly one request stores-and-claims it (a replay finds
+it counted and fails on the unique key) and only that request moves the counter with `$inc`. A process
+that dies between its claim and the `$inc` loses that one count; none is ever counted twice.
 """
 
 from typing import Any, Literal
 
 from beanie import Document
+from pymongo.errors import DuplicateKeyError
 
 from backend.events.models import Event
 
 Counter = Literal["rsvp_count", "checkin_count"]
 
 
-async def count_once(record: type[Document], record_id: str, *, event_id: str, counter: Counter) -> bool:
-    """Add the record to the event's counter unless someone has already; True if this call did."""
-    claimed = await record.get_pymongo_collection().update_one(
-        {"_id": record_id, "counted": False}, {"$set": {"counted": True}}
-    )
-    if claimed.modified_count == 0:
+async def store_and_count(
+    record: type[Document], record_id: str, fields: dict[str, Any], *, event_id: str, counter: Counter
+) -> bool:
+    """Store the record and add it to the event's counter, unless it is counted already; True if this
+    call counted it (False: a replay, or a racing retry that won)."""
+    try:
+        await record.get_pymongo_collection().update_one(
+            {"_id": record_id, "counted": {"$ne": True}},
+            {"$set": {"counted": True}, "$setOnInsert": fields},
+            upsert=True,
+        )
+    except DuplicateKeyError:  # stored and counted already: the upsert's insert met the unique `_id`
         return False
     await Event.get_pymongo_collection().update_one({"_id": event_id}, {"$inc": {counter: 1}})
     return True
@@ -32,7 +39,6 @@ async def uncount(record: type[Document], record_id: str, *, counter: Counter) -
         {"_id": record_id}
     )
     if removed is None or not removed.get("counted"):
-        # Gone already, or its writer had not claimed it yet (that claim now fails, so nothing counts).
         return False
     await Event.get_pymongo_collection().update_one({"_id": removed["event_id"]}, {"$inc": {counter: -1}})
     return True

@@ -90,9 +90,13 @@ async def add_photo(
         stored = await _find(event.id, photo_id)
         if stored is not None:  # a parallel replay of this photo stored it first
             return _same_photo(stored, digest), False
-        if took_place:  # the id belongs to a photo of another event
-            await _free_place(event.id, str(photo_id))
-        raise ConflictError("A different photo already has this id.", code="photo_id_taken") from None
+        if await _bucket().find({"_id": str(photo_id)}).to_list():  # a photo of another event
+            if took_place:
+                await _free_place(event.id, str(photo_id))
+            raise ConflictError("A different photo already has this id.", code="photo_id_taken") from None
+        raise ConflictError(
+            "Another request is storing this photo; retry shortly.", code="photo_upload_in_progress"
+        ) from None
     except Exception:
         if took_place:
             await _free_place(event.id, str(photo_id))

@@ -27,7 +27,7 @@ from backend.core.errors import (
     problem_body,
 )
 from backend.core.pagination import PageParams
-from backend.events.counters import count_once, uncount
+from backend.events.counters import store_and_count, uncount
 from backend.events.models import PLAN_FIELDS, Event, EventVersion, Rsvp
 from backend.geography import service as geography
 from schemas.accounts import Role
@@ -406,9 +406,11 @@ async def upcoming(
 # RSVPs
 
 
-async def _rsvp_target(event_id: UUID) -> Event:
-    event = await Event.get(str(event_id))
-    if event is None or event.deleted_at is not None:
+async def _rsvp_target(event_id: UUID) -> dict[str, Any]:
+    event: dict[str, Any] | None = await Event.get_pymongo_collection().find_one(
+        {"_id": str(event_id)}, {"status": 1, "ends_at": 1, "deleted_at": 1}
+    )
+    if event is None or event.get("deleted_at") is not None:
         raise NotFoundError("No such event.")
     return event
 
@@ -416,18 +418,19 @@ async def _rsvp_target(event_id: UUID) -> Event:
 async def rsvp(*, actor: Account, event_id: UUID) -> None:
     """Say "I will come": one per person and counted once, however often the phone retries."""
     event = await _rsvp_target(event_id)
-    if event.status != EventStatus.PLANNED or event.ends_at < utc_now():
+    if event["status"] != EventStatus.PLANNED or event["ends_at"] < utc_now():
         raise ConflictError("The event is not open for RSVPs.", code="not_open")
-    record_id = f"{event.id}:{actor.id}"
-    with contextlib.suppress(DuplicateKeyError):  # one per person: the id is the event and the person
-        await Rsvp(id=record_id, event_id=event.id, uid=actor.id, created_at=utc_now()).insert()
-    await count_once(Rsvp, record_id, event_id=event.id, counter="rsvp_count")
+    # One per person: the id is the event and the person.
+    fields = {"event_id": event["_id"], "uid": actor.id, "created_at": utc_now()}
+    await store_and_count(
+        Rsvp, f"{event['_id']}:{actor.id}", fields, event_id=event["_id"], counter="rsvp_count"
+    )
 
 
 async def withdraw_rsvp(*, actor: Account, event_id: UUID) -> None:
     """Take back an "I will come"; the count drops once, however often it is sent."""
     event = await _rsvp_target(event_id)
-    await uncount(Rsvp, f"{event.id}:{actor.id}", counter="rsvp_count")
+    await uncount(Rsvp, f"{event['_id']}:{actor.id}", counter="rsvp_count")
 
 
 async def sync_batch(*, actor: Account, items: list[BatchItem]) -> list[BatchItemResult]:

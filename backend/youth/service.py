@@ -4,9 +4,11 @@ Each write that feeds turnout counts (sign-up, check-in) happens in one function
 is one call added in one place. Personal fields are never logged.
 """
 
+import asyncio
 import contextlib
 import hashlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -19,12 +21,13 @@ from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError, invalid_field
 from backend.events.checkin_codes import CheckinSigner
-from backend.events.counters import count_once, uncount
+from backend.events.counters import store_and_count, uncount
 from backend.events.models import Attendance, Event, Rsvp
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
 from backend.youth.models import Device, Tombstone, YouthProfile
 from schemas.accounts import Role
+from schemas.events import EventStatus
 from schemas.youth import (
     CheckinRead,
     ConsentMethod,
@@ -139,10 +142,24 @@ async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, An
     }
 
 
+async def _together(first: Awaitable[Any], second: Awaitable[Any]) -> None:
+    """Await two independent writes at once (one round trip's wait); an error of either is raised."""
+    for result in await asyncio.gather(first, second, return_exceptions=True):
+        if isinstance(result, BaseException):
+            raise result
+
+
 async def _create_profile(
-    *, profile_id: str, signup: YouthSignup, method: ConsentMethod, registered_by: str | None
+    *,
+    profile_id: str,
+    signup: YouthSignup,
+    method: ConsentMethod,
+    registered_by: str | None,
+    alongside: Callable[[], Awaitable[Any]] | None = None,
 ) -> tuple[YouthProfile, bool]:
     """Insert a profile under `profile_id`; an identical retry returns the stored one, a different body 409.
+
+    `alongside` is an independent idempotent write sent with the insert once the sign-up is valid.
 
     This is the single place a young person enters the counts (a later issue adds the counter call here).
     """
@@ -158,7 +175,10 @@ async def _create_profile(
         id=profile_id, consent=consent, registered_by=registered_by, created_at=now, updated_at=now, **fields
     )
     try:
-        await profile.insert()
+        if alongside is None:
+            await profile.insert()
+        else:
+            await _together(profile.insert(), alongside())
     except DuplicateKeyError:
         existing = await YouthProfile.get(profile_id)
         assert existing is not None
@@ -172,13 +192,19 @@ async def _create_profile(
 
 async def sign_up(*, account: Account, signup: YouthSignup) -> tuple[YouthRead, bool]:
     """Create the caller's profile; a retried or concurrent identical sign-up returns the one profile."""
-    profile, created = await _create_profile(
-        profile_id=account.id, signup=signup, method=ConsentMethod.APP, registered_by=None
-    )
-    if Role.YOUTH not in account.roles:
+
+    async def grant_youth_role() -> None:
         await Account.get_pymongo_collection().update_one(
             {"_id": account.id}, {"$addToSet": {"roles": Role.YOUTH.value}}
         )
+
+    profile, created = await _create_profile(
+        profile_id=account.id,
+        signup=signup,
+        method=ConsentMethod.APP,
+        registered_by=None,
+        alongside=None if Role.YOUTH in account.roles else grant_youth_role,
+    )
     return to_read(profile), created
 
 
@@ -290,29 +316,29 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
     """
     now = utc_now()
     event_id = str(signer.verify(code, now=now))
-    profile = await own_profile(account=account)
-    event = await Event.get_pymongo_collection().find_one({"_id": event_id}, {"status": 1, "deleted_at": 1})
+    # The two reads are independent: one round trip's wait instead of two.
+    profile, event = await asyncio.gather(
+        YouthProfile.get_pymongo_collection().find_one({"_id": account.id}, {"district": 1, "status": 1}),
+        Event.get_pymongo_collection().find_one({"_id": event_id}, {"status": 1, "deleted_at": 1}),
+    )
+    if profile is None or profile["status"] == "erased":
+        raise NotFoundError("Sign up first.")
     if event is None or event.get("deleted_at") is not None:
         raise NotFoundError("No such event.")
-    if event["status"] == "cancelled":
+    if event["status"] == EventStatus.CANCELLED:
         raise ConflictError("This event was cancelled.", code="event_cancelled")
-    attendance = Attendance(
-        id=f"{event_id}:{account.id}",
-        event_id=event_id,
-        uid=account.id,
-        district=profile.district,
-        checked_in_at=now,
-    )
-    try:
-        await attendance.insert()
-    except DuplicateKeyError:
-        existing = await Attendance.get(attendance.id)
-        assert existing is not None
-        # A replay; it also finishes the count of an earlier attempt that died before it.
-        await count_once(Attendance, attendance.id, event_id=event_id, counter="checkin_count")
-        return CheckinRead(event_id=UUID(event_id), checked_in_at=existing.checked_in_at), False
-    await count_once(Attendance, attendance.id, event_id=event_id, counter="checkin_count")
-    return CheckinRead(event_id=UUID(event_id), checked_in_at=now), True
+    record_id = f"{event_id}:{account.id}"
+    attendance = {
+        "event_id": event_id,
+        "uid": account.id,
+        "district": profile["district"],
+        "checked_in_at": now,
+    }
+    if await store_and_count(Attendance, record_id, attendance, event_id=event_id, counter="checkin_count"):
+        return CheckinRead(event_id=UUID(event_id), checked_in_at=now), True
+    existing = await Attendance.get_pymongo_collection().find_one({"_id": record_id}, {"checked_in_at": 1})
+    assert existing is not None  # a replay: the first check-in is stored
+    return CheckinRead(event_id=UUID(event_id), checked_in_at=existing["checked_in_at"]), False
 
 
 async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
@@ -387,16 +413,14 @@ async def erase(*, account: Account) -> None:
             id=tombstone_id, erased_at=utc_now(), district=profile.district, constituency=profile.constituency
         ).insert()
     for attendance in await Attendance.find({"uid": account.id}).to_list():
-        # Counted first (finishing a check-in whose writer died), so the anonymous copy never counts again.
-        await count_once(Attendance, attendance.id, event_id=attendance.event_id, counter="checkin_count")
-        with contextlib.suppress(DuplicateKeyError):
+        with contextlib.suppress(DuplicateKeyError):  # the anonymous copy keeps the record's counted state
             await Attendance(
                 id=f"{attendance.event_id}:{tombstone_id}",
                 event_id=attendance.event_id,
                 uid=f"erased:{tombstone_id}",
                 district=attendance.district,
                 checked_in_at=attendance.checked_in_at,
-                counted=True,
+                counted=attendance.counted,
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await Device.get_pymongo_collection().delete_many({"uid": account.id})
