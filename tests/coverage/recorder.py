@@ -28,6 +28,7 @@ from backend.core import database
 from tests.coverage.shapes import CHECKED_COMMANDS, IndexKeys, Shape, command_shapes
 
 FINAL_TEST = "test_every_query_the_code_sent_is_served_by_a_declared_index"
+TESTS, UNKNOWN = "tests", "unknown"
 
 _COUNTED_DIRS = tuple(str(Path(m.__file__ or "").resolve().parent) + "/" for m in (backend, scripts))
 _TEST_DIR = str(Path(tests.__file__ or "").resolve().parent) + "/"
@@ -40,20 +41,20 @@ class Example:
     command: str
 
 
-def _origin(frame: FrameType | None) -> str | None:
-    """Where the innermost project frame is, when it is service code; None for tests and others."""
+def _origin(frame: FrameType | None) -> str:
+    """Where the innermost project frame is: "backend/x.py:12 f", or TESTS, or UNKNOWN (no project frame)."""
     while frame is not None:
         filename = frame.f_code.co_filename
         if filename.startswith(_TEST_DIR):
-            return None
+            return TESTS
         if filename.startswith(_COUNTED_DIRS):
             if (filename, frame.f_code.co_name) in _TEST_SUPPORT:
-                return None
+                return TESTS
             return (
                 f"{filename.split('/')[-2]}/{filename.split('/')[-1]}:{frame.f_lineno} {frame.f_code.co_name}"
             )
         frame = frame.f_back
-    return None
+    return UNKNOWN
 
 
 def _example(name: str, command: Mapping[str, Any]) -> str:
@@ -76,14 +77,14 @@ class CommandRecorder(CommandListener):
         self.counts: Counter[Shape] = Counter()
         self.errors: list[str] = []
         self.seen = 0
-        self.from_tests = 0
+        self.skipped: Counter[str] = Counter()  # by TESTS or UNKNOWN
 
     def started(self, event: CommandStartedEvent) -> None:
         if event.database_name != self.database_name or event.command_name not in CHECKED_COMMANDS:
             return
         origin = _origin(sys._getframe(1))
-        if origin is None:
-            self.from_tests += 1
+        if origin in (TESTS, UNKNOWN):
+            self.skipped[origin] += 1
             return
         self.seen += 1
         try:
