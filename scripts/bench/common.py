@@ -2,16 +2,19 @@
 
 import asyncio
 import os
+import statistics
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from pymongo import MongoClient
+from pymongo.collection import Collection
 
 from backend.accounts.dependencies import current_account
 from backend.accounts.models import Account
@@ -21,15 +24,22 @@ from backend.main import create_app
 from scripts.db import beanie_session
 from scripts.engine import EmbeddedEngine, free_port
 
+# The two store sizes of a growth figure: the same operation, timed with each already stored.
+GROWTH_SIZES = (1_000, 100_000)
+GROWTH_GOAL = 1.5
+
 
 @contextmanager
-def bench_settings(**overrides: Any) -> Iterator[Settings]:
-    """Settings for a fresh database on MONGODB_URI, or on an embedded engine (memory) of its own."""
+def bench_settings(*, heap_mb: int | None = None, **overrides: Any) -> Iterator[Settings]:
+    """Settings for a fresh database on MONGODB_URI, or on an embedded engine (memory) of its own.
+
+    `heap_mb` caps the embedded engine's heap (default: ENGINE_HEAP_MB, else 2048).
+    """
     with tempfile.TemporaryDirectory() as folder:
         engine = None
         uri = os.environ.get("MONGODB_URI")
         if not uri:
-            engine = EmbeddedEngine(port=free_port(), log_path=Path(folder) / "engine.log")
+            engine = EmbeddedEngine(port=free_port(), log_path=Path(folder) / "engine.log", heap_mb=heap_mb)
             engine.start()
             uri = engine.uri
         values: dict[str, Any] = {
@@ -80,3 +90,62 @@ class BenchServer:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+def add_heap_option(parser: Any) -> None:
+    parser.add_argument(
+        "--engine-heap-mb",
+        type=int,
+        default=None,
+        help="heap of the embedded engine in MiB (default: ENGINE_HEAP_MB, else 2048)",
+    )
+
+
+def store_directly(
+    settings: Settings, collection: str, documents: Iterable[dict[str, Any]], *, label: str
+) -> int:
+    """Insert documents straight into a collection, in chunks, showing progress; returns how many.
+
+    A plain synchronous client: Beanie stays bound to the server's event loop.
+    """
+    client: MongoClient[dict[str, Any]]
+    stored = 0
+    with MongoClient(settings.mongodb_uri, uuidRepresentation="standard", tz_aware=True) as client:
+        target: Collection[dict[str, Any]] = client[settings.mongodb_database][collection]
+        chunk: list[dict[str, Any]] = []
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) == 5_000:
+                target.insert_many(chunk, ordered=False)
+                stored += len(chunk)
+                chunk.clear()
+                print(f"  {label}: {stored:,} stored", end="\r", flush=True)
+        if chunk:
+            target.insert_many(chunk, ordered=False)
+            stored += len(chunk)
+    print(f"  {label}: {stored:,} stored")
+    return stored
+
+
+def timed(action: Callable[[], object]) -> float:
+    """Seconds one call of `action` takes."""
+    began = time.perf_counter()
+    action()
+    return time.perf_counter() - began
+
+
+def p95_ms(seconds: list[float]) -> float:
+    """The 95th percentile of the samples, in milliseconds."""
+    return statistics.quantiles(seconds, n=20, method="inclusive")[18] * 1000
+
+
+def growth_line(
+    label: str, small: list[float], large: list[float], *, sizes: tuple[int, int] = GROWTH_SIZES
+) -> str:
+    """One growth figure: the p95 with each of `sizes` records stored, and their ratio."""
+    before, after = p95_ms(small), p95_ms(large)
+    verdict = "within" if after / before <= GROWTH_GOAL else "over"
+    return (
+        f"  {label:<22} p95 {before:8.2f} ms at {sizes[0]:,}  {after:8.2f} ms at {sizes[1]:,}"
+        f"  ratio {after / before:.2f} ({verdict} the goal; {len(small)} and {len(large)} samples)"
+    )

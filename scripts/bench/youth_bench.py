@@ -1,15 +1,19 @@
 """Benchmark young people's writes: sign-ups and check-ins per second through the HTTP API, next to raw
-PyMongo inserts of the same documents in the same run (the ratio is the figure that matters).
+PyMongo inserts of the same documents in the same run (the ratio is the figure that matters), and how
+their p95 grows from 1,000 to 100,000 people and check-ins already stored.
 
-The API runs under uvicorn on loopback against the embedded engine (a FerretDB of its own) or
-MONGODB_URI; sign-in is replaced by the `X-Bench-Uid` header so token checks are not measured.
+The API runs under uvicorn on loopback against an embedded engine of its own (memory storage) or
+MONGODB_URI; sign-in is replaced by the `X-Bench-Uid` header so token checks are not measured. A request
+that touches no database (the consent text) is timed too: it is the floor of any API figure here.
 """
 
 import argparse
 import asyncio
+import functools
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,10 +24,21 @@ from pymongo import AsyncMongoClient
 from backend.accounts.models import Account
 from backend.core.settings import Settings
 from backend.events.checkin_codes import CheckinSigner
-from backend.events.models import Event
-from scripts.bench.common import BenchServer, bench_settings, load_geography
+from backend.events.models import Attendance, Event
+from backend.youth.models import YouthProfile
+from scripts.bench.common import (
+    GROWTH_SIZES,
+    BenchServer,
+    add_heap_option,
+    bench_settings,
+    growth_line,
+    load_geography,
+    store_directly,
+    timed,
+)
 
 SIGNING_KEY = "bench-signing-key-" + "x" * 32
+CONSENT_VERSION = "2026-11-v1"
 
 
 def _caller(request: Request) -> Account:
@@ -42,7 +57,7 @@ def _signup() -> dict[str, Any]:
         "constituency": "NA-117",
         "languages": ["ur"],
         "interests": ["legal_migration"],
-        "consent": {"version": "2026-11-v1"},
+        "consent": {"version": CONSENT_VERSION},
     }
 
 
@@ -70,6 +85,10 @@ def _event(settings: Settings) -> tuple[str, str]:
         "created_at": now,
         "updated_at": now,
         "deleted_at": None,
+        "rsvp_count": 0,
+        "checkin_count": 0,
+        "photo_ids": [],
+        "pending_change": None,
     }
 
     async def insert() -> None:
@@ -82,17 +101,100 @@ def _event(settings: Settings) -> tuple[str, str]:
     return event_id, CheckinSigner(settings).issue(event).payload
 
 
+def _profile(uid: str, now: datetime) -> dict[str, Any]:
+    """A profile as the API stores it after an app sign-up."""
+    return {
+        "_id": uid,
+        "display_name": "Stored Person",
+        "birth_year": now.year - 20,
+        "gender": "male",
+        "district": "lahore",
+        "constituency": "NA-117",
+        "province": "PK-PB",
+        "languages": ["ur"],
+        "interests": ["legal_migration"],
+        "phone": None,
+        "consent": {"version": CONSENT_VERSION, "given_at": now, "method": "app", "guardian_consent": False},
+        "quiet_start": "22:00",
+        "quiet_end": "07:00",
+        "alerts_stopped": False,
+        "status": "active",
+        "registered_by": None,
+        "tombstone_id": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _attendance(uid: str, event_id: str, now: datetime) -> dict[str, Any]:
+    """A counted check-in as the API stores it."""
+    return {
+        "_id": f"{event_id}:{uid}",
+        "event_id": event_id,
+        "uid": uid,
+        "district": "lahore",
+        "checked_in_at": now,
+        "counted": True,
+    }
+
+
+def _store_people(settings: Settings, first: int, count: int) -> None:
+    """`count` profiles and one past check-in each (100 people per past event), written directly."""
+    now = datetime.now(UTC)
+    uids = [f"stored-{n}" for n in range(first, first + count)]
+    store_directly(
+        settings, YouthProfile.Settings.name, (_profile(uid, now) for uid in uids), label="profiles"
+    )
+
+    def checkins() -> Iterator[dict[str, Any]]:
+        for n, uid in enumerate(uids, start=first):
+            yield _attendance(uid, f"00000000-0000-4000-8000-{n // 100:012d}", now)
+
+    store_directly(settings, Attendance.Settings.name, checkins(), label="check-ins")
+
+
+def _post(http: httpx.Client, path: str, uid: str, body: dict[str, Any]) -> None:
+    response = http.post(path, json=body, headers={"X-Bench-Uid": uid})
+    assert response.status_code == 201, response.text
+
+
 def _api_rate(base: str, path: str, bodies: list[tuple[str, dict[str, Any]]], label: str) -> float:
     with httpx.Client(base_url=base, timeout=60) as http:
         began = time.perf_counter()
         for done, (uid, body) in enumerate(bodies, start=1):
-            response = http.post(path, json=body, headers={"X-Bench-Uid": uid})
-            assert response.status_code == 201, response.text
+            _post(http, path, uid, body)
             if done % 50 == 0:
                 print(f"  {label}: {done}/{len(bodies)}", end="\r", flush=True)
         elapsed = time.perf_counter() - began
     print()
     return len(bodies) / elapsed
+
+
+def _floor_rate(base: str, count: int) -> float:
+    """Requests per second of the consent text: HTTP, routing and JSON without any database access."""
+    with httpx.Client(base_url=base, timeout=60) as http:
+        began = time.perf_counter()
+        for _ in range(count):
+            http.get("/v1/youth/consent").raise_for_status()
+        return count / (time.perf_counter() - began)
+
+
+def _growth_samples(base: str, code: str, count: int) -> tuple[list[float], list[float]]:
+    """Seconds of each of `count` sign-ups of new people, then of their check-ins."""
+    uids = [f"growth-{uuid.uuid4().hex}" for _ in range(count)]
+    signups, checkins = [], []
+    with httpx.Client(base_url=base, timeout=60) as http:
+        for done, uid in enumerate(uids, start=1):
+            signups.append(timed(functools.partial(_post, http, "/v1/youth/signup", uid, _signup())))
+            if done % 50 == 0:
+                print(f"  sign-ups: {done}/{count}", end="\r", flush=True)
+        print()
+        for done, uid in enumerate(uids, start=1):
+            checkins.append(timed(functools.partial(_post, http, "/v1/youth/checkins", uid, {"code": code})))
+            if done % 50 == 0:
+                print(f"  check-ins: {done}/{count}", end="\r", flush=True)
+        print()
+    return signups, checkins
 
 
 def _raw_rate(settings: Settings, collection: str, documents: list[dict[str, Any]]) -> float:
@@ -120,8 +222,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--people", type=int, default=300, help="sign-ups and check-ins to make (default 300)"
     )
+    parser.add_argument(
+        "--stored",
+        type=int,
+        default=GROWTH_SIZES[1],
+        help=f"people and check-ins stored for the growth figure's second size (default {GROWTH_SIZES[1]:,})",
+    )
+    parser.add_argument(
+        "--growth-samples",
+        type=int,
+        default=200,
+        help="sign-ups and check-ins timed at each store size (default 200)",
+    )
+    add_heap_option(parser)
     args = parser.parse_args(argv)
-    with bench_settings(checkin_signing_key=SIGNING_KEY) as settings:
+    sizes = (min(GROWTH_SIZES[0], args.stored), args.stored)
+    with bench_settings(heap_mb=args.engine_heap_mb, checkin_signing_key=SIGNING_KEY) as settings:
         print("loading geography ...", flush=True)
         load_geography(settings)
         uids = [f"bench-{uuid.uuid4().hex}" for _ in range(args.people)]
@@ -133,34 +249,30 @@ def main(argv: list[str] | None = None) -> int:
             checkins = _api_rate(
                 base, "/v1/youth/checkins", [(uid, {"code": code}) for uid in uids], "check-ins"
             )
+            print(f"{args.people} consent-text reads (no database) ...", flush=True)
+            floor = _floor_rate(base, args.people)
+            timings: dict[int, tuple[list[float], list[float]]] = {}
+            stored = 0
+            for size in sizes:
+                print(f"growth: storing up to {size:,} people and check-ins ...", flush=True)
+                _store_people(settings, stored, size - stored)
+                stored = size
+                print(f"growth: timing with {size:,} stored ...", flush=True)
+                timings[size] = _growth_samples(base, code, args.growth_samples)
         now = datetime.now(UTC)
-        profiles = [
-            {
-                "_id": f"raw-{uuid.uuid4().hex}",
-                **_signup(),
-                "province": "PK-PB",
-                "consent": {"version": "2026-11-v1"},
-                "created_at": now,
-                "updated_at": now,
-            }
-            for _ in range(args.people)
-        ]
-        attendance = [
-            {
-                "_id": f"{event_id}:raw-{n}",
-                "event_id": event_id,
-                "uid": f"raw-{n}",
-                "district": "lahore",
-                "checked_in_at": now,
-            }
-            for n in range(args.people)
-        ]
+        profiles = [_profile(f"raw-{uuid.uuid4().hex}", now) for _ in range(args.people)]
+        attendance = [_attendance(f"raw-{n}", event_id, now) for n in range(args.people)]
         print("the same documents with raw PyMongo inserts ...", flush=True)
         raw_signups = _raw_rate(settings, "raw_youth_profiles", profiles)
         raw_checkins = _raw_rate(settings, "raw_event_attendance", attendance)
     print("\nsummary (one request or insert at a time)")
+    print(f"  {'no-db GET':<10} API {floor:7.1f}/s   (the floor of any API figure here)")
     for label, api, raw in (("sign-ups", signups, raw_signups), ("check-ins", checkins, raw_checkins)):
         print(f"  {label:<10} API {api:7.1f}/s   raw PyMongo {raw:7.1f}/s   ratio {api / raw:.2f}")
+    print(f"growth with {sizes[0]:,} and {sizes[1]:,} people and check-ins stored (goal: ratio 1.5 or less)")
+    (signup_a, checkin_a), (signup_b, checkin_b) = timings[sizes[0]], timings[sizes[1]]
+    print(growth_line("sign-up", signup_a, signup_b, sizes=sizes))
+    print(growth_line("check-in", checkin_a, checkin_b, sizes=sizes))
     return 0
 
 
