@@ -188,7 +188,8 @@ async def sync(*, since: str | None, lang: Language, district: str | None, limit
 
 async def read(*, item_id: str, lang: Language) -> ContentPublic:
     """A live item in the caller's language; 404 when it is not (or no longer) published."""
-    state = await LiveContent.get(item_id)
+    found = await LiveContent.get_pymongo_collection().find_one({"_id": item_id}, _WITHOUT_TERMS)
+    state = LiveContent.model_validate(found) if found is not None else None
     if state is None or not state.live or _expired(state, utc_now()):
         raise NotFoundError("No published content item has this id.")
     return to_public(state, lang)

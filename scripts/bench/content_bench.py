@@ -200,23 +200,25 @@ def _queries(rng: random.Random, count: int) -> list[tuple[str, str]]:
     ]
 
 
-def _growth_sample(store: Store, samples: int) -> dict[str, list[float]]:
+def _growth_sample(store: Store, samples: int, searches: int) -> dict[str, list[float]]:
     """Latencies (ms) of a sync page from a random cursor, a search and an item read, on a fresh server."""
     rng = random.Random(8)  # noqa: S311
-    queries = _queries(random.Random(7), samples)  # noqa: S311
+    queries = _queries(random.Random(7), searches)  # noqa: S311
     stored = len(store.ids)
     latencies: dict[str, list[float]] = {"sync page": [], "search": [], "item read": []}
     with BenchServer(store.settings, _nobody) as base, httpx.Client(base_url=base, timeout=600) as http:
         http.get("/v1/content/sync", params={"limit": 1}).raise_for_status()  # warm the connection
-        for n in range(samples):
-            cursor = encode_cursor(rng.randrange(max(1, stored - _SYNC_PAGE)))
-            params: dict[str, Any] = {"since": cursor, "limit": _SYNC_PAGE, "lang": "ur"}
-            latencies["sync page"].append(_timed(http, "/v1/content/sync", params))
-            q, lang = queries[n]
-            latencies["search"].append(_timed(http, "/v1/content/search", {"q": q, "lang": lang}))
-            item_path = f"/v1/content/{rng.choice(store.ids)}"
-            latencies["item read"].append(_timed(http, item_path, {"lang": "en"}))
-            print(f"  {n + 1}/{samples} rounds at {stored:,} items", end="\r", flush=True)
+        for n in range(max(samples, searches)):
+            if n < samples:
+                cursor = encode_cursor(rng.randrange(max(1, stored - _SYNC_PAGE)))
+                params: dict[str, Any] = {"since": cursor, "limit": _SYNC_PAGE, "lang": "ur"}
+                latencies["sync page"].append(_timed(http, "/v1/content/sync", params))
+                item_path = f"/v1/content/{rng.choice(store.ids)}"
+                latencies["item read"].append(_timed(http, item_path, {"lang": "en"}))
+            if n < searches:
+                q, lang = queries[n]
+                latencies["search"].append(_timed(http, "/v1/content/search", {"q": q, "lang": lang}))
+            print(f"  {n + 1}/{max(samples, searches)} rounds at {stored:,} items", end="\r", flush=True)
     print()
     return latencies
 
@@ -262,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {publish_rate:.1f} items/s", flush=True)
         print(f"storing {args.small:,} items ...", flush=True)
         store.fill_to(args.small)
-        small = _growth_sample(store, args.samples)
+        small = _growth_sample(store, args.samples, args.search_samples)
 
         print(f"storing {args.items:,} items ...", flush=True)
         store.fill_to(args.items)
@@ -283,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"storing {args.large:,} items ...", flush=True)
         store.fill_to(args.large)
-        large = _growth_sample(store, args.samples)
+        large = _growth_sample(store, args.samples, args.search_samples)
 
     print(f"\nsummary ({args.items:,} items, sync pages of {args.page_size}, gzip as a phone asks for it)")
     print(f"  publishing through the workflow (save, submit, publish): {publish_rate:.1f} items/s")
@@ -297,7 +299,10 @@ def main(argv: list[str] | None = None) -> int:
         f"  search: median {_ms(searches, 0.5):.1f} ms, p95 {_ms(searches, 0.95):.1f} ms, "
         f"max {max(searches):.1f} ms over {len(searches)} queries"
     )
-    print(f"growth, p95 over {args.samples} requests each (sync pages of {_SYNC_PAGE} from a random cursor)")
+    print(
+        f"growth, p95 over {args.samples} sync pages ({_SYNC_PAGE} entries from a random cursor) and item "
+        f"reads, {args.search_samples} searches"
+    )
     for operation in small:
         before, after = _ms(small[operation], 0.95), _ms(large[operation], 0.95)
         print(
