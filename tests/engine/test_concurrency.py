@@ -190,3 +190,51 @@ async def test_find_one_and_update_returning_before_hands_out_distinct_numbers(c
         numbers = sorted(doc["next"] if doc else 0 for doc in before)
         assert numbers == list(range(20)), f"round {round_}: {numbers}"
         assert await coll.find_one({"_id": key}) == {"_id": key, "next": 20}
+
+
+async def test_a_conditional_upsert_claims_a_record_once(coll: Collection) -> None:
+    """events/counters.py: storing a record is the claim on counting it; replays fail on the unique `_id`."""
+    for round_ in range(REPEATS):
+        record = f"rsvp{round_}"
+        outcomes = await asyncio.gather(
+            *(
+                coll.update_one(
+                    {"_id": record, "counted": {"$ne": True}},
+                    {"$set": {"counted": True}, "$setOnInsert": {"by": writer}},
+                    upsert=True,
+                )
+                for writer in range(8)
+            ),
+            return_exceptions=True,
+        )
+        claimed = [o for o in outcomes if not isinstance(o, BaseException)]
+        assert len(claimed) == 1, f"round {round_}: {outcomes}"
+        assert all(isinstance(o, DuplicateKeyError) for o in outcomes if isinstance(o, BaseException))
+        assert await coll.count_documents({"_id": record}) == 1
+
+
+async def test_concurrent_find_one_and_delete_gives_the_document_to_one_caller(coll: Collection) -> None:
+    for round_ in range(REPEATS):
+        await coll.insert_one({"_id": round_, "counted": True})
+        removed = await asyncio.gather(*(coll.find_one_and_delete({"_id": round_}) for _ in range(8)))
+        assert [doc for doc in removed if doc is not None] == [{"_id": round_, "counted": True}]
+
+
+async def test_a_conditional_push_keeps_an_array_limit_under_concurrency(coll: Collection) -> None:
+    """events/photos.py: at most ten photos, each id once, held by one conditional `$push`."""
+    for round_ in range(REPEATS):
+        await coll.insert_one({"_id": round_, "photo_ids": []})
+
+        async def push(photo_id: str, event: int = round_) -> bool:
+            result = await coll.update_one(
+                {"_id": event, "photo_ids.9": {"$exists": False}, "photo_ids": {"$ne": photo_id}},
+                {"$push": {"photo_ids": photo_id}},
+            )
+            return result.modified_count == 1
+
+        # 20 different photos and 5 replays of one of them, all at once.
+        added = await asyncio.gather(*(push(f"p{i}") for i in range(20)), *(push("p0") for _ in range(5)))
+        stored = await coll.find_one({"_id": round_})
+        assert stored is not None
+        assert len(stored["photo_ids"]) == 10 == sum(added), f"round {round_}"
+        assert len(set(stored["photo_ids"])) == 10

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -156,3 +156,19 @@ async def test_set_on_insert_and_set_with_upsert_on_a_conditional_key(coll: Coll
     assert await coll.find_one({"_id": "k"}) == {"_id": "k", "state": "new", "n": 1}
     with pytest.raises(DuplicateKeyError):  # the key exists in another state: no second document
         await coll.update_one({"_id": "k", "state": "other"}, {"$setOnInsert": {"n": 2}}, upsert=True)
+
+
+async def test_unordered_bulk_upserts_replace_one_and_an_anchored_regex_delete(coll: Collection) -> None:
+    """geography and recruiters imports (bulk upserts by code), rate_limit.clear (a prefix regex)."""
+    updates = [UpdateOne({"_id": f"k:{i}"}, {"$set": {"n": i}}, upsert=True) for i in range(5)]
+    result = await coll.bulk_write(updates, ordered=False)
+    assert result.upserted_count == 5
+    result = await coll.bulk_write(updates, ordered=False)
+    assert (result.upserted_count, result.matched_count, result.modified_count) == (0, 5, 0)
+    await coll.replace_one({"_id": "current"}, {"rows": 1}, upsert=True)
+    await coll.replace_one({"_id": "current"}, {"rows": 2}, upsert=True)
+    assert await coll.find_one({"_id": "current"}) == {"_id": "current", "rows": 2}
+    await coll.insert_one({"_id": "kk:1"})
+    deleted = await coll.delete_many({"_id": {"$regex": "^k:"}})
+    assert deleted.deleted_count == 5
+    assert [d["_id"] async for d in coll.find({}).sort("_id", ASCENDING)] == ["current", "kk:1"]
