@@ -5,7 +5,6 @@ chose, and every change moves the version by compare-and-set with its history re
 (core/versioning.py), so the history is complete even when a writer dies half-way.
 """
 
-import contextlib
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -15,7 +14,6 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
-from backend.core import versioning
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import (
     AppError,
@@ -27,8 +25,9 @@ from backend.core.errors import (
     problem_body,
 )
 from backend.core.pagination import PageParams
+from backend.events import versions
 from backend.events.counters import store_and_count, uncount
-from backend.events.models import PLAN_FIELDS, Event, EventVersion, Rsvp
+from backend.events.models import PLAN_FIELDS, Event, Rsvp
 from backend.geography import service as geography
 from schemas.accounts import Role
 from schemas.common import FieldProblem, Page
@@ -76,81 +75,17 @@ def _conflict(event: Event, message: str) -> ConflictError:
     )
 
 
-def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    return {
-        key: {"from": before.get(key), "to": value}
-        for key, value in after.items()
-        if before.get(key) != value
-    }
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
-
-
-# Versions and history
-
-
-def _history_entry(*, actor: str, at: datetime, action: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """The consequence of one change: its history record, stored with the change as `pending_change`."""
-    return {"history": {"changed_by": actor, "changed_at": at, "action": action, "changes": changes}}
-
-
-async def _write_history(event_id: str, pending: dict[str, Any]) -> None:
-    """Store the history record of `pending` (a change's consequences); repeating it is a no-op."""
-    version = pending["version"]
-    with contextlib.suppress(DuplicateKeyError):  # written already, by this change's writer or a settler
-        await EventVersion.get_pymongo_collection().insert_one(
-            {"_id": f"{event_id}:{version}", "event_id": event_id, "version": version, **pending["history"]}
-        )
-
-
-async def _finish(event: Event) -> Event:
-    """Carry out the consequences marked on `event` (its own, or a dead writer's) and clear the mark."""
-    if event.pending_change is not None:
-        await versioning.settle(
-            Event.get_pymongo_collection(),
-            event.id,
-            event.pending_change,
-            lambda pending: _write_history(event.id, pending),
-        )
-        event.pending_change = None
-    return event
-
-
-async def _load(event_id: UUID | str) -> Event | None:
-    """The stored event with any unfinished change finished first."""
-    event = await Event.get(str(event_id))
-    return await _finish(event) if event is not None else None
-
-
 async def _change(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
-    """Move the event from its version N to N+1 with `changes`, recording who changed what; 409 if
-    someone else moved it first."""
-    now = utc_now()
+    """Move the event to its next version with `changes` (recorded in its history); 409 if someone else
+    moved it first."""
     if event.review == ReviewStatus.APPROVED and action in ("updated", "reported"):
         changes = {**changes, "review": ReviewStatus.PENDING.value, "review_reason": None}  # a correction
-    before = {key: getattr(event, key) for key in changes}
-    entry = _history_entry(
-        actor=actor, at=now, action=action, changes=_diff(_jsonable(before), _jsonable(changes))
-    )
-    changes = {**changes, "updated_at": now}
-    moved = await versioning.advance(
-        Event.get_pymongo_collection(),
-        event.id,
-        from_version=event.version,
-        changes=changes,
-        consequences=entry,
-    )
-    if not moved:
-        current = await _load(event.id)
+    updated = await versions.advance(event, changes, actor=actor, action=action)
+    if updated is None:
+        current = await versions.load(event.id)
         assert current is not None  # events are never removed, only marked deleted
         raise _conflict(current, "The event changed while this edit was made; retry on the current version.")
-    version = event.version + 1
-    updated = event.model_copy(
-        update={**changes, "version": version, "pending_change": {**entry, "version": version}}
-    )
-    return await _finish(updated)
+    return updated
 
 
 # Scope
@@ -162,7 +97,7 @@ def is_field_staff(account: Account) -> bool:
 
 async def event_in_scope(*, account: Account, event_id: UUID) -> Event:
     """The event if it exists, is not deleted and lies in the caller's districts; otherwise 404."""
-    event = await _load(event_id)
+    event = await versions.load(event_id)
     if event is None or event.deleted_at is not None or event.district not in account.districts:
         raise NotFoundError("No such event in your districts.")
     return event
@@ -220,16 +155,15 @@ async def sync_event(
     """
     plan = await _plan(write, actor)
     now = utc_now()
-    created = _history_entry(actor=actor.id, at=now, action="created", changes=_diff({}, _jsonable(plan)))
-    # Creation marks its history record the way a change does, so a writer dying after the insert
-    # leaves it for the next reader to finish.
+    # Creation marks its history record the way a change does: a writer dying after the insert leaves it
+    # for the next reader to finish.
     event = Event(
         id=str(event_id),
         version=1,
         created_by=actor.id,
         created_at=now,
         updated_at=now,
-        pending_change={**created, "version": 1},
+        pending_change=versions.creation_mark(actor=actor.id, at=now, plan=plan),
         **plan,
     )
     try:
@@ -237,10 +171,10 @@ async def sync_event(
         # the stored event when the id exists (a replay, an edit, or a concurrent retry that won).
         await event.insert()
     except DuplicateKeyError:
-        existing = await _load(event_id)
+        existing = await versions.load(event_id)
         assert existing is not None
     else:
-        return to_read(await _finish(event)), True
+        return to_read(await versions.finish(event)), True
     if existing.deleted_at is not None or existing.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if _plan_of(existing) == plan:
@@ -317,7 +251,7 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
 
 async def delete_event(*, actor: Account, event_id: UUID) -> None:
     """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
-    event = await _load(event_id)
+    event = await versions.load(event_id)
     if event is None or event.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if event.deleted_at is not None:
@@ -330,9 +264,9 @@ async def delete_event(*, actor: Account, event_id: UUID) -> None:
 
 
 async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
-    await event_in_scope(account=actor, event_id=event_id)
-    versions = await EventVersion.find({"event_id": str(event_id)}).sort("+version").to_list()
-    return [EventChange.model_validate(v.model_dump(include=set(EventChange.model_fields))) for v in versions]
+    """Every change to an event of the caller's districts, oldest first."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    return await versions.history(event.id)
 
 
 # Lists

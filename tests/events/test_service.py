@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from backend.core import versioning
-from backend.events import service
+from backend.events import versions
 from backend.events.models import Event, EventVersion
 from tests.conftest import User
 from tests.events.conftest import plan
@@ -21,7 +21,7 @@ async def _history(event_id: str) -> list[tuple[int, str]]:
 
 def _die_once(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Make the next history write fail, as if the process died after its compare-and-set."""
-    real = service._write_history
+    real = versions.write_history
     calls: list[int] = []
 
     async def write_history(event_id: str, pending: dict[str, Any]) -> None:
@@ -30,7 +30,7 @@ def _die_once(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             raise RuntimeError("the process died here")
         await real(event_id, pending)
 
-    monkeypatch.setattr(service, "_write_history", write_history)
+    monkeypatch.setattr(versions, "write_history", write_history)
     return calls
 
 
@@ -137,5 +137,5 @@ async def test_finishing_twice_writes_the_history_once(client: httpx.AsyncClient
         "version": 1,
         "history": {"changed_by": officer.uid, "changed_at": None, "action": "created", "changes": {}},
     }
-    await asyncio.gather(*[service._write_history(event_id, pending) for _ in range(3)])
+    await asyncio.gather(*[versions.write_history(event_id, pending) for _ in range(3)])
     assert await _history(event_id) == [(1, "created")]
