@@ -248,8 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--large", type=int, default=100_000, help="items stored for the second (100000)")
     parser.add_argument(
-        "--samples", type=int, default=200, help="requests of each kind per growth figure (200)"
+        "--samples", type=int, default=200, help="sync pages and item reads per growth figure (200)"
     )
+    parser.add_argument("--search-samples", type=int, default=30, help="searches per growth figure (30)")
     args = parser.parse_args(argv)
     if not args.workflow <= args.small <= args.items <= args.large:
         parser.error("expected --workflow <= --small <= --items <= --large")
