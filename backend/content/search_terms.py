@@ -1,9 +1,10 @@
 """Search terms for content: normalisation, tokenising, light stemming and ranking, in plain Python.
 
-The database's own text search is outside the subset we may use, so the live view (feed.py) indexes
-the normalised terms of each live item's title, summary and body with their `term_weights`, and search
-adds up the weights of a query's terms (`rank`; `score` ranks one document the same way). Index and
-query text go through the same pipeline, so whatever is folded here is folded on both sides.
+The database's own text search is outside the subset we may use, so each live item's record (live.py)
+stores the normalised terms of its title, summary and body, in a multikey-indexed `terms` array, with
+their `term_weights`; search finds items by their terms and adds up the weights of a query's terms
+(`rank`; `score` ranks one document the same way). Stored and query text go through the same pipeline,
+so whatever is folded here is folded on both sides.
 """
 
 import re
@@ -249,7 +250,7 @@ def rank(*, matched: int, total_weight: float) -> float:
 def score(
     query: Sequence[str], *, title: Collection[str], summary: Collection[str], body: Collection[str]
 ) -> float:
-    """Rank one document for a query (the search itself adds up the same weights from its index)."""
+    """Rank one document for a query (the search itself adds up the same weights, stored when published)."""
     weights = term_weights(title=title, summary=summary, body=body)
     found = [weights[term] for term in dict.fromkeys(query) if term in weights]
     return rank(matched=len(found), total_weight=sum(found))

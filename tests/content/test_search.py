@@ -3,7 +3,9 @@
 import uuid
 
 import httpx
+import pytest
 
+from backend.content import public
 from backend.content.models import LiveContent, TermWeights
 from tests.conftest import User
 from tests.content.conftest import EDITORIAL, item_body, publish_new, step
@@ -126,3 +128,16 @@ async def test_search_finds_items_by_their_stored_terms(client: httpx.AsyncClien
     )
     assert await hits(client, "visas", lang="en") == []
     assert await hits(client, "fake", lang="en") == [(item_id, "en")]
+
+
+async def test_a_very_common_word_ranks_its_newest_items(
+    client: httpx.AsyncClient, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each query term brings at most CANDIDATES_PER_TERM items, the newest, so search cost stays flat."""
+    monkeypatch.setattr(public, "CANDIDATES_PER_TERM", 2)
+    oldest, middle, newest = [
+        await publish_new(client, editor, bilingual(f"Visa {n}", "Check it.", "ویزا", "دیکھیں۔"))
+        for n in range(3)
+    ]
+    assert {item_id for item_id, _ in await hits(client, "visa", lang="en")} == {middle, newest}
+    assert oldest not in {item_id for item_id, _ in await hits(client, "visa ویزا", lang="en")}
