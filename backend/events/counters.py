@@ -1,9 +1,10 @@
 """The event's RSVP and check-in counters: moved once per record, whatever the replays and races.
 
-A record (an RSVP, a check-in) has a unique key. Storing it is also the claim on counting it: one upsert
-`{_id, counted != true}` that sets `counted`, so exactly one request stores-and-claims it (a replay finds
-it counted and fails on the unique key) and only that request moves the counter with `$inc`. A process
-that dies between its claim and the `$inc` loses that one count; none is ever counted twice.
+A record (an RSVP, a check-in) has a unique key, and inserting it is the claim on counting it: exactly
+one request's insert succeeds (a replay or a racing retry meets the unique `_id`), and only that request
+moves the counter with `$inc`. The record says `counted: true`, so taking it back (or erasing it) knows
+to decrement; records stored before counters existed lack the flag and were never counted. A process
+that dies between the insert and the `$inc` loses that one count; none is ever counted twice.
 """
 
 from typing import Any, Literal
@@ -19,15 +20,11 @@ Counter = Literal["rsvp_count", "checkin_count"]
 async def store_and_count(
     record: type[Document], record_id: str, fields: dict[str, Any], *, event_id: str, counter: Counter
 ) -> bool:
-    """Store the record and add it to the event's counter, unless it is counted already; True if this
+    """Store the record and add it to the event's counter, unless it is stored already; True if this
     call counted it (False: a replay, or a racing retry that won)."""
     try:
-        await record.get_pymongo_collection().update_one(
-            {"_id": record_id, "counted": {"$ne": True}},
-            {"$set": {"counted": True}, "$setOnInsert": fields},
-            upsert=True,
-        )
-    except DuplicateKeyError:  # stored and counted already: the upsert's insert met the unique `_id`
+        await record.get_pymongo_collection().insert_one({"_id": record_id, **fields, "counted": True})
+    except DuplicateKeyError:
         return False
     await Event.get_pymongo_collection().update_one({"_id": event_id}, {"$inc": {counter: 1}})
     return True

@@ -155,17 +155,7 @@ async def sync_event(
     """
     plan = await _plan(write, actor)
     now = utc_now()
-    # Creation marks its history record the way a change does: a writer dying after the insert leaves it
-    # for the next reader to finish.
-    event = Event(
-        id=str(event_id),
-        version=1,
-        created_by=actor.id,
-        created_at=now,
-        updated_at=now,
-        pending_change=versions.creation_mark(actor=actor.id, at=now, plan=plan),
-        **plan,
-    )
+    event = Event(id=str(event_id), version=1, created_by=actor.id, created_at=now, updated_at=now, **plan)
     try:
         # Most queued syncs are new events: try the insert first (one write, no read), and fall back to
         # the stored event when the id exists (a replay, an edit, or a concurrent retry that won).
@@ -174,10 +164,13 @@ async def sync_event(
         existing = await versions.load(event_id)
         assert existing is not None
     else:
-        return to_read(await versions.finish(event)), True
+        await versions.record_creation(event)
+        return to_read(event), True
     if existing.deleted_at is not None or existing.district not in actor.districts:
         raise NotFoundError("No such event in your districts.")
     if _plan_of(existing) == plan:
+        if existing.version == 1:  # the replay of a create, perhaps of one that died before its record
+            await versions.record_creation(existing)
         return to_read(existing), False
     if if_match is None or if_match != existing.version:
         raise _conflict(existing, "The event changed since this edit was made; merge with the current one.")
@@ -265,8 +258,7 @@ async def delete_event(*, actor: Account, event_id: UUID) -> None:
 
 async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
     """Every change to an event of the caller's districts, oldest first."""
-    event = await event_in_scope(account=actor, event_id=event_id)
-    return await versions.history(event.id)
+    return await versions.history(await event_in_scope(account=actor, event_id=event_id))
 
 
 # Lists

@@ -4,6 +4,10 @@ A change moves the event from version N to N+1 by compare-and-set (core/versioni
 record stored on the event as the consequence; the record is then written under `<event id>:<N+1>`,
 which makes writing it twice a no-op, and the mark cleared. Whoever loads an event with a mark left by
 a dead writer finishes it first, so the history is complete and holds each version once.
+
+Creation needs no mark: an event at version 1 is its creation, so the record of version 1 is built from
+the stored event and written after the insert, and again (a no-op when present) by a replay, by the
+history read, and before any change from version 1, should the creating writer have died before it.
 """
 
 import contextlib
@@ -15,7 +19,7 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.core import versioning
 from backend.core.clock import utc_now
-from backend.events.models import Event, EventVersion
+from backend.events.models import PLAN_FIELDS, Event, EventVersion
 from schemas.events import EventChange
 
 
@@ -34,11 +38,6 @@ def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
 def _entry(*, actor: str, at: datetime, action: str, changes: dict[str, Any]) -> dict[str, Any]:
     """The consequence of one change: its history record."""
     return {"history": {"changed_by": actor, "changed_at": at, "action": action, "changes": changes}}
-
-
-def creation_mark(*, actor: str, at: datetime, plan: dict[str, Any]) -> dict[str, Any]:
-    """The `pending_change` a new event is inserted with: its creation's history record, as version 1."""
-    return {**_entry(actor=actor, at=at, action="created", changes=_diff({}, _jsonable(plan))), "version": 1}
 
 
 async def write_history(event_id: str, pending: dict[str, Any]) -> None:
@@ -70,9 +69,20 @@ async def load(event_id: UUID | str) -> Event | None:
     return await finish(event) if event is not None else None
 
 
+async def record_creation(event: Event) -> None:
+    """Write the history record of version 1 from the event as created (the event must be at version 1)."""
+    plan = {field: getattr(event, field) for field in (*PLAN_FIELDS, "province")}
+    entry = _entry(
+        actor=event.created_by, at=event.created_at, action="created", changes=_diff({}, _jsonable(plan))
+    )
+    await write_history(event.id, {**entry, "version": 1})
+
+
 async def advance(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event | None:
     """The event moved from its version N to N+1 with `changes` and the change recorded; None when
     someone else moved it from N first."""
+    if event.version == 1:
+        await record_creation(event)
     now = utc_now()
     before = {key: getattr(event, key) for key in changes}
     entry = _entry(actor=actor, at=now, action=action, changes=_diff(_jsonable(before), _jsonable(changes)))
@@ -91,7 +101,9 @@ async def advance(event: Event, changes: dict[str, Any], *, actor: str, action: 
     return await finish(event.model_copy(update={**changes, "version": version, "pending_change": mark}))
 
 
-async def history(event_id: str) -> list[EventChange]:
-    """Every recorded change of the event, oldest first."""
-    versions = await EventVersion.find({"event_id": event_id}).sort("+version").to_list()
+async def history(event: Event) -> list[EventChange]:
+    """Every change of the event, oldest first."""
+    if event.version == 1:
+        await record_creation(event)
+    versions = await EventVersion.find({"event_id": event.id}).sort("+version").to_list()
     return [EventChange.model_validate(v.model_dump(include=set(EventChange.model_fields))) for v in versions]
