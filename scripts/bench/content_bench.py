@@ -223,6 +223,13 @@ def _growth_sample(store: Store, samples: int, searches: int) -> dict[str, list[
     return latencies
 
 
+def _print_p95(latencies: dict[str, list[float]]) -> None:
+    print(
+        "  p95: " + ", ".join(f"{name} {_ms(values, 0.95):.1f} ms" for name, values in latencies.items()),
+        flush=True,
+    )
+
+
 def _ms(values: list[float], share: float) -> float:
     return statistics.quantiles(values, n=100)[int(share * 100) - 1] if len(values) > 1 else values[0]
 
@@ -254,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.workflow <= args.small <= args.items <= args.large:
         parser.error("expected --workflow <= --small <= --items <= --large")
-    with bench_settings(content_scheduler_interval_s=0) as settings:
+    # A long socket timeout: at 100,000 items the embedded engine scans for search and pauses to collect.
+    with bench_settings(content_scheduler_interval_s=0, mongodb_socket_timeout_ms=600_000) as settings:
         print("loading geography ...", flush=True)
         load_geography(settings)
         store = Store(settings)
@@ -266,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"storing {args.small:,} items ...", flush=True)
         store.fill_to(args.small)
         small = _growth_sample(store, args.samples, args.search_samples)
+        _print_p95(small)
 
         print(f"storing {args.items:,} items ...", flush=True)
         store.fill_to(args.items)
@@ -278,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
             for lang in LANGUAGES:
                 print(f"full sync in {lang} ...", flush=True)
                 results.append((lang, *_full_sync(http, lang, args.page_size)))
+                print(f"  {results[-1][1]} items in {results[-1][-1]:.2f} s", flush=True)
             print(f"{args.searches} searches ...", flush=True)
             searches = [
                 _timed(http, "/v1/content/search", {"q": q, "lang": lang})
@@ -287,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"storing {args.large:,} items ...", flush=True)
         store.fill_to(args.large)
         large = _growth_sample(store, args.samples, args.search_samples)
+        _print_p95(large)
 
     print(f"\nsummary ({args.items:,} items, sync pages of {args.page_size}, gzip as a phone asks for it)")
     print(f"  publishing through the workflow (save, submit, publish): {publish_rate:.1f} items/s")
