@@ -22,6 +22,7 @@ from backend.registry import DOCUMENT_MODELS
 from schemas.accounts import Role, RoleGrant
 from scripts.engine import EmbeddedEngine, free_port
 from scripts.firebase_emulator import AuthEmulator
+from tests.coverage import recorder
 from tests.coverage.recorder import FINAL_TEST, RECORDER
 
 # A safety net: google-auth must never probe the cloud metadata address from a test.
@@ -102,6 +103,7 @@ async def shared_database(mongodb_uri: str) -> AsyncIterator[Database]:
     """
     database = Database(make_settings(mongodb_uri), DOCUMENT_MODELS, event_listeners=[RECORDER])
     RECORDER.database_name = database.db.name
+    recorder.install(asyncio.get_running_loop())
     await database.start()
     yield database
     await database.client.drop_database(database.db.name)

@@ -7,12 +7,19 @@ announces it (the driver calls listeners synchronously, inside the coroutine tha
 the innermost frame that belongs to the project decides. A frame in backend/ or scripts/ counts, be it
 under an API request, a lifespan worker, or a service function a test calls directly (the same code
 runs in production); a frame in tests/ does not; nor does `Database.clear`, the per-test emptying.
+
+A coroutine handed to `asyncio.gather` or `create_task` runs in a task of its own, whose stack does not
+reach the code that started it (youth/service.py gathers two `find_one`s, say). So the session's event
+loop gets a task factory (`install`) that notes, in the new task's context, the origin of the code that
+created the task; a command with no project frame on its stack takes that origin.
 Commands of other clients (an outage test's own engine, the API-process test's subprocess) are not seen.
 """
 
+import asyncio
+import contextvars
 import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -29,6 +36,8 @@ from tests.coverage.shapes import CHECKED_COMMANDS, IndexKeys, Shape, command_sh
 
 FINAL_TEST = "test_every_query_the_code_sent_is_served_by_a_declared_index"
 TESTS, UNKNOWN = "tests", "unknown"
+# The origin of the code that created the current task (see the module docstring).
+SPAWNED_BY: contextvars.ContextVar[str] = contextvars.ContextVar("spawned_by", default=UNKNOWN)
 
 _COUNTED_DIRS = tuple(str(Path(m.__file__ or "").resolve().parent) + "/" for m in (backend, scripts))
 _TEST_DIR = str(Path(tests.__file__ or "").resolve().parent) + "/"
@@ -57,6 +66,14 @@ def _origin(frame: FrameType | None) -> str:
     return UNKNOWN
 
 
+def _stack(frame: FrameType | None) -> str:
+    frames = []
+    while frame is not None:
+        frames.append(f"{'/'.join(frame.f_code.co_filename.split('/')[-2:])}:{frame.f_code.co_name}")
+        frame = frame.f_back
+    return " < ".join(f for f in frames if not f.startswith(("pymongo/", "asynchronous/")))[:600]
+
+
 def _example(name: str, command: Mapping[str, Any]) -> str:
     parts = {k: command[k] for k in ("filter", "query", "sort", "key", "limit") if k in command}
     if name == "aggregate":
@@ -78,13 +95,22 @@ class CommandRecorder(CommandListener):
         self.errors: list[str] = []
         self.seen = 0
         self.skipped: Counter[str] = Counter()  # by TESTS or UNKNOWN
+        self.unknown: list[str] = []  # a few examples
 
     def started(self, event: CommandStartedEvent) -> None:
         if event.database_name != self.database_name or event.command_name not in CHECKED_COMMANDS:
             return
         origin = _origin(sys._getframe(1))
+        if origin == UNKNOWN:
+            origin = SPAWNED_BY.get()
+            if origin not in (TESTS, UNKNOWN):
+                origin = f"a task started at {origin}"
         if origin in (TESTS, UNKNOWN):
             self.skipped[origin] += 1
+            if origin == UNKNOWN and len(self.unknown) < 5:
+                self.unknown.append(
+                    f"{_example(event.command_name, event.command)} from {_stack(sys._getframe(1))}"
+                )
             return
         self.seen += 1
         try:
@@ -107,6 +133,26 @@ class CommandRecorder(CommandListener):
 
 
 RECORDER = CommandRecorder()
+
+
+def _attributing_task_factory(
+    loop: asyncio.AbstractEventLoop,
+    coro: Coroutine[Any, Any, Any],
+    context: contextvars.Context | None = None,
+) -> asyncio.Task[Any]:
+    """A plain task, whose context also says where the code that created it is (when that is known)."""
+    own = (context or contextvars.copy_context()).copy()
+    origin = _origin(sys._getframe(1))
+    if origin != UNKNOWN:
+        own.run(SPAWNED_BY.set, origin)
+    return asyncio.Task(coro, loop=loop, context=own)
+
+
+def install(loop: asyncio.AbstractEventLoop) -> None:
+    """Attribute tasks created on `loop` from now on to their creators (for the whole test session)."""
+    if loop.get_task_factory() not in (None, _attributing_task_factory):
+        raise RuntimeError("the event loop has a task factory already; the recorder would replace it")
+    loop.set_task_factory(_attributing_task_factory)  # type: ignore[arg-type]
 
 
 def _keys(spec: Any) -> IndexKeys:

@@ -44,7 +44,9 @@ def test_every_query_the_code_sent_is_served_by_a_declared_index() -> None:
     )
     # Every command came from the service or from a test: a driver change that sent commands from
     # elsewhere (a task of its own) would hide the service's queries from this check.
-    assert not RECORDER.skipped[UNKNOWN], f"{RECORDER.skipped[UNKNOWN]} commands of unknown origin"
+    assert not RECORDER.skipped[UNKNOWN], (
+        f"{RECORDER.skipped[UNKNOWN]} commands of unknown origin, e.g.\n" + ("\n".join(RECORDER.unknown))
+    )
     unserved = _unserved(RECORDER.examples, declared_indexes(DOCUMENT_MODELS))
     lines = [
         f"{shape.describe()}  [{RECORDER.counts[shape]}x, e.g. {RECORDER.examples[shape].origin}: "
