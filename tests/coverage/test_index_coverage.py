@@ -4,7 +4,9 @@ The final test reads what tests/coverage/recorder.py recorded over the whole run
 moves it to the end of the run); the others check the rule it applies.
 """
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -48,6 +50,14 @@ def test_every_query_the_code_sent_is_served_by_a_declared_index() -> None:
         f"{RECORDER.skipped[UNKNOWN]} commands of unknown origin, e.g.\n" + ("\n".join(RECORDER.unknown))
     )
     unserved = _unserved(RECORDER.examples, declared_indexes(DOCUMENT_MODELS))
+    if report := os.environ.get("INDEX_COVERAGE_REPORT"):  # every shape seen, for a look by hand
+        Path(report).write_text(
+            "".join(
+                f"{'UNSERVED ' if shape in unserved else ''}{shape.describe()}  [{RECORDER.counts[shape]}x, "
+                f"{RECORDER.examples[shape].origin}]\n"
+                for shape in sorted(RECORDER.examples)
+            )
+        )
     lines = [
         f"{shape.describe()}  [{RECORDER.counts[shape]}x, e.g. {RECORDER.examples[shape].origin}: "
         f"{RECORDER.examples[shape].command}]"

@@ -140,7 +140,7 @@ async def test_unwind_plain_and_preserving_empty(people: Collection) -> None:
         [
             {"$unwind": {"path": "$tags", "preserveNullAndEmptyArrays": True}},
             {"$project": {"tags": 1}},
-            {"$sort": {"_id": 1}},
+            {"$sort": {"_id": 1, "tags": 1}},  # ties on _id: an explicit order
         ],
     )
     assert [(r["_id"], r.get("tags")) for r in rows] == [
