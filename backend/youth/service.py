@@ -175,10 +175,9 @@ async def _create_profile(
         id=profile_id, consent=consent, registered_by=registered_by, created_at=now, updated_at=now, **fields
     )
     try:
-        if alongside is None:
-            await profile.insert()
-        else:
-            await _together(profile.insert(), alongside())
+        # The validated model, stored as it dumps (Beanie's own insert encodes it again).
+        insert = YouthProfile.get_pymongo_collection().insert_one(profile.model_dump(by_alias=True))
+        await (insert if alongside is None else _together(insert, alongside()))
     except DuplicateKeyError:
         existing = await YouthProfile.get(profile_id)
         assert existing is not None

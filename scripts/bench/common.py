@@ -7,7 +7,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ class BenchServer:
     Sign-in is replaced by `caller`, so that the figures measure the feature, not token checks.
     """
 
-    def __init__(self, settings: Settings, caller: Callable[..., Account]) -> None:
+    def __init__(self, settings: Settings, caller: Callable[..., Account | Awaitable[Account]]) -> None:
         app = create_app(settings)
         app.dependency_overrides[current_account] = caller
         self.port = free_port()

@@ -36,9 +36,14 @@ from scripts.bench.common import (
 OFFICER_ID = "bench-officer"
 
 
+async def _officer() -> Account:
+    """The caller of every request (async, so that FastAPI runs it without a thread hop)."""
+    return _officer_account()
+
+
 @functools.cache
-def _officer() -> Account:
-    """The caller of every request (built lazily: a Document needs Beanie initialised)."""
+def _officer_account() -> Account:
+    """Built lazily: a Document needs Beanie initialised."""
     now = datetime.now(UTC)
     return Account(
         id=OFFICER_ID,
