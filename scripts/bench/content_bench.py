@@ -261,8 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.workflow <= args.small <= args.items <= args.large:
         parser.error("expected --workflow <= --small <= --items <= --large")
-    # A long socket timeout: at 100,000 items the embedded engine scans for search and pauses to collect.
-    with bench_settings(content_scheduler_interval_s=0, mongodb_socket_timeout_ms=600_000) as settings:
+    # Long timeouts: at 100,000 items the embedded engine scans for search and pauses seconds to collect
+    # garbage, which the driver's monitor would take for a lost server (cancelling what is in flight).
+    timeouts = {f"mongodb_{name}_timeout_ms": 60_000 for name in ("server_selection", "connect")}
+    timeouts["mongodb_socket_timeout_ms"] = 600_000
+    with bench_settings(content_scheduler_interval_s=0, **timeouts) as settings:
         print("loading geography ...", flush=True)
         load_geography(settings)
         store = Store(settings)
