@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from gridfs import AsyncGridFSBucket
-from gridfs.errors import NoFile
+from gridfs.errors import FileExists, NoFile
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
@@ -86,7 +86,7 @@ async def add_photo(
     }
     try:
         await _bucket().upload_from_stream_with_id(str(photo_id), f"{photo_id}", cleaned, metadata=metadata)
-    except DuplicateKeyError:
+    except (DuplicateKeyError, FileExists):  # GridFS reports a taken id either way
         stored = await _find(event.id, photo_id)
         if stored is not None:  # a parallel replay of this photo stored it first
             return _same_photo(stored, digest), False
