@@ -49,7 +49,9 @@ async def list_entries(
     if since is not None or until is not None:
         query["at"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
     found = AuditEntry.find(query)
-    total = await found.count()
+    # Unfiltered, the collection's own count (metadata on MongoDB) instead of counting every entry.
+    collection = AuditEntry.get_pymongo_collection()
+    total = await (found.count() if query else collection.estimated_document_count())
     entries = await found.sort("-at", "-_id").skip(page.offset).limit(page.limit).to_list()
     items = [
         AuditEntryRead.model_validate({**e.model_dump(exclude={"id"}), "id": str(e.id)}) for e in entries
