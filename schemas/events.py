@@ -2,12 +2,28 @@
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AwareDatetime, Field, model_validator
+from pydantic import AfterValidator, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
 
-from schemas.common import ContractModel
+from schemas.common import ContractModel, Problem, SaneDatetime
+
+# Request fields take exact JSON types: `true` is not 1 and "10" is not 10.
+StrictInt = Annotated[int, Strict()]
+StrictFloat = Annotated[float, Strict()]
+StrictBool = Annotated[bool, Strict()]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise PydanticCustomError("timezone_aware", "Input should have timezone info")
+    return value
+
+
+# A time with its UTC offset, between 2000 and 2100 (far from the calendar's ends, where offsets overflow).
+SaneAwareDatetime = Annotated[SaneDatetime, AfterValidator(_aware)]
 
 
 class EventKind(StrEnum):
@@ -54,8 +70,9 @@ class EventFilter(ContractModel):
     constituency: str | None = None
     kind: EventKind | None = None
     status: EventStatus | None = None
-    starts_from: datetime | None = None
-    starts_before: datetime | None = None
+    starts_from: SaneDatetime | None = None
+    starts_before: SaneDatetime | None = None
+    review: ReviewStatus | None = None
 
 
 class EventWrite(ContractModel):
@@ -67,12 +84,14 @@ class EventWrite(ContractModel):
     district: str = Field(min_length=1, max_length=64, description="District code, name or alias.")
     constituency: str = Field(min_length=3, max_length=16, description="A seat covering the district.")
     venue_name: str = Field(min_length=2, max_length=200)
-    lat: float | None = Field(default=None, ge=23.0, le=37.5, description="Latitude within Pakistan.")
-    lng: float | None = Field(default=None, ge=60.0, le=78.0, description="Longitude within Pakistan.")
-    starts_at: AwareDatetime = Field(description="With a UTC offset; stored in UTC.")
-    ends_at: AwareDatetime
-    partner_organisations: list[str] = Field(default_factory=list, max_length=20)
-    expected_turnout: int = Field(ge=0, le=100_000)
+    lat: StrictFloat | None = Field(default=None, ge=23.0, le=37.5, description="Latitude within Pakistan.")
+    lng: StrictFloat | None = Field(default=None, ge=60.0, le=78.0, description="Longitude within Pakistan.")
+    starts_at: SaneAwareDatetime = Field(description="With a UTC offset; stored in UTC; 2000 to 2100.")
+    ends_at: SaneAwareDatetime
+    partner_organisations: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=20
+    )
+    expected_turnout: StrictInt = Field(ge=0, le=100_000)
 
     @model_validator(mode="after")
     def _consistent(self) -> "EventWrite":
@@ -84,22 +103,22 @@ class EventWrite(ContractModel):
 
 
 class GenderCounts(ContractModel):
-    female: int = Field(ge=0)
-    male: int = Field(ge=0)
-    transgender: int = Field(ge=0)
-    prefer_not_to_say: int = Field(ge=0)
+    female: StrictInt = Field(ge=0, le=100_000)
+    male: StrictInt = Field(ge=0, le=100_000)
+    transgender: StrictInt = Field(ge=0, le=100_000)
+    prefer_not_to_say: StrictInt = Field(ge=0, le=100_000)
 
 
 class AgeBandCounts(ContractModel):
-    under_15: int = Field(ge=0)
-    age_15_19: int = Field(ge=0)
-    age_20_24: int = Field(ge=0)
-    age_25_29: int = Field(ge=0)
-    age_30_plus: int = Field(ge=0)
+    under_15: StrictInt = Field(ge=0, le=100_000)
+    age_15_19: StrictInt = Field(ge=0, le=100_000)
+    age_20_24: StrictInt = Field(ge=0, le=100_000)
+    age_25_29: StrictInt = Field(ge=0, le=100_000)
+    age_30_plus: StrictInt = Field(ge=0, le=100_000)
 
 
 class Turnout(ContractModel):
-    total: int = Field(ge=0, le=100_000)
+    total: StrictInt = Field(ge=0, le=100_000)
     by_gender: GenderCounts
     by_age: AgeBandCounts
 
@@ -114,7 +133,7 @@ class EventReport(ContractModel):
 
     outcome: ReportOutcome
     turnout: Turnout | None = None
-    cancel_reason: str | None = Field(default=None, min_length=3, max_length=500)
+    cancel_reason: str | None = Field(default=None, min_length=3, max_length=1000)
 
 
 class ReviewDecision(StrEnum):
@@ -124,7 +143,7 @@ class ReviewDecision(StrEnum):
 
 class EventReview(ContractModel):
     decision: ReviewDecision
-    reason: str | None = Field(default=None, min_length=3, max_length=500)
+    reason: str | None = Field(default=None, min_length=3, max_length=1000)
 
 
 class EventRead(ContractModel):
@@ -145,6 +164,9 @@ class EventRead(ContractModel):
     partner_organisations: list[str]
     expected_turnout: int
     rsvp_count: int = Field(description="Young people who said they will come.")
+    registration_count: int = Field(
+        default=0, description="Young people a field officer registered at this event."
+    )
     status: EventStatus
     cancel_reason: str | None
     turnout: Turnout | None = Field(description="The officer's headcount.")
@@ -176,8 +198,10 @@ class UpcomingEventRead(ContractModel):
 class BatchItem(ContractModel):
     """One queued sync. `id` and `event` are validated item by item, so one bad item fails alone."""
 
-    id: str = Field(description="The event id (UUID) the phone generated.")
-    version: int | None = Field(default=None, description="The version this edit is based on (as If-Match).")
+    id: str = Field(max_length=64, description="The event id (UUID) the phone generated.")
+    version: StrictInt | None = Field(
+        default=None, ge=1, description="The version this edit is based on (as If-Match)."
+    )
     event: dict[str, Any] = Field(description="An `EventWrite` object.")
 
 
@@ -217,3 +241,28 @@ class PhotoRead(ContractModel):
     size: int
     uploaded_by: str
     uploaded_at: datetime
+
+
+class EventConflict(Problem):
+    """A 409 problem; a version conflict also carries the event as it stands now, to merge with."""
+
+    current_version: int | None = Field(default=None, description="The stored version (version conflicts).")
+    current: EventRead | None = Field(default=None, description="The stored event (version conflicts).")
+
+
+class CheckinRegistration(ContractModel):
+    """A young person registered at the event: first name only (no phone, no other personal data)."""
+
+    id: UUID = Field(description="The registration id.")
+    first_name: str
+    registered_at: datetime
+
+
+class EventCheckins(ContractModel):
+    """Who came to an event: counts, and the people field staff registered there (first names only)."""
+
+    event_id: UUID
+    checkin_count: int = Field(description="Young people's own check-ins with the event's QR code.")
+    rsvp_count: int
+    registration_count: int
+    registrations: list[CheckinRegistration]

@@ -1,14 +1,44 @@
 """Young people: sign-up with consent, devices for push, preferences, check-ins at events."""
 
-from datetime import datetime, time
+import unicodedata
+from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from schemas.common import ContractModel
-from schemas.events import Topic
+from schemas.events import StrictBool, StrictInt, Topic
+
+# Characters that show nothing on their own: controls, format (zero-width), separators, combining marks.
+_INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp", "Mn"}
+
+
+def _display_name(value: str) -> str:
+    """Trimmed; refused when it holds a control character or nothing visible."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise PydanticCustomError("control_character", "a name may not contain control characters")
+    trimmed = value.strip()
+    if all(unicodedata.category(char) in _INVISIBLE_CATEGORIES for char in trimmed):
+        raise PydanticCustomError("blank_name", "give a name with visible characters")
+    return trimmed
+
+
+DisplayName = Annotated[str, Field(min_length=1, max_length=60), AfterValidator(_display_name)]
+
+
+def _minutes(value: str) -> str:
+    return value[:5]
+
+
+# Pakistan local time of day as "HH:MM" (seconds, if sent, are dropped); a plain string, no UTC offset.
+LocalTimeOfDay = Annotated[
+    str,
+    Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", examples=["22:00"]),
+    AfterValidator(_minutes),
+]
 
 
 class Gender(StrEnum):
@@ -42,12 +72,12 @@ class ConsentText(ContractModel):
 
 class ConsentGiven(ContractModel):
     version: str = Field(max_length=32, description="The consent text version the person agreed to.")
-    guardian_consent: bool = Field(default=False, description="Required under 18.")
+    guardian_consent: StrictBool = Field(default=False, description="Required under 18.")
 
 
 class YouthSignup(ContractModel):
-    display_name: str = Field(min_length=1, max_length=60)
-    birth_year: int = Field(ge=1900, le=2100, description="Year only, never a full date of birth.")
+    display_name: DisplayName
+    birth_year: StrictInt = Field(ge=1900, le=2100, description="Year only, never a full date of birth.")
     gender: Gender
     district: str = Field(min_length=1, max_length=64)
     constituency: str = Field(min_length=3, max_length=16)
@@ -60,11 +90,17 @@ class YouthSignup(ContractModel):
 class ProfileUpdate(ContractModel):
     """Changes to the profile; district and constituency change together and must stay consistent."""
 
-    display_name: str | None = Field(default=None, min_length=1, max_length=60)
+    display_name: DisplayName | None = None
     gender: Gender | None = None
     district: str | None = Field(default=None, min_length=1, max_length=64)
     constituency: str | None = Field(default=None, min_length=3, max_length=16)
     phone: str | None = Field(default=None, max_length=20, description="E.164; an empty string removes it.")
+
+
+class RegistrationUpdate(ProfileUpdate):
+    """A field officer's correction of a person they registered; the birth year may be corrected too."""
+
+    birth_year: StrictInt | None = Field(default=None, ge=1900, le=2100)
 
 
 class OfficerRegistration(ContractModel):
@@ -83,15 +119,15 @@ class ConsentRead(ContractModel):
 
 
 class QuietHours(ContractModel):
-    start: time = Field(description="Pakistan time (Asia/Karachi).")
-    end: time
+    start: LocalTimeOfDay = Field(description="Pakistan time (Asia/Karachi), HH:MM.")
+    end: LocalTimeOfDay = Field(description="Pakistan time (Asia/Karachi), HH:MM.")
 
 
 class PreferencesUpdate(ContractModel):
     topics: list[Topic] | None = Field(default=None, max_length=9)
     languages: list[Language] | None = Field(default=None, min_length=1, max_length=7)
     quiet_hours: QuietHours | None = None
-    alerts_stopped: bool | None = Field(default=None, description="Stop all but emergency alerts.")
+    alerts_stopped: StrictBool | None = Field(default=None, description="Stop all but emergency alerts.")
 
 
 class YouthRead(ContractModel):
@@ -156,3 +192,24 @@ class YouthExport(ContractModel):
     devices: list[DeviceRead]
     checkins: list[CheckinRead]
     rsvps: list[dict[str, Any]]
+
+
+class RegistrationSummary(ContractModel):
+    """A person a field officer registered, as listed for that officer."""
+
+    id: UUID = Field(description="The registration id.")
+    display_name: str
+    district: str
+    constituency: str
+    event_id: UUID | None
+    created_at: datetime
+
+
+class MyEvent(ContractModel):
+    """One of the caller's RSVPs or check-ins."""
+
+    event_id: UUID
+    activity: Literal["rsvp", "checkin"]
+    at: datetime
+    title: str | None = Field(description="The event's title; null when the event is gone.")
+    starts_at: datetime | None

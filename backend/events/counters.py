@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.events.models import Event
 
-Counter = Literal["rsvp_count", "checkin_count"]
+Counter = Literal["rsvp_count", "checkin_count", "registration_count"]
 
 
 async def store_and_count(
@@ -39,3 +39,8 @@ async def uncount(record: type[Document], record_id: str, *, counter: Counter) -
         return False
     await Event.get_pymongo_collection().update_one({"_id": removed["event_id"]}, {"$inc": {counter: -1}})
     return True
+
+
+async def count(*, event_id: str, counter: Counter) -> None:
+    """Add one to the event's counter, for a record whose own unique insert was the claim (a registration)."""
+    await Event.get_pymongo_collection().update_one({"_id": event_id}, {"$inc": {counter: 1}})

@@ -4,7 +4,6 @@ The dependencies are `async def` although they do not await: FastAPI runs a plai
 a worker thread, a hop that costs more than what they do.
 """
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -13,7 +12,8 @@ from backend.accounts.dependencies import RequireRole
 from backend.accounts.models import Account
 from backend.events.checkin_codes import CheckinSigner
 from schemas.accounts import Role
-from schemas.events import EventFilter, EventKind, EventStatus
+from schemas.common import SaneDatetime
+from schemas.events import EventFilter, EventKind, EventStatus, ReviewStatus
 
 FieldStaff = Annotated[Account, Depends(RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR))]
 Supervisor = Annotated[Account, Depends(RequireRole(Role.SUPERVISOR))]
@@ -21,12 +21,19 @@ Youth = Annotated[Account, Depends(RequireRole(Role.YOUTH))]
 
 
 async def event_filters(
-    district: Annotated[str | None, Query(max_length=64, description="District code.")] = None,
-    constituency: Annotated[str | None, Query(max_length=16)] = None,
+    district: Annotated[str | None, Query(max_length=64, description="District code, name or alias.")] = None,
+    constituency: Annotated[str | None, Query(max_length=16, description="Constituency code.")] = None,
     kind: EventKind | None = None,
     status: EventStatus | None = None,
-    starts_from: Annotated[datetime | None, Query(alias="from", description="Starting at or after.")] = None,
-    starts_before: Annotated[datetime | None, Query(alias="to", description="Starting before.")] = None,
+    review: Annotated[
+        ReviewStatus | None, Query(description="E.g. `pending`: reports awaiting a supervisor's review.")
+    ] = None,
+    starts_from: Annotated[
+        SaneDatetime | None, Query(alias="from", description="Starting at or after (2000 to 2100).")
+    ] = None,
+    starts_before: Annotated[
+        SaneDatetime | None, Query(alias="to", description="Starting before (2000 to 2100).")
+    ] = None,
 ) -> EventFilter:
     """The filters shared by the event list and the CSV export."""
     return EventFilter(
@@ -34,6 +41,7 @@ async def event_filters(
         constituency=constituency,
         kind=kind,
         status=status,
+        review=review,
         starts_from=starts_from,
         starts_before=starts_before,
     )

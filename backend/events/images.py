@@ -1,25 +1,34 @@
-"""Photo bytes: what they really are (never trust the declared type) and metadata removal.
+"""Photo bytes: what they really are (never trust the declared type), decoded and re-encoded clean.
 
-We parse the container ourselves instead of re-encoding: the pixels stay untouched, and every metadata
-block that can carry GPS or device data (JPEG APP1 Exif/XMP, APP13 IPTC, comments; PNG text and eXIf
-chunks) is dropped. A file that does not parse as a whole JPEG or PNG is refused.
+Metadata hides in too many places to strip by hand (Exif after the start of scan, APP4 or private PNG
+chunks, multi-picture JPEGs, trailers phones append), so the photo is decoded with Pillow and only its
+pixels are encoded again: upright (Exif orientation applied), at most 2048 px on the long side, JPEG at
+quality 85 or PNG for PNG input, with no metadata at all. Files that do not decode are refused, and so
+are files with more pixels than a phone takes (decompression bombs), before their pixels are decoded.
 """
 
-import struct
-import zlib
+import io
+
+from PIL import Image, ImageOps
 
 JPEG = "image/jpeg"
 PNG = "image/png"
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# JPEG markers whose segments may hold personal metadata: APP1 (Exif, XMP), APP12, APP13 (IPTC), COM.
-_JPEG_METADATA_MARKERS = {0xE1, 0xEC, 0xED, 0xFE}
-# PNG ancillary chunks that carry text, dates or Exif.
-_PNG_METADATA_CHUNKS = {b"eXIf", b"tEXt", b"zTXt", b"iTXt", b"tIME"}
+MAX_SIDE = 2048
+JPEG_QUALITY = 85
+# More than any phone camera's full resolution (a 48 MP sensor is 8000 x 6000).
+MAX_PIXELS = 50_000_000
+# Pillow's own guard, for every image this process opens: a warning above it, an error above twice it.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 class NotAnImageError(ValueError):
     """The bytes are not a complete JPEG or PNG."""
+
+
+class TooManyPixelsError(ValueError):
+    """The image declares more pixels than a photo has: a decompression bomb."""
 
 
 def sniff(data: bytes) -> str | None:
@@ -30,63 +39,53 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def strip_metadata(data: bytes) -> tuple[str, bytes]:
-    """The real content type and the image without metadata; raises NotAnImageError."""
+def _upright(image: Image.Image) -> Image.Image:
+    """The image turned as its Exif orientation says; unreadable Exif leaves it as it is."""
+    try:
+        turned = ImageOps.exif_transpose(image)
+    except Exception:
+        return image
+    return turned if turned is not None else image
+
+
+def _pixels_only(image: Image.Image, kind: str) -> Image.Image:
+    """A mode the encoder takes, with every metadata entry (Exif, ICC, text) dropped."""
+    if kind == JPEG and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif kind == PNG and image.mode not in ("RGB", "RGBA", "L", "LA"):
+        has_alpha = "transparency" in image.info or image.mode in ("PA", "RGBa", "La")
+        image = image.convert("RGBA" if has_alpha else "RGB")
+    image.info = {}
+    return image
+
+
+def sanitise(data: bytes) -> tuple[str, bytes]:
+    """The real content type and the photo re-encoded without metadata.
+
+    Raises NotAnImageError (not a whole JPEG or PNG) or TooManyPixelsError (a decompression bomb).
+    """
     kind = sniff(data)
-    if kind == JPEG:
-        return JPEG, _strip_jpeg(data)
-    if kind == PNG:
-        return PNG, _strip_png(data)
-    raise NotAnImageError("not a JPEG or PNG image")
-
-
-def _strip_jpeg(data: bytes) -> bytes:
-    kept = bytearray(b"\xff\xd8")
-    position = 2
-    while True:
-        if position + 4 > len(data) or data[position] != 0xFF:
-            raise NotAnImageError("broken JPEG segment structure")
-        marker = data[position + 1]
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0xDA:  # start of scan: the compressed image follows, up to the end marker
-            rest = data[position:]
-            if not rest.rstrip(b"\x00").endswith(b"\xff\xd9"):
-                raise NotAnImageError("the JPEG is truncated (no end-of-image marker)")
-            kept += rest
-            return bytes(kept)
-        if 0xD0 <= marker <= 0xD9 or marker == 0x01:
-            raise NotAnImageError("unexpected JPEG marker before the image data")
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        end = position + 2 + length
-        if length < 2 or end > len(data):
-            raise NotAnImageError("a JPEG segment runs past the end of the file")
-        if marker not in _JPEG_METADATA_MARKERS:
-            kept += data[position:end]
-        position = end
-
-
-def _strip_png(data: bytes) -> bytes:
-    kept = bytearray(_PNG_SIGNATURE)
-    position = len(_PNG_SIGNATURE)
-    first = True
-    while position + 12 <= len(data):
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        chunk_type = data[position + 4 : position + 8]
-        end = position + 12 + length
-        if end > len(data):
-            raise NotAnImageError("a PNG chunk runs past the end of the file")
-        body = data[position + 8 : position + 8 + length]
-        (crc,) = struct.unpack(">I", data[position + 8 + length : end])
-        if zlib.crc32(chunk_type + body) != crc:
-            raise NotAnImageError("a PNG chunk is corrupt (bad CRC)")
-        if first and chunk_type != b"IHDR":
-            raise NotAnImageError("a PNG must start with its header chunk")
-        first = False
-        if chunk_type not in _PNG_METADATA_CHUNKS:
-            kept += data[position:end]
-        if chunk_type == b"IEND":
-            return bytes(kept)
-        position = end
-    raise NotAnImageError("the PNG is truncated (no end chunk)")
+    if kind is None:
+        raise NotAnImageError("not a JPEG or PNG image")
+    try:
+        with Image.open(io.BytesIO(data), formats=["JPEG"] if kind == JPEG else ["PNG"]) as opened:
+            if opened.width * opened.height > MAX_PIXELS:
+                raise TooManyPixelsError(f"more than {MAX_PIXELS} pixels")
+            if kind == JPEG:
+                opened.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at a reduced scale when that suffices
+            opened.load()
+            image = _upright(opened)
+            image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+            image = _pixels_only(image, kind)
+            out = io.BytesIO()
+            if kind == JPEG:
+                image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+            else:
+                image.save(out, format="PNG", optimize=True)
+    except Image.DecompressionBombError as exc:
+        raise TooManyPixelsError(f"more than {MAX_PIXELS} pixels") from exc
+    except TooManyPixelsError:
+        raise
+    except (OSError, SyntaxError, ValueError) as exc:  # UnidentifiedImageError is an OSError
+        raise NotAnImageError("the image does not decode (truncated or damaged)") from exc
+    return kind, out.getvalue()

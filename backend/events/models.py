@@ -48,6 +48,8 @@ class Event(Document):
     cancel_reason: str | None = None
     turnout: dict[str, Any] | None = None
     reported_at: datetime | None = None
+    # Who reported the outcome: never the one who reviews it (four eyes).
+    reported_by: str | None = None
     review: str = "not_reported"
     review_reason: str | None = None
     reviewed_by: str | None = None
@@ -59,6 +61,7 @@ class Event(Document):
     # Counters, moved with $inc by whoever wins the claim on a record (see counters.py).
     rsvp_count: int = 0
     checkin_count: int = 0
+    registration_count: int = 0
     # The event's photos in upload order; at most MAX_PHOTOS_PER_EVENT, kept by one conditional update.
     photo_ids: list[str] = Field(default_factory=list)
     # The consequences of the latest change while they are carried out (core/versioning.py); internal.
@@ -76,6 +79,17 @@ class Event(Document):
                     ("_id", ASCENDING),
                 ],
                 name="district_live_starts",
+            ),
+            # A supervisor's reports awaiting review, in their districts, by start time.
+            IndexModel(
+                [
+                    ("district", ASCENDING),
+                    ("review", ASCENDING),
+                    ("deleted_at", ASCENDING),
+                    ("starts_at", ASCENDING),
+                    ("_id", ASCENDING),
+                ],
+                name="district_review_starts",
             ),
             # Upcoming events of a district or a seat: planned, not deleted, by start time, not yet ended.
             IndexModel(
@@ -138,6 +152,10 @@ class Rsvp(Document):
         name = "event_rsvps"
         indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("uid", ASCENDING), ("created_at", ASCENDING)], name="uid_created"),
+            # A young person's own events, newest first.
+            IndexModel(
+                [("uid", ASCENDING), ("created_at", ASCENDING), ("_id", ASCENDING)], name="uid_created_id"
+            ),
         ]
 
 
@@ -155,4 +173,8 @@ class Attendance(Document):
         name = "event_attendance"
         indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("uid", ASCENDING), ("checked_in_at", ASCENDING)], name="uid_checked_in"),
+            IndexModel(
+                [("uid", ASCENDING), ("checked_in_at", ASCENDING), ("_id", ASCENDING)],
+                name="uid_checked_in_id",
+            ),
         ]

@@ -1,10 +1,11 @@
-"""Event photos in GridFS: at most 10 per event, 5 MB each, metadata removed.
+"""Event photos in GridFS: at most 10 per event, 5 MB each, re-encoded without metadata (images.py).
 
 The event's `photo_ids` array is the list and the limit: a photo takes its place by one conditional
 update of the event before its bytes are stored, so parallel uploads cannot pass ten and a replay of the
 same photo id never takes a second place.
 """
 
+import asyncio
 import contextlib
 import hashlib
 from collections.abc import AsyncIterator
@@ -66,12 +67,18 @@ async def add_photo(
     event = await event_in_scope(account=actor, event_id=event_id)
     if declared_type not in ACCEPTED_TYPES:
         raise UnsupportedMediaTypeError("Send the photo as image/jpeg or image/png.")
-    try:
-        real_type, cleaned = images.strip_metadata(data)
-    except images.NotAnImageError as exc:
-        raise UnsupportedMediaTypeError(f"The bytes are not a valid JPEG or PNG image: {exc}.") from exc
+    real_type = images.sniff(data)
+    if real_type is None:
+        raise UnsupportedMediaTypeError("The bytes are not a valid JPEG or PNG image.")
     if real_type != declared_type:
         raise UnsupportedMediaTypeError(f"The bytes are {real_type}, not {declared_type}.")
+    try:
+        # Decoding is CPU work: off the event loop.
+        real_type, cleaned = await asyncio.to_thread(images.sanitise, data)
+    except images.NotAnImageError as exc:
+        raise UnsupportedMediaTypeError(f"The bytes are not a valid JPEG or PNG image: {exc}.") from exc
+    except images.TooManyPixelsError as exc:
+        raise PayloadTooLargeError("The image has more pixels than a photo (a decompression bomb).") from exc
     digest = hashlib.sha256(data).hexdigest()
     existing = await _find(event.id, photo_id)
     if existing is not None:

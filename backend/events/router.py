@@ -1,6 +1,5 @@
 """Field events: sync, reports, review, photos, check-in codes, lists, export; upcoming events, RSVPs."""
 
-from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -12,15 +11,17 @@ from backend.core.access import Public
 from backend.core.dependencies import IfMatch
 from backend.core.errors import ConflictError
 from backend.core.pagination import Pagination
-from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
+from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, Responses
 from backend.events import export, photos, service
 from backend.events.dependencies import FieldStaff, Filters, Signer, Supervisor, Youth
-from schemas.common import Page
+from schemas.common import Page, Problem
 from schemas.events import (
     CheckinCode,
     EventBatch,
     EventBatchResult,
     EventChange,
+    EventCheckins,
+    EventConflict,
     EventRead,
     EventReport,
     EventReview,
@@ -34,10 +35,25 @@ router = APIRouter(prefix="/events", tags=["events"], responses=AUTH_ERRORS)
 
 District = Annotated[str | None, Query(max_length=64, description="District code, name or alias.")]
 Constituency = Annotated[str | None, Query(max_length=16)]
-StartsFrom = Annotated[
-    datetime | None, Query(alias="from", description="Events starting at or after this time.")
-]
-StartsBefore = Annotated[datetime | None, Query(alias="to", description="Events starting before this time.")]
+# A 409 of a versioned event: a version conflict carries the stored event (`current`, `current_version`).
+EVENT_CONFLICT: Responses = {
+    409: {
+        "model": EventConflict,
+        "description": "Conflicts with the current state; a version conflict carries the stored event.",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/EventConflict"}}},
+    }
+}
+PHOTO_ERRORS: Responses = {
+    status: {
+        "model": Problem,
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+    for status, description in (
+        (413, "Over 5 MB, or more pixels than a photo has (a decompression bomb)."),
+        (415, "Not a JPEG or PNG image."),
+    )
+}
 
 
 def _with_etag(response: Response, event: EventRead) -> EventRead:
@@ -58,7 +74,7 @@ async def list_events(
     staff: FieldStaff, filters: Filters, page: Pagination, newest_first: bool = False
 ) -> Page[EventRead]:
     """List the events of the caller's districts, filtered and sorted by start time."""
-    query = service.list_query(actor=staff, filters=filters)
+    query = await service.list_query(actor=staff, filters=filters)
     return await service.list_events(query=query, newest_first=newest_first, page=page)
 
 
@@ -70,7 +86,7 @@ async def list_events(
 )
 async def export_events(staff: FieldStaff, filters: Filters) -> StreamingResponse:
     """Export the caller's events as CSV, streamed (audited)."""
-    query = service.list_query(actor=staff, filters=filters)
+    query = await service.list_query(actor=staff, filters=filters)
     await audit.record(
         actor=staff.id,
         action="events.exported",
@@ -95,7 +111,7 @@ async def sync_events(staff: FieldStaff, batch: EventBatch) -> EventBatchResult:
     "/{event_id}",
     response_model=EventRead,
     status_code=200,
-    responses={201: {"model": EventRead, "description": "Created."}} | NOT_FOUND | CONFLICT,
+    responses={201: {"model": EventRead, "description": "Created."}} | NOT_FOUND | EVENT_CONFLICT,
 )
 async def put_event(
     staff: FieldStaff, event_id: UUID, event: EventWrite, response: Response, if_match: IfMatch
@@ -113,14 +129,16 @@ async def get_event(staff: FieldStaff, event_id: UUID, response: Response) -> Ev
     return _with_etag(response, service.to_read(event))
 
 
-@router.delete("/{event_id}", status_code=204, responses=NOT_FOUND | CONFLICT)
+@router.delete("/{event_id}", status_code=204, responses=NOT_FOUND | EVENT_CONFLICT)
 async def delete_event(staff: FieldStaff, event_id: UUID) -> Response:
     """Soft-delete an event (its author or a supervisor, before approval); idempotent."""
     await service.delete_event(actor=staff, event_id=event_id)
     return Response(status_code=204)
 
 
-@router.put("/{event_id}/report", response_model=EventRead, status_code=200, responses=NOT_FOUND)
+@router.put(
+    "/{event_id}/report", response_model=EventRead, status_code=200, responses=NOT_FOUND | EVENT_CONFLICT
+)
 async def report_event(
     staff: FieldStaff, event_id: UUID, report: EventReport, response: Response
 ) -> EventRead:
@@ -128,11 +146,13 @@ async def report_event(
     return _with_etag(response, await service.report_event(actor=staff, event_id=event_id, report=report))
 
 
-@router.put("/{event_id}/review", response_model=EventRead, status_code=200, responses=NOT_FOUND | CONFLICT)
+@router.put(
+    "/{event_id}/review", response_model=EventRead, status_code=200, responses=NOT_FOUND | EVENT_CONFLICT
+)
 async def review_event(
     supervisor: Supervisor, event_id: UUID, review: EventReview, response: Response
 ) -> EventRead:
-    """Approve or reject (with a reason) an event's report; only approved reports count for MPs."""
+    """Approve or reject (with a reason) a report someone else made; only approved reports count for MPs."""
     return _with_etag(
         response, await service.review_event(actor=supervisor, event_id=event_id, review=review)
     )
@@ -159,13 +179,7 @@ async def get_checkin_code(staff: FieldStaff, signer: Signer, event_id: UUID) ->
     "/{event_id}/photos/{photo_id}",
     response_model=PhotoRead,
     status_code=200,
-    responses=NOT_FOUND
-    | CONFLICT
-    | {
-        201: {"model": PhotoRead, "description": "Stored."},
-        413: {"description": "Over 5 MB."},
-        415: {"description": "Not JPEG/PNG."},
-    },
+    responses=NOT_FOUND | CONFLICT | PHOTO_ERRORS | {201: {"model": PhotoRead, "description": "Stored."}},
     openapi_extra={
         "requestBody": {
             "required": True,
@@ -191,6 +205,12 @@ async def put_photo(
     )
     response.status_code = 201 if created else 200
     return photo
+
+
+@router.get("/{event_id}/checkins", response_model=EventCheckins, status_code=200, responses=NOT_FOUND)
+async def list_event_checkins(staff: FieldStaff, event_id: UUID) -> EventCheckins:
+    """Who came: check-in, RSVP and registration counts, and the first names of people registered there."""
+    return await service.checkins(actor=staff, event_id=event_id)
 
 
 @router.get("/{event_id}/photos", response_model=list[PhotoRead], status_code=200, responses=NOT_FOUND)

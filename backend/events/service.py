@@ -14,10 +14,12 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
+from backend.audit import service as audit
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import (
     AppError,
     ConflictError,
+    ForbiddenError,
     NotFoundError,
     ValidationFailedError,
     field_problems_from_validation,
@@ -29,12 +31,15 @@ from backend.events import versions
 from backend.events.counters import store_and_count, uncount
 from backend.events.models import PLAN_FIELDS, Event, Rsvp
 from backend.geography import service as geography
+from backend.youth.models import YouthProfile
 from schemas.accounts import Role
 from schemas.common import FieldProblem, Page
 from schemas.events import (
     BatchItem,
     BatchItemResult,
+    CheckinRegistration,
     EventChange,
+    EventCheckins,
     EventFilter,
     EventRead,
     EventReport,
@@ -224,7 +229,12 @@ async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -
     }
     if all(getattr(event, key) == value for key, value in changes.items()) and event.review != "not_reported":
         return to_read(event)
-    changes |= {"reported_at": utc_now(), "review": ReviewStatus.PENDING.value, "review_reason": None}
+    changes |= {
+        "reported_at": utc_now(),
+        "reported_by": actor.id,
+        "review": ReviewStatus.PENDING.value,
+        "review_reason": None,
+    }
     return to_read(await _change(event, changes, actor=actor.id, action="reported"))
 
 
@@ -233,6 +243,10 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
     event = await event_in_scope(account=actor, event_id=event_id)
     if event.review == ReviewStatus.NOT_REPORTED:
         raise ConflictError("The event has not been reported yet.", code="not_reported")
+    # Four eyes: whoever reported the outcome (the author, for reports older than `reported_by`) never
+    # reviews it.
+    if (event.reported_by or event.created_by) == actor.id:
+        raise ForbiddenError("Another supervisor reviews a report you made.", code="four_eyes")
     if review.decision == ReviewDecision.REJECT and review.reason is None:
         raise invalid_field("body.reason", "missing", "say why the report is rejected")
     outcome = ReviewStatus.APPROVED if review.decision == ReviewDecision.APPROVE else ReviewStatus.REJECTED
@@ -264,9 +278,27 @@ async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
 # Lists
 
 
-def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
-    """The filter of an officer's list or export: always inside their districts, never deleted events."""
-    districts = [d for d in actor.districts if filters.district is None or d == filters.district]
+async def _district_filter(value: str) -> str:
+    district = await geography.district_code(value)
+    if district is None:
+        raise invalid_field("query.district", "unknown_district", "not a known district code, name or alias")
+    return district
+
+
+async def _constituency_filter(value: str) -> str:
+    constituency = await geography.constituency_code(value)
+    if constituency is None:
+        raise invalid_field("query.constituency", "unknown_constituency", "not a known constituency")
+    return constituency
+
+
+async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
+    """The filter of an officer's list or export: always inside their districts, never deleted events.
+
+    District and constituency are taken by code, name or alias; an unknown one is a 422, never an empty list.
+    """
+    wanted = None if filters.district is None else await _district_filter(filters.district)
+    districts = [d for d in actor.districts if wanted is None or d == wanted]
     query: dict[str, Any] = {"deleted_at": None}
     if len(districts) > 1:
         # One equality per district (not `$in`): each is an index range in start order, merged by MongoDB.
@@ -274,11 +306,13 @@ def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
     else:
         query["district"] = {"$in": districts}  # one district, or none: an empty list
     if filters.constituency is not None:
-        query["constituency"] = filters.constituency.strip().upper()
+        query["constituency"] = await _constituency_filter(filters.constituency)
     if filters.kind is not None:
         query["kind"] = filters.kind.value
     if filters.status is not None:
         query["status"] = filters.status.value
+    if filters.review is not None:
+        query["review"] = filters.review.value
     if filters.starts_from is not None or filters.starts_before is not None:
         query["starts_at"] = {
             **({"$gte": filters.starts_from} if filters.starts_from else {}),
@@ -314,18 +348,46 @@ async def upcoming(
         "ends_at": {"$gte": utc_now()},
     }
     if district is not None:
-        ref = await geography.resolve_district(district)
-        if ref is None:
-            raise invalid_field("query.district", "unknown_district", f"'{district}' is not a known district")
-        query["district"] = ref.code
+        query["district"] = await _district_filter(district)
     else:
         assert constituency is not None
-        query["constituency"] = constituency.strip().upper()
+        query["constituency"] = await _constituency_filter(constituency)
     found = Event.find(query)
     total = await found.count()
     events = await found.sort("+starts_at", "+_id").skip(page.offset).limit(page.limit).to_list()
     return Page[UpcomingEventRead](
         items=[_to_upcoming(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+async def checkins(*, actor: Account, event_id: UUID) -> EventCheckins:
+    """Who came to an event of the caller's districts: counts, and the people registered there by first name
+    only (no phone or other personal data; audited all the same, as a staff read of young people's data)."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    registered = await (
+        YouthProfile.get_pymongo_collection()
+        .find({"registered_at_event": event.id}, {"display_name": 1, "created_at": 1})
+        .sort([("created_at", 1), ("_id", 1)])
+        .limit(1000)
+        .to_list()
+    )
+    if registered:
+        await audit.record(
+            actor=actor.id, action="youth.listed_at_event", resource_type="event", resource_id=event.id
+        )
+    return EventCheckins(
+        event_id=UUID(event.id),
+        checkin_count=event.checkin_count,
+        rsvp_count=event.rsvp_count,
+        registration_count=event.registration_count,
+        registrations=[
+            CheckinRegistration(
+                id=UUID(person["_id"].removeprefix("registered:")),
+                first_name=(person["display_name"].split() or [""])[0],
+                registered_at=person["created_at"],
+            )
+            for person in registered
+        ],
     )
 
 

@@ -27,6 +27,8 @@ class YouthProfile(Document):
     alerts_stopped: bool = False
     status: str = "active"
     registered_by: str | None = None
+    # The event where a field officer registered the person, if any (counted on the event).
+    registered_at_event: str | None = None
     # Set when erasure starts, so that a retried erasure re-keys check-ins to the same tombstone.
     tombstone_id: str | None = None
     created_at: datetime
@@ -37,6 +39,21 @@ class YouthProfile(Document):
         indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("district", ASCENDING)], name="district"),
             IndexModel([("constituency", ASCENDING)], name="constituency"),
+            # An officer's registrations in their districts, newest first.
+            IndexModel(
+                [
+                    ("registered_by", ASCENDING),
+                    ("district", ASCENDING),
+                    ("created_at", ASCENDING),
+                    ("_id", ASCENDING),
+                ],
+                name="registered_by_district_created",
+            ),
+            # The people registered at an event, in registration order.
+            IndexModel(
+                [("registered_at_event", ASCENDING), ("created_at", ASCENDING), ("_id", ASCENDING)],
+                name="registered_at_event_created",
+            ),
         ]
 
 

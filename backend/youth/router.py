@@ -1,29 +1,44 @@
 """A young person's own sign-up, profile, preferences, devices and check-ins."""
 
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Path, Response
 
-from backend.accounts.dependencies import CurrentAccount
+from backend.accounts.dependencies import AccountRateLimit, CurrentAccount
 from backend.core.access import Public
-from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
+from backend.core.pagination import Pagination
+from backend.core.rate_limit import RateLimit
+from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, RATE_LIMITED
 from backend.events.dependencies import FieldStaff, Signer
 from backend.youth import service
+from schemas.common import Page
 from schemas.youth import (
     CheckinRead,
     CheckinRequest,
     ConsentText,
     DeviceRead,
     DeviceRegistration,
+    MyEvent,
     OfficerRegistration,
     PreferencesUpdate,
     ProfileUpdate,
+    RegistrationSummary,
+    RegistrationUpdate,
     YouthExport,
     YouthRead,
     YouthSignup,
 )
 
 router = APIRouter(prefix="/youth", tags=["youth"], responses=AUTH_ERRORS)
+
+
+def _limited(name: str) -> list[Any]:
+    """Per client address and per account: the two counts of one configured limit."""
+    return [Depends(RateLimit(name)), Depends(AccountRateLimit(name))]
+
+
+DeviceId = Annotated[str, Path(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
 
 
 @router.get("/consent", response_model=ConsentText, status_code=200, dependencies=[Public])
@@ -36,7 +51,10 @@ async def read_consent_text() -> ConsentText:
     "/signup",
     response_model=YouthRead,
     status_code=201,
-    responses=CONFLICT | {200: {"model": YouthRead, "description": "Already signed up with these details."}},
+    dependencies=_limited("signup"),
+    responses=CONFLICT
+    | RATE_LIMITED
+    | {200: {"model": YouthRead, "description": "Already signed up with these details."}},
 )
 async def sign_up(account: CurrentAccount, signup: YouthSignup, response: Response) -> YouthRead:
     """Sign up the signed-in person as a young participant, with consent; retries return the one profile."""
@@ -57,7 +75,15 @@ async def update_preferences(account: CurrentAccount, update: PreferencesUpdate)
     return await service.update_preferences(account=account, update=update)
 
 
-@router.put("/me/devices", response_model=DeviceRead, status_code=200, responses=NOT_FOUND)
+@router.put(
+    "/me/devices",
+    response_model=DeviceRead,
+    status_code=200,
+    dependencies=_limited("device_registration"),
+    responses=NOT_FOUND
+    | RATE_LIMITED
+    | {201: {"model": DeviceRead, "description": "Registered (new here, or moved from another account)."}},
+)
 async def register_device(
     account: CurrentAccount, registration: DeviceRegistration, response: Response
 ) -> DeviceRead:
@@ -73,7 +99,29 @@ async def list_devices(account: CurrentAccount) -> list[DeviceRead]:
     return await service.list_devices(account=account)
 
 
-@router.post("/checkins", response_model=CheckinRead, status_code=201, responses=NOT_FOUND | CONFLICT)
+@router.delete("/me/devices/{device_id}", status_code=204, responses=NOT_FOUND)
+async def remove_device(account: CurrentAccount, device_id: DeviceId) -> Response:
+    """Remove one of the caller's phones (a lost one); idempotent."""
+    await service.remove_device(account=account, device_id=device_id)
+    return Response(status_code=204)
+
+
+@router.get("/me/events", response_model=Page[MyEvent], status_code=200, responses=NOT_FOUND)
+async def list_my_events(account: CurrentAccount, page: Pagination) -> Page[MyEvent]:
+    """The caller's RSVPs and check-ins, newest first."""
+    return await service.my_events(account=account, page=page)
+
+
+@router.post(
+    "/checkins",
+    response_model=CheckinRead,
+    status_code=201,
+    dependencies=_limited("checkin"),
+    responses=NOT_FOUND
+    | CONFLICT
+    | RATE_LIMITED
+    | {200: {"model": CheckinRead, "description": "Checked in already (a retry)."}},
+)
 async def check_in(
     account: CurrentAccount, signer: Signer, request: CheckinRequest, response: Response
 ) -> CheckinRead:
@@ -106,7 +154,7 @@ async def erase_me(account: CurrentAccount) -> Response:
     "/registrations/{registration_id}",
     response_model=YouthRead,
     status_code=200,
-    responses=CONFLICT | {201: {"model": YouthRead, "description": "Registered."}},
+    responses=NOT_FOUND | CONFLICT | {201: {"model": YouthRead, "description": "Registered."}},
 )
 async def register_young_person(
     staff: FieldStaff, registration_id: UUID, registration: OfficerRegistration, response: Response
@@ -125,3 +173,19 @@ async def register_young_person(
 async def read_registration(staff: FieldStaff, registration_id: UUID) -> YouthRead:
     """Read a young person registered in the caller's districts (audited)."""
     return await service.read_registered(officer=staff, registration_id=registration_id)
+
+
+@router.get("/registrations", response_model=Page[RegistrationSummary], status_code=200)
+async def list_registrations(staff: FieldStaff, page: Pagination) -> Page[RegistrationSummary]:
+    """The people the caller registered, in their districts, newest first (audited)."""
+    return await service.list_registrations(officer=staff, page=page)
+
+
+@router.patch(
+    "/registrations/{registration_id}", response_model=YouthRead, status_code=200, responses=NOT_FOUND
+)
+async def correct_registration(
+    staff: FieldStaff, registration_id: UUID, update: RegistrationUpdate
+) -> YouthRead:
+    """Correct a young person registered in the caller's districts (audited)."""
+    return await service.update_registration(officer=staff, registration_id=registration_id, update=update)

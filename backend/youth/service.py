@@ -9,7 +9,7 @@ import contextlib
 import hashlib
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -20,13 +20,15 @@ from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError, invalid_field
+from backend.core.pagination import PageParams
 from backend.events.checkin_codes import CheckinSigner
-from backend.events.counters import store_and_count, uncount
+from backend.events.counters import count, store_and_count, uncount
 from backend.events.models import Attendance, Event, Rsvp
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
 from backend.youth.models import Device, Tombstone, YouthProfile
 from schemas.accounts import Role
+from schemas.common import Page
 from schemas.events import EventStatus
 from schemas.youth import (
     CheckinRead,
@@ -34,10 +36,13 @@ from schemas.youth import (
     ConsentText,
     DeviceRead,
     DeviceRegistration,
+    MyEvent,
     OfficerRegistration,
     PreferencesUpdate,
     ProfileUpdate,
     QuietHours,
+    RegistrationSummary,
+    RegistrationUpdate,
     YouthExport,
     YouthRead,
     YouthSignup,
@@ -63,17 +68,33 @@ MIN_AGE, MAX_AGE, ADULT_AGE = 13, 35, 18
 STALE_DEVICE_AGE = timedelta(days=270)
 
 
+def current_time() -> datetime:
+    """The service's clock (UTC, as stored); tests replace it to stand on a year boundary."""
+    return utc_now()
+
+
 def to_read(profile: YouthProfile) -> YouthRead:
-    data = profile.model_dump(exclude={"id", "revision_id", "quiet_start", "quiet_end", "tombstone_id"})
-    quiet = QuietHours(
-        start=time.fromisoformat(profile.quiet_start), end=time.fromisoformat(profile.quiet_end)
+    data = profile.model_dump(
+        exclude={"id", "revision_id", "quiet_start", "quiet_end", "tombstone_id", "registered_at_event"}
     )
+    quiet = QuietHours(start=profile.quiet_start[:5], end=profile.quiet_end[:5])
     return YouthRead.model_validate({**data, "uid": profile.id, "quiet_hours": quiet})
 
 
 def _age(birth_year: int, *, now: datetime) -> int:
     # Only the birth year is kept, so the age is the one reached this year (Pakistan time).
     return now.astimezone(PAKISTAN).year - birth_year
+
+
+def _checked_age(birth_year: int, *, now: datetime) -> int:
+    age = _age(birth_year, now=now)
+    if not MIN_AGE <= age <= MAX_AGE:
+        raise invalid_field(
+            "body.birth_year",
+            "age_out_of_range",
+            f"Hamqadam is for people aged {MIN_AGE} to {MAX_AGE}; the programme's band is 15-29",
+        )
+    return age
 
 
 def _phone(raw: str | None) -> str | None:
@@ -94,13 +115,7 @@ def _phone(raw: str | None) -> str | None:
 
 async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, Any]:
     """Validated, canonical profile fields; raises with the field and rule named."""
-    age = _age(signup.birth_year, now=now)
-    if not MIN_AGE <= age <= MAX_AGE:
-        raise invalid_field(
-            "body.birth_year",
-            "age_out_of_range",
-            f"Hamqadam is for people aged {MIN_AGE} to {MAX_AGE}; the programme's band is 15-29",
-        )
+    age = _checked_age(signup.birth_year, now=now)
     if age < ADULT_AGE and not signup.consent.guardian_consent:
         raise invalid_field(
             "body.consent.guardian_consent",
@@ -156,15 +171,19 @@ async def _create_profile(
     method: ConsentMethod,
     registered_by: str | None,
     alongside: Callable[[], Awaitable[Any]] | None = None,
+    extra: dict[str, Any] | None = None,
+    visible: Callable[[YouthProfile], bool] | None = None,
 ) -> tuple[YouthProfile, bool]:
     """Insert a profile under `profile_id`; an identical retry returns the stored one, a different body 409.
 
-    `alongside` is an independent idempotent write sent with the insert once the sign-up is valid.
+    `alongside` is an independent idempotent write sent with the insert once the sign-up is valid; `extra`
+    are stored fields compared on a retry like the validated ones; a stored profile the caller may not
+    see (`visible` false) answers 404, exactly as if there were none.
 
     This is the single place a young person enters the counts (a later issue adds the counter call here).
     """
-    now = utc_now()
-    fields = await _profile_fields(signup, now=now)
+    now = current_time()
+    fields = await _profile_fields(signup, now=now) | (extra or {})
     consent = {
         "version": CONSENT.version,
         "given_at": now,
@@ -181,6 +200,8 @@ async def _create_profile(
     except DuplicateKeyError:
         existing = await YouthProfile.get(profile_id)
         assert existing is not None
+        if visible is not None and not visible(existing):
+            raise NotFoundError("No such registration in your districts.") from None
         if all(getattr(existing, key) == value for key, value in fields.items()):
             return existing, False
         raise ConflictError(
@@ -207,11 +228,40 @@ async def sign_up(*, account: Account, signup: YouthSignup) -> tuple[YouthRead, 
     return to_read(profile), created
 
 
+def _registration_id(registration_id: UUID) -> str:
+    return f"registered:{registration_id}"
+
+
+async def _registered_in_scope(*, officer: Account, registration_id: UUID) -> YouthProfile:
+    """A profile registered by field staff, in the officer's districts; otherwise 404."""
+    profile = await YouthProfile.get(_registration_id(registration_id))
+    if profile is None or profile.district not in officer.districts:
+        raise NotFoundError("No such registration in your districts.")
+    return profile
+
+
+async def _registration_event(*, officer: Account, event_id: UUID | None) -> str | None:
+    """The event named on a registration: it exists, is not deleted and lies in the officer's districts."""
+    if event_id is None:
+        return None
+    event = await Event.get_pymongo_collection().find_one(
+        {"_id": str(event_id)}, {"district": 1, "deleted_at": 1}
+    )
+    if event is None or event.get("deleted_at") is not None or event["district"] not in officer.districts:
+        raise invalid_field("body.event_id", "unknown_event", "no such event in your districts")
+    return str(event["_id"])
+
+
 async def register_by_officer(
     *, officer: Account, registration_id: UUID, registration: OfficerRegistration
 ) -> tuple[YouthRead, bool]:
     """A field officer registers a young person met at an event, with consent taken on paper or on the
-    officer's phone; only in the officer's districts; retried registrations are one profile."""
+    officer's phone; only in the officer's districts; retried registrations are one profile, counted once
+    on the event. A registration id taken outside the officer's districts answers 404, as an unknown one."""
+    profile_id = _registration_id(registration_id)
+    stored = await YouthProfile.get_pymongo_collection().find_one({"_id": profile_id}, {"district": 1})
+    if stored is not None and stored["district"] not in officer.districts:
+        raise NotFoundError("No such registration in your districts.")
     if registration.consent_method == ConsentMethod.APP:
         raise invalid_field(
             "body.consent_method", "officer_method", "an officer takes consent on paper or their phone"
@@ -221,25 +271,80 @@ async def register_by_officer(
         raise invalid_field(
             "body.person.district", "outside_scope", f"'{district.code}' is not one of your districts"
         )
+    event_id = await _registration_event(officer=officer, event_id=registration.event_id)
     try:
         profile, created = await _create_profile(
-            profile_id=f"registered:{registration_id}",
+            profile_id=profile_id,
             signup=registration.person,
             method=registration.consent_method,
             registered_by=officer.id,
+            extra={"registered_at_event": event_id},
+            visible=lambda existing: existing.district in officer.districts,
         )
     except ValidationFailedError as exc:
         for problem in exc.errors or []:
-            problem.field = problem.field.replace("body.", "body.person.", 1)
+            if problem.field.startswith("body.") and not problem.field.startswith("body.event_id"):
+                problem.field = problem.field.replace("body.", "body.person.", 1)
         raise
+    if created and event_id is not None:
+        # The profile's unique insert is the claim: only the request that created it counts it.
+        await count(event_id=event_id, counter="registration_count")
     return to_read(profile), created
+
+
+async def list_registrations(*, officer: Account, page: PageParams) -> Page[RegistrationSummary]:
+    """The people this officer registered, in the officer's current districts, newest first."""
+    query = {"registered_by": officer.id, "district": {"$in": list(officer.districts)}}
+    collection = YouthProfile.get_pymongo_collection()
+    total = await collection.count_documents(query)
+    found = await (
+        collection.find(
+            query,
+            {"display_name": 1, "district": 1, "constituency": 1, "registered_at_event": 1, "created_at": 1},
+        )
+        .sort([("created_at", -1), ("_id", -1)])
+        .skip(page.offset)
+        .limit(page.limit)
+        .to_list()
+    )
+    await audit.record(actor=officer.id, action="youth.listed", resource_type="youth", resource_id="*")
+    items = [
+        RegistrationSummary(
+            id=UUID(person["_id"].removeprefix("registered:")),
+            display_name=person["display_name"],
+            district=person["district"],
+            constituency=person["constituency"],
+            event_id=person.get("registered_at_event"),
+            created_at=person["created_at"],
+        )
+        for person in found
+    ]
+    return Page[RegistrationSummary](items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+async def update_registration(
+    *, officer: Account, registration_id: UUID, update: RegistrationUpdate
+) -> YouthRead:
+    """Correct a person this officer's districts registered; a new district stays in the officer's scope."""
+    profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
+    changes = await _profile_changes(update)
+    if update.birth_year is not None:
+        _checked_age(update.birth_year, now=current_time())
+        changes["birth_year"] = update.birth_year
+    if "district" in changes and changes["district"] not in officer.districts:
+        raise invalid_field(
+            "body.district", "outside_scope", f"'{changes['district']}' is not one of your districts"
+        )
+    profile = await _apply(profile, changes)
+    await audit.record(
+        actor=officer.id, action="youth.corrected", resource_type="youth", resource_id=profile.id
+    )
+    return to_read(profile)
 
 
 async def read_registered(*, officer: Account, registration_id: UUID) -> YouthRead:
     """A profile an officer registered, read by field staff of its district (audited: personal data)."""
-    profile = await YouthProfile.get(f"registered:{registration_id}")
-    if profile is None or profile.district not in officer.districts:
-        raise NotFoundError("No such registration in your districts.")
+    profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
     await audit.record(actor=officer.id, action="youth.read", resource_type="youth", resource_id=profile.id)
     return to_read(profile)
 
@@ -259,8 +364,8 @@ async def update_preferences(*, account: Account, update: PreferencesUpdate) -> 
     if update.languages is not None:
         changes["languages"] = [language.value for language in update.languages]
     if update.quiet_hours is not None:
-        changes["quiet_start"] = update.quiet_hours.start.isoformat(timespec="minutes")
-        changes["quiet_end"] = update.quiet_hours.end.isoformat(timespec="minutes")
+        changes["quiet_start"] = update.quiet_hours.start
+        changes["quiet_end"] = update.quiet_hours.end
     if update.alerts_stopped is not None:
         changes["alerts_stopped"] = update.alerts_stopped
         changes["status"] = "stopped" if update.alerts_stopped else "active"
@@ -307,13 +412,74 @@ async def list_devices(*, account: Account) -> list[DeviceRead]:
     return [_device_read(device) for device in devices]
 
 
+async def remove_device(*, account: Account, device_id: str) -> None:
+    """Remove one of the caller's phones (a lost one); removing it again is fine, another's is 404."""
+    removed = await Device.get_pymongo_collection().delete_one({"_id": device_id, "uid": account.id})
+    if removed.deleted_count == 0 and await Device.get_pymongo_collection().count_documents(
+        {"_id": device_id}, limit=1
+    ):
+        raise NotFoundError("No such device.")
+
+
+async def my_events(*, account: Account, page: PageParams) -> Page[MyEvent]:
+    """The caller's RSVPs and check-ins, newest first, with each event's title and start."""
+    await own_profile(account=account)
+    wanted = page.offset + page.limit
+    rsvps = Rsvp.get_pymongo_collection()
+    attendance = Attendance.get_pymongo_collection()
+    # Each list is read newest first up to the page's end; the page is cut from their merge.
+    rsvp_docs, checkin_docs, rsvp_total, checkin_total = await asyncio.gather(
+        rsvps.find({"uid": account.id}, {"event_id": 1, "created_at": 1})
+        .sort([("created_at", -1), ("_id", -1)])
+        .limit(wanted)
+        .to_list(),
+        attendance.find({"uid": account.id}, {"event_id": 1, "checked_in_at": 1})
+        .sort([("checked_in_at", -1), ("_id", -1)])
+        .limit(wanted)
+        .to_list(),
+        rsvps.count_documents({"uid": account.id}),
+        attendance.count_documents({"uid": account.id}),
+    )
+    merged = sorted(
+        [("rsvp", doc["event_id"], doc["created_at"]) for doc in rsvp_docs]
+        + [("checkin", doc["event_id"], doc["checked_in_at"]) for doc in checkin_docs],
+        key=lambda item: (item[2], item[0], item[1]),
+        reverse=True,
+    )[page.offset : wanted]
+    event_ids = sorted({event_id for _, event_id, _ in merged})
+    events = (
+        {
+            event["_id"]: event
+            for event in await Event.get_pymongo_collection()
+            .find({"_id": {"$in": event_ids}}, {"title": 1, "starts_at": 1, "deleted_at": 1})
+            .to_list()
+        }
+        if event_ids
+        else {}
+    )
+    items = []
+    for activity, event_id, at in merged:
+        event = events.get(event_id)
+        live = event is not None and event.get("deleted_at") is None
+        items.append(
+            MyEvent(
+                event_id=UUID(event_id),
+                activity=activity,  # type: ignore[arg-type]
+                at=at,
+                title=event["title"] if live and event else None,
+                starts_at=event["starts_at"] if live and event else None,
+            )
+        )
+    return Page[MyEvent](items=items, total=rsvp_total + checkin_total, limit=page.limit, offset=page.offset)
+
+
 async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tuple[CheckinRead, bool]:
     """Record attendance from a scanned code: one per person per event, counted once, whatever the retries.
 
     This is the single place a check-in enters the counts: the event's counter here, and the turnout
     counters when a later issue adds them.
     """
-    now = utc_now()
+    now = current_time()
     event_id = str(signer.verify(code, now=now))
     # The two reads are independent: one round trip's wait instead of two.
     profile, event = await asyncio.gather(
@@ -340,13 +506,11 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
     return CheckinRead(event_id=UUID(event_id), checked_in_at=existing["checked_in_at"]), False
 
 
-async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
-    """Change profile fields. A new district moves the person in every count from today on (counts are
-    read from the profile's current district)."""
-    profile = await own_profile(account=account)
+async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
+    """The stored form of a profile change (canonical geography, E.164 phone); raises naming the field."""
     changes: dict[str, Any] = {}
     if update.display_name is not None:
-        changes["display_name"] = update.display_name.strip()
+        changes["display_name"] = update.display_name
     if update.gender is not None:
         changes["gender"] = update.gender.value
     if update.phone is not None:
@@ -367,11 +531,23 @@ async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRea
                 "body.constituency", "inconsistent_pair", "the constituency does not cover the district"
             )
         changes |= {"district": district.code, "constituency": constituency, "province": district.province}
-    if changes:
-        changes["updated_at"] = utc_now()
-        await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
-        profile = profile.model_copy(update=changes)
-    return to_read(profile)
+    return changes
+
+
+async def _apply(profile: YouthProfile, changes: dict[str, Any]) -> YouthProfile:
+    if not changes:
+        return profile
+    changes["updated_at"] = current_time()
+    await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
+    updated: YouthProfile = profile.model_copy(update=changes)
+    return updated
+
+
+async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
+    """Change profile fields. A new district moves the person in every count from today on (counts are
+    read from the profile's current district)."""
+    profile = await own_profile(account=account)
+    return to_read(await _apply(profile, await _profile_changes(update)))
 
 
 async def export_own_data(*, account: Account) -> YouthExport:

@@ -1,5 +1,6 @@
 """Photos (GridFS, type from the bytes, metadata removed, limits) and signed check-in codes."""
 
+import io
 import struct
 import zlib
 from datetime import datetime, timedelta
@@ -7,6 +8,7 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 from fastapi import FastAPI
+from PIL import Image
 
 from backend.events.checkin_codes import CheckinCodeError
 from tests.conftest import User
@@ -32,19 +34,19 @@ def png_with_metadata() -> bytes:
 
 
 def jpeg_with_exif(padding: int = 0) -> bytes:
-    def segment(marker: int, body: bytes) -> bytes:
-        return bytes([0xFF, marker]) + struct.pack(">H", len(body) + 2) + body
-
+    """A real JPEG with Exif holding GPS text after its JFIF header (and `padding` trailing bytes)."""
+    buffer = io.BytesIO()
+    noise = Image.frombytes("RGB", (64, 64), bytes(range(256)) * 48)
+    noise.save(buffer, format="JPEG", quality=90)
+    jpeg = buffer.getvalue()
+    jfif_end = 4 + struct.unpack(">H", jpeg[4:6])[0]
     exif = b"Exif\x00\x00MM\x00*" + GPS_MARKER
+    app1 = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
     return (
-        b"\xff\xd8"
-        + segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00")
-        + segment(0xE1, exif)
-        + segment(0xDB, bytes(65))
-        + segment(0xC0, b"\x08\x00\x01\x00\x01\x01\x01\x11\x00")
-        + segment(0xDA, b"\x01\x01\x00\x00\x3f\x00")
-        + b"\x12\x34" * (padding // 2 + 1)
-        + b"\xff\xd9"
+        jpeg[:jfif_end]
+        + app1
+        + jpeg[jfif_end:]
+        + GPS_MARKER * (padding // len(GPS_MARKER) + 1 if padding else 0)
     )
 
 
