@@ -1,7 +1,9 @@
 """Shared by the benchmarks: a database to measure on, the reference data, the app served on loopback."""
 
 import asyncio
+import multiprocessing
 import os
+import socket
 import statistics
 import tempfile
 import threading
@@ -90,6 +92,47 @@ class BenchServer:
     def __exit__(self, *exc: object) -> None:
         self._server.should_exit = True
         self._thread.join(timeout=10)
+
+
+def _serve_in_child(settings: Settings, caller: Callable[..., Any], port: int) -> None:
+    app = create_app(settings)
+    app.dependency_overrides[current_account] = caller
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+class ProcessBenchServer:
+    """The app under uvicorn in a process of its own, for rate figures: a server in a thread of the bench
+    shares the client's interpreter lock, so each request would wait for the client's own Python work.
+
+    `caller` must be importable (a module-level function): it is sent to the child by name.
+    """
+
+    def __init__(self, settings: Settings, caller: Callable[..., Account | Awaitable[Account]]) -> None:
+        self.port = free_port()
+        self._process = multiprocessing.get_context("spawn").Process(
+            target=_serve_in_child, args=(settings, caller, self.port), daemon=True
+        )
+
+    def __enter__(self) -> str:
+        self._process.start()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                if not self._process.is_alive() or time.monotonic() > deadline:
+                    self._process.kill()
+                    raise RuntimeError("the bench server did not start") from None
+                time.sleep(0.05)
+        return f"http://127.0.0.1:{self.port}"
+
+    def __exit__(self, *exc: object) -> None:
+        self._process.terminate()
+        self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.kill()
+            self._process.join()
 
 
 def add_heap_option(parser: Any) -> None:
