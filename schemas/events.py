@@ -164,9 +164,7 @@ class EventRead(ContractModel):
     partner_organisations: list[str]
     expected_turnout: int
     rsvp_count: int = Field(description="Young people who said they will come.")
-    registration_count: int = Field(
-        default=0, description="Young people a field officer registered at this event."
-    )
+    registration_count: int = Field(description="Young people a field officer registered at this event.")
     status: EventStatus
     cancel_reason: str | None
     turnout: Turnout | None = Field(description="The officer's headcount.")

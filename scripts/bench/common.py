@@ -20,6 +20,7 @@ from pymongo.collection import Collection
 
 from backend.accounts.dependencies import current_account
 from backend.accounts.models import Account
+from backend.core.logging import configure_logging
 from backend.core.settings import Environment, Settings
 from backend.geography.service import import_seed_data
 from backend.main import create_app
@@ -108,6 +109,8 @@ class ProcessBenchServer:
     """
 
     def __init__(self, settings: Settings, caller: Callable[..., Account | Awaitable[Account]]) -> None:
+        # Logging as an in-process server would set it: the client's own request logs stay quiet.
+        configure_logging(settings.log_level)
         self.port = free_port()
         self._process = multiprocessing.get_context("spawn").Process(
             target=_serve_in_child, args=(settings, caller, self.port), daemon=True

@@ -29,6 +29,7 @@ from backend.events.models import Attendance, Event
 from backend.youth.models import YouthProfile
 from scripts.bench.common import (
     GROWTH_SIZES,
+    BenchServer,
     ProcessBenchServer,
     add_heap_option,
     bench_settings,
@@ -241,6 +242,11 @@ def main(argv: list[str] | None = None) -> int:
         default=100,
         help="sign-ups and check-ins made first, not measured (default 100)",
     )
+    parser.add_argument(
+        "--server-in-thread",
+        action="store_true",
+        help="run the server in a thread of this process, as before (for comparison; shares the GIL)",
+    )
     add_heap_option(parser)
     args = parser.parse_args(argv)
     sizes = (min(GROWTH_SIZES[0], args.stored), args.stored)
@@ -253,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         uids = [f"bench-{uuid.uuid4().hex}" for _ in range(args.people)]
         event_id, code = _event(settings)
         # A server process of its own: in a thread here it would share the client's interpreter lock.
-        with ProcessBenchServer(settings, _caller) as base:
+        server = BenchServer if args.server_in_thread else ProcessBenchServer
+        with server(settings, _caller) as base:
             print(f"warming up: {args.warm_up} sign-ups and check-ins (not counted) ...", flush=True)
             warm_up = [(f"warm-{uuid.uuid4().hex}", _signup()) for _ in range(args.warm_up)]
             _api_rate(base, "/v1/youth/signup", warm_up, "sign-ups")
