@@ -257,11 +257,7 @@ async def register_by_officer(
 ) -> tuple[YouthRead, bool]:
     """A field officer registers a young person met at an event, with consent taken on paper or on the
     officer's phone; only in the officer's districts; retried registrations are one profile, counted once
-    on the event. A registration id taken outside the officer's districts answers 404, as an unknown one."""
-    profile_id = _registration_id(registration_id)
-    stored = await YouthProfile.get_pymongo_collection().find_one({"_id": profile_id}, {"district": 1})
-    if stored is not None and stored["district"] not in officer.districts:
-        raise NotFoundError("No such registration in your districts.")
+    on the event. A registration id taken outside the officer's districts answers 404, never 409."""
     if registration.consent_method == ConsentMethod.APP:
         raise invalid_field(
             "body.consent_method", "officer_method", "an officer takes consent on paper or their phone"
@@ -273,8 +269,10 @@ async def register_by_officer(
         )
     event_id = await _registration_event(officer=officer, event_id=registration.event_id)
     try:
+        # Every check runs before the stored profile is looked at, so an id taken outside the officer's
+        # districts answers as an unknown id would, up to the 404 that stands for "not yours to create".
         profile, created = await _create_profile(
-            profile_id=profile_id,
+            profile_id=_registration_id(registration_id),
             signup=registration.person,
             method=registration.consent_method,
             registered_by=officer.id,
