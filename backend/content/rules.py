@@ -1,8 +1,11 @@
 """What an editor's write must satisfy: sanitised text, known places, and what publishing needs."""
 
+import html
 import re
 from datetime import datetime
 from typing import Any
+
+import nh3
 
 from backend.content import markdown
 from backend.core.clock import stored_time
@@ -11,16 +14,41 @@ from backend.geography import service as geography
 from schemas.common import FieldProblem
 from schemas.content import REQUIRED_LANGUAGES, ContentKind, ContentWrite
 
-# Titles and summaries are plain text: tags are removed so no markup reaches the app through them either.
-_TAG = re.compile(r"<[^<>]*>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,28}[0-9]$")
 _KINDS_WITH_CONTACT = (ContentKind.HELPLINE, ContentKind.OFFICE)
 
 
-def _plain(text: str) -> tuple[str, bool]:
-    cleaned = _TAG.sub("", _CONTROL.sub("", text)).strip()
-    return cleaned, cleaned != text.strip()
+# Each pass removes markup or decodes entities, so text settles within a few passes.
+_MAX_PASSES = 8
+
+
+class UnsettledTextError(ValueError):
+    """Text that still held markup after `_MAX_PASSES` passes (entities nested deeper than anyone types)."""
+
+
+def _strip_tags(text: str) -> str:
+    # An HTML parser's view of the text (html5ever, through nh3): tags, comments and the content of
+    # script and style go; what is left is decoded back to plain text ("&lt;" is "<" again).
+    return html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
+
+
+def plain_text(text: str) -> tuple[str, bool]:
+    """Text without markup, and whether markup was removed; sanitising the result again changes nothing.
+
+    Titles and summaries are plain text. Entities that decode to tags ("&lt;script&gt;") count as tags,
+    so the result never holds a tag that a second pass, or an HTML renderer, would see.
+    """
+    current = _CONTROL.sub("", text).strip()
+    removed = False
+    for _ in range(_MAX_PASSES):
+        cleaned = _strip_tags(current).strip()
+        if cleaned == current:
+            return current, removed
+        # Decoding entities alone ("&amp;" to "&") is not a removal; losing text an HTML parser hid is.
+        removed = removed or cleaned != html.unescape(current).strip()
+        current = cleaned
+    raise UnsettledTextError("the text did not reach a stable form")
 
 
 async def prepare(write: ContentWrite) -> dict[str, Any]:
@@ -29,8 +57,18 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
     removed: set[str] = set()
     translations: dict[str, dict[str, str]] = {}
     for lang, translation in write.translations.items():
-        title, title_changed = _plain(translation.title)
-        summary, summary_changed = _plain(translation.summary)
+        try:
+            title, title_changed = plain_text(translation.title)
+            summary, summary_changed = plain_text(translation.summary)
+        except UnsettledTextError:
+            problems.append(
+                FieldProblem(
+                    field=f"body.translations.{lang.value}",
+                    rule="unsafe_text",
+                    message="title or summary could not be made plain text; remove markup and try again",
+                )
+            )
+            continue
         try:
             body = markdown.sanitise(translation.body)
         except markdown.UnsanitisableMarkdownError:

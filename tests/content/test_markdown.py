@@ -1,8 +1,10 @@
 """The Markdown sanitiser: no raw HTML, script, image or unsafe link survives; the rest keeps its meaning."""
 
 import random
+import re
 
 import pytest
+from markdown_it import MarkdownIt
 
 from backend.content.markdown import SanitisedMarkdown, find_problems, sanitise
 
@@ -240,3 +242,33 @@ def test_random_mixtures_are_stable_and_clean() -> None:
         once = sanitise(source)
         assert sanitise(once.text) == SanitisedMarkdown(text=once.text, removed=()), source
         assert find_problems(once.text) == [], source
+
+
+NESTED_AND_MALFORMED = [
+    "<scr<b>ipt>alert(1)</scr<i>ipt>",
+    "<scr<script>ipt>alert(1)</script>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "&amp;lt;script&amp;gt;alert(1)",
+    "&#60;img src=x onerror=alert(1)&#62;",
+    "x <!-- hidden --> y <!-- never closed",
+    "<b unclosed and <i>half",
+    "<<b>>x</b>",
+    "<img src=x onerror=alert(1)>ok",
+    "age < 18 and x<5, y > 3",
+]
+# What a CommonMark renderer with raw HTML on makes of Markdown alone, without any raw HTML.
+_MARKDOWN_TAG = re.compile(r"</?(p|em|strong|a|code|pre|h[1-6]|ul|ol|li|blockquote|hr|br)( [^<>]*)?/?>")
+
+
+@pytest.mark.parametrize("markdown", NESTED_AND_MALFORMED)
+def test_nested_and_malformed_markup_never_renders_as_html(markdown: str) -> None:
+    result = sanitise(markdown)
+    assert sanitise(result.text) == SanitisedMarkdown(text=result.text, removed=())
+    assert find_problems(result.text) == []
+    rendered = MarkdownIt("commonmark", {"html": True}).render(result.text)
+    assert "<" not in _MARKDOWN_TAG.sub("", rendered), rendered
+
+
+def test_text_with_less_than_signs_keeps_its_meaning() -> None:
+    rendered = MarkdownIt("commonmark").render(sanitise("age < 18 and x<5, y > 3").text)
+    assert rendered == "<p>age &lt; 18 and x&lt;5, y &gt; 3</p>\n"
