@@ -46,6 +46,12 @@ async def last_from(known: int) -> int:
     return low
 
 
+async def last() -> int:
+    """The number of the last entry (0 when the feed is empty)."""
+    hint = _next_seq_hint - 1
+    return await last_from(hint if hint > 0 and await exists(hint) else 0)
+
+
 async def append(*, change_id: str, item_id: str, op: str, revision: int | None, reason: str | None) -> int:
     """Append one entry for a content change, once however often it is called; returns its number."""
     global _next_seq_hint

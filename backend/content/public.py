@@ -6,6 +6,8 @@ every API process sees a publish as soon as the editor's request has returned.
 
 import base64
 import binascii
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,21 +44,43 @@ _WITHOUT_TERMS = {"terms": 0, "weights": 0}
 CANDIDATES_PER_TERM = 300
 
 
-def encode_cursor(seq: int) -> str:
-    """An opaque cursor for "everything up to entry `seq`"."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+@dataclass(frozen=True)
+class Cursor:
+    """Where a phone is in the feed: everything up to entry `seq` has been delivered.
+
+    `first_until` is set while a first sync has not caught up: the last entry when it began. Tombstones
+    of entries up to there are for items withdrawn before the phone had any, so they are left out; a
+    later one may concern an item the phone got on an earlier page, so it goes out.
+    """
+
+    seq: int
+    first_until: int | None = None
 
 
-def decode_cursor(cursor: str) -> int:
-    """The entry number in a cursor from `encode_cursor`; a 422 naming `since` for anything else."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    number = text.removeprefix(_CURSOR_PREFIX)
-    if not text.startswith(_CURSOR_PREFIX) or not number.isdigit() or len(number) > 12:
+# "c1:<seq>", or "c1:<seq>:f<first_until>" during a first sync; ASCII digits only, below 2^63.
+_CURSOR = re.compile(r"c1:(0|[1-9][0-9]{0,17})(?::f(0|[1-9][0-9]{0,17}))?")
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def encode_cursor(seq: int, first_until: int | None = None) -> str:
+    """An opaque cursor for "everything up to entry `seq`" (and, in a first sync, where it began)."""
+    text = f"{_CURSOR_PREFIX}{seq}" + (f":f{first_until}" if first_until is not None else "")
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Cursor:
+    """The position in a cursor from `encode_cursor`; a 422 naming `since` for anything else."""
+    match = None
+    if _BASE64URL.fullmatch(cursor):
+        try:
+            text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            text = ""
+        match = _CURSOR.fullmatch(text)
+    if match is None:
         raise invalid_field("query.since", "invalid_cursor", "since must be a cursor returned by this feed")
-    return int(number)
+    first_until = match.group(2)
+    return Cursor(seq=int(match.group(1)), first_until=int(first_until) if first_until else None)
 
 
 async def _district(name_or_code: str | None) -> DistrictRef | None:
@@ -158,12 +182,17 @@ async def sync(*, since: str | None, lang: Language, district: str | None, limit
     """What changed after the cursor, oldest first, each item once, in `lang` and for `district`.
 
     An entry whose item changed again later is left for that later entry, so a phone catching up
-    after months gets each item once, as it is now. A first sync (no cursor) gets no deletions.
+    after months gets each item once, as it is now. A first sync (no cursor) gets no tombstones for
+    what was withdrawn before it began, on any of its pages: its cursor says so until it has caught up.
     """
-    after = decode_cursor(since) if since else 0
+    cursor = decode_cursor(since) if since is not None else Cursor(seq=0)
     target = await _district(district)
-    if not await feed.exists(after):
+    if not await feed.exists(cursor.seq):
         return SyncPage(entries=[], cursor=encode_cursor(0), has_more=True, reset=True)
+    after = cursor.seq
+    first_until = cursor.first_until
+    if after == 0:
+        first_until = await feed.last()  # a first sync: nothing withdrawn so far concerns this phone
     now = utc_now()
     entries: list[SyncEntry] = []
     seq = after
@@ -176,14 +205,17 @@ async def sync(*, since: str | None, lang: Language, district: str | None, limit
             if state is None or state.seq != entry.id:
                 continue  # the item changed again later: it goes out with that entry
             synced = _sync_entry(state, lang=lang, district=target, now=now)
-            if not (synced.op == "delete" and after == 0):
-                entries.append(synced)
-                if len(entries) == limit:
-                    break
+            if synced.op == "delete" and first_until is not None and entry.id <= first_until:
+                continue  # withdrawn before this first sync began: the phone never had it
+            entries.append(synced)
+            if len(entries) == limit:
+                break
         if len(batch) < limit:
             break
     has_more = await feed.exists(seq + 1)
-    return SyncPage(entries=entries, cursor=encode_cursor(seq), has_more=has_more, reset=False)
+    if not has_more or (first_until is not None and seq >= first_until):
+        first_until = None  # caught up: every later tombstone may concern what the phone has
+    return SyncPage(entries=entries, cursor=encode_cursor(seq, first_until), has_more=has_more, reset=False)
 
 
 async def read(*, item_id: str, lang: Language) -> ContentPublic:

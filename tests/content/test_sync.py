@@ -1,6 +1,7 @@
 """The app's feed: pages and cursors, each item once, tombstones, districts, and publishing during a sync."""
 
 import asyncio
+import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,6 +84,44 @@ async def test_withdrawn_items_reach_phones_as_tombstones(client: httpx.AsyncCli
     assert [entry["id"] for entry in fresh] == [kept]  # a new phone has nothing to delete
 
 
+async def test_a_first_sync_gets_no_tombstones_on_any_page(client: httpx.AsyncClient, editor: User) -> None:
+    ids = [await publish_new(client, editor) for _ in range(12)]
+    withdrawn = ids[::3]
+    for item_id in withdrawn[:2]:
+        await step(client, editor, item_id, "archive")
+    for item_id in withdrawn[2:]:
+        await client.delete(f"{EDITORIAL}/{item_id}", headers=editor.headers)
+    pages = []
+    cursor = None
+    while True:
+        page = (await client.get(SYNC, params={"limit": 3, **({"since": cursor} if cursor else {})})).json()
+        pages.append(page["entries"])
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    received = [entry for page in pages for entry in page]
+    assert len(pages) == 3
+    assert [(entry["op"], entry["id"]) for entry in received] == [
+        ("upsert", item_id) for item_id in ids if item_id not in withdrawn
+    ]
+    # Caught up: from now on this phone gets every tombstone.
+    await step(client, editor, ids[1], "archive")
+    later, _ = await sync_all(client, cursor)
+    assert [(entry["op"], entry["id"]) for entry in later] == [("delete", ids[1])]
+
+
+async def test_an_item_withdrawn_during_a_first_sync_reaches_it_as_a_tombstone(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    ids = [await publish_new(client, editor) for _ in range(4)]
+    await step(client, editor, ids[3], "archive")
+    first = (await client.get(SYNC, params={"limit": 2})).json()
+    assert [entry["id"] for entry in first["entries"]] == ids[:2]
+    await step(client, editor, ids[0], "archive")  # the phone has it already
+    rest, _ = await sync_all(client, first["cursor"], limit=2)
+    assert [(entry["op"], entry["id"]) for entry in rest] == [("upsert", ids[2]), ("delete", ids[0])]
+
+
 async def test_expired_items_are_withdrawn(client: httpx.AsyncClient, editor: User) -> None:
     soon = datetime.now(UTC) + timedelta(minutes=30)
     item_id = await publish_new(client, editor, item_body(kind="alert", expires_at=soon.isoformat()))
@@ -121,7 +160,34 @@ async def test_district_and_language_shape_the_feed(client: httpx.AsyncClient, e
     assert {entry["item"]["lang"] for entry in sindhi} == {"ur"}  # falls back to Urdu
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "YzE6", "YzE6LTE", "eDE6NQ"])
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "garbage",
+        "YzE6",
+        "YzE6LTE",
+        "eDE6NQ",
+        "YzE6wrI",  # "c1:²": a digit to str.isdigit(), not to int()
+        _cursor("c1:\u0661\u0662"),  # Arabic-Indic digits
+        _cursor("c1:\uff11"),  # a fullwidth digit
+        _cursor(f"c1:{2**63}"),
+        _cursor(f"c1:{10**30}"),
+        _cursor("c1:-5"),
+        _cursor("c1:+5"),
+        _cursor("c1: 5"),
+        _cursor("c1:5\n"),
+        _cursor("c1:5:f"),
+        "!!!!",
+        "%%%",
+        "YzE6NQ==extra",
+        "",
+        "\u00e9t\u00e9",
+    ],
+)
 async def test_a_bad_cursor_is_refused_by_name(client: httpx.AsyncClient, cursor: str) -> None:
     response = await client.get(SYNC, params={"since": cursor})
     assert response.status_code == 422
