@@ -23,7 +23,12 @@ from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.rate_limit import delete_expired_counters
-from backend.core.responses import DATABASE_UNAVAILABLE, VALIDATION_FAILED
+from backend.core.responses import (
+    BAD_REQUEST,
+    DATABASE_UNAVAILABLE,
+    PAYLOAD_TOO_LARGE,
+    VALIDATION_FAILED,
+)
 from backend.core.settings import Settings, get_settings
 from backend.core.workers import run_every
 from backend.events.checkin_codes import CheckinSigner
@@ -121,7 +126,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1 = APIRouter(
         prefix="/v1",
         dependencies=[Depends(require_database)],
-        responses=VALIDATION_FAILED | DATABASE_UNAVAILABLE,
+        responses=BAD_REQUEST | PAYLOAD_TOO_LARGE | VALIDATION_FAILED | DATABASE_UNAVAILABLE,
     )
     v1.include_router(geography_router)
     v1.include_router(accounts_router)

@@ -26,3 +26,7 @@ AUTH_ERRORS: Responses = _problem(
     401, "No valid ID token (missing, malformed, expired, forged or revoked)."
 ) | _problem(403, "Signed in, but the account is disabled or lacks the role.")
 RATE_LIMITED = _problem(429, "Too many requests; retry after the `Retry-After` seconds.")
+PAYLOAD_TOO_LARGE = _problem(413, "The request body is over the size limit.")
+BAD_REQUEST = _problem(
+    400, "The request could not be read (e.g. a body that is not what its Content-Type says)."
+)
