@@ -2,16 +2,30 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from schemas.common import ContractModel
-from schemas.events import Topic
+from schemas.events import SaneAwareDatetime, Topic
 from schemas.youth import Language
 
 # Every published item has these; the app falls back to them, in this order, for any other language.
 REQUIRED_LANGUAGES = (Language.URDU, Language.ENGLISH)
+
+
+def _within_date_range(value: date) -> date:
+    if not date(2000, 1, 1) <= value < date(2100, 1, 1):
+        raise PydanticCustomError("date_out_of_range", "must be between 2000-01-01 and 2100-01-01")
+    return value
+
+
+# A calendar date the API takes: 2000 to 2099, like every time it takes (schemas.common.SaneDatetime).
+SaneDate = Annotated[date, AfterValidator(_within_date_range)]
+Phone = Annotated[str, Field(min_length=1, max_length=32)]
+ProvinceCode = Annotated[str, Field(min_length=1, max_length=8)]
+DistrictName = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class ContentKind(StrEnum):
@@ -47,9 +61,9 @@ class Translation(ContractModel):
 class Contact(ContractModel):
     """How to reach a helpline or office, and when and where that was last checked."""
 
-    phones: list[str] = Field(default_factory=list, max_length=10)
+    phones: list[Phone] = Field(default_factory=list, max_length=10)
     address: str | None = Field(default=None, min_length=2, max_length=300)
-    verified_at: date | None = Field(default=None, description="When the details were last checked.")
+    verified_at: SaneDate | None = Field(default=None, description="When the details were last checked.")
     source: str | None = Field(
         default=None, min_length=2, max_length=300, description="Checked against what."
     )
@@ -61,17 +75,21 @@ class ContentWrite(ContractModel):
     kind: ContentKind
     topics: list[Topic] = Field(min_length=1, max_length=9)
     translations: dict[Language, Translation] = Field(
-        min_length=1, description="Keyed by language; Urdu and English are required to publish."
+        min_length=1,
+        max_length=len(Language),
+        description="Keyed by language; Urdu and English are required to publish.",
     )
-    provinces: list[str] = Field(
+    provinces: list[ProvinceCode] = Field(
         default_factory=list, max_length=7, description="Only for these provinces (codes); empty: everywhere."
     )
-    districts: list[str] = Field(
+    districts: list[DistrictName] = Field(
         default_factory=list,
         max_length=200,
         description="Only for these districts (codes, names or aliases).",
     )
-    expires_at: AwareDatetime | None = Field(default=None, description="Withdrawn from the app at this time.")
+    expires_at: SaneAwareDatetime | None = Field(
+        default=None, description="Withdrawn from the app at this time (2000 to 2100)."
+    )
     contact: Contact | None = Field(default=None, description="Required for helplines and offices.")
 
 
@@ -120,8 +138,8 @@ class ContentSummary(ContractModel):
 
 
 class PublishRequest(ContractModel):
-    publish_at: AwareDatetime | None = Field(
-        default=None, description="Publish later, at this time; omit to publish now."
+    publish_at: SaneAwareDatetime | None = Field(
+        default=None, description="Publish later, at this time (2000 to 2100); omit to publish now."
     )
 
 

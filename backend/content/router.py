@@ -3,7 +3,7 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from backend.accounts.dependencies import RequireRole
 from backend.accounts.models import Account
@@ -37,6 +37,7 @@ from schemas.youth import Language
 router = APIRouter(prefix="/content", tags=["content"], dependencies=[Public])
 
 Lang = Annotated[Language, Query(description="Language to serve; falls back to Urdu, then English.")]
+RevisionNumber = Annotated[int, Path(ge=1, le=1_000_000, description="A published revision: 1, 2, 3 ...")]
 DistrictFilter = Annotated[
     str | None, Query(max_length=64, description="Only what applies to this district (code, name or alias).")
 ]
@@ -195,7 +196,7 @@ async def list_revisions(item_id: UUID) -> list[RevisionSummary]:
 
 
 @editorial_router.get("/{item_id}/revisions/{revision}", response_model=RevisionRead, status_code=200)
-async def get_revision(item_id: UUID, revision: int) -> RevisionRead:
+async def get_revision(item_id: UUID, revision: RevisionNumber) -> RevisionRead:
     """Read one published revision."""
     return await service.revision(item_id=item_id, revision=revision)
 
@@ -204,7 +205,7 @@ async def get_revision(item_id: UUID, revision: int) -> RevisionRead:
     "/{item_id}/revisions/{revision}/restore", response_model=ContentRead, status_code=200, responses=CONFLICT
 )
 async def restore_revision(
-    editor: Editor, item_id: UUID, revision: int, response: Response, if_match: IfMatch
+    editor: Editor, item_id: UUID, revision: RevisionNumber, response: Response, if_match: IfMatch
 ) -> ContentRead:
     """Copy a published revision into the working copy, as a draft."""
     item = await service.restore(actor=editor.id, item_id=item_id, revision=revision, if_match=if_match)
