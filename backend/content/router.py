@@ -12,7 +12,8 @@ from backend.core.access import Public
 from backend.core.dependencies import IfMatch
 from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
-from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, NOT_MODIFIED
+from backend.core.rate_limit import RateLimit
+from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, NOT_MODIFIED, RATE_LIMITED
 from schemas.accounts import Role
 from schemas.common import Page
 from schemas.content import (
@@ -58,7 +59,13 @@ async def sync_content(
     return cached_json(request, page)
 
 
-@router.get("/search", response_model=SearchResults, status_code=200, responses=NOT_MODIFIED)
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    status_code=200,
+    responses=NOT_MODIFIED | RATE_LIMITED,
+    dependencies=[Depends(RateLimit("search"))],
+)
 async def search_content(
     request: Request,
     q: Annotated[str, Query(min_length=1, max_length=200, description="Words to find, in any language.")],

@@ -7,6 +7,9 @@ import pytest
 
 from backend.content import public
 from backend.content.models import LiveContent, TermWeights
+from backend.core.database import Database
+from backend.core.settings import Settings
+from backend.main import create_app
 from tests.conftest import User
 from tests.content.conftest import EDITORIAL, item_body, publish_new, step
 
@@ -141,3 +144,21 @@ async def test_a_very_common_word_ranks_its_newest_items(
     ]
     assert {item_id for item_id, _ in await hits(client, "visa", lang="en")} == {middle, newest}
     assert oldest not in {item_id for item_id, _ in await hits(client, "visa ویزا", lang="en")}
+
+
+async def test_search_is_rate_limited_per_client_with_retry_after(
+    settings: Settings, shared_database: Database
+) -> None:
+    limited = settings.model_copy(update={"rate_limiting": True, "rate_limits": {"search": "3/hour"}})
+    app = create_app(limited, database=shared_database)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False, client=("203.0.113.7", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            answers = [await http.get(SEARCH, params={"q": "visa"}) for _ in range(4)]
+            other_routes = await http.get("/v1/content")
+    assert [answer.status_code for answer in answers] == [200, 200, 200, 429]
+    refused = answers[-1]
+    assert 1 <= int(refused.headers["retry-after"]) <= 3600
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["code"] == "rate_limited"
+    assert other_routes.status_code == 200
