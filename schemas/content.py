@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from schemas.common import ContractModel
+from schemas.common import ContractModel, Problem
 from schemas.events import SaneAwareDatetime, Topic
 from schemas.youth import Language
 
@@ -122,6 +122,17 @@ class ContentRead(StoredContent):
     created_at: datetime
     updated_by: str
     updated_at: datetime
+
+
+class ContentConflict(Problem):
+    """A 409 problem of the editorial workflow; a version conflict carries the working copy as it is now."""
+
+    current_version: int | None = Field(
+        default=None, description="The stored version, to send as If-Match after merging (version conflicts)."
+    )
+    current: ContentRead | None = Field(
+        default=None, description="The stored working copy, to merge with (version conflicts)."
+    )
 
 
 class ContentSummary(ContractModel):

@@ -13,12 +13,13 @@ from backend.core.dependencies import IfMatch
 from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
 from backend.core.rate_limit import RateLimit
-from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, NOT_MODIFIED, RATE_LIMITED
+from backend.core.responses import AUTH_ERRORS, NOT_FOUND, NOT_MODIFIED, RATE_LIMITED, Responses
 from schemas.accounts import Role
 from schemas.common import Page
 from schemas.content import (
     ContentCard,
     ContentChangeRead,
+    ContentConflict,
     ContentKind,
     ContentPublic,
     ContentRead,
@@ -96,6 +97,16 @@ async def read_content(request: Request, item_id: UUID, lang: Lang = Language.UR
     """Read one live item in the caller's language."""
     return cached_json(request, await public.read(item_id=str(item_id), lang=lang))
 
+
+# A 409 of the workflow: a step the item's status does not allow, a busy feed, or a version conflict,
+# which carries the working copy as it is now (`current`, `current_version`) to merge with.
+CONFLICT: Responses = {
+    409: {
+        "model": ContentConflict,
+        "description": "Conflicts with the current state; a version conflict carries the working copy.",
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/ContentConflict"}}},
+    }
+}
 
 _require_editor = RequireRole(Role.EDITOR, Role.ADMIN)
 Editor = Annotated[Account, Depends(_require_editor)]
