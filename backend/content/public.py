@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from backend.content import feed, live, search_terms
-from backend.content.models import FeedEntry, LiveContent
+from backend.content import feed, live, search_terms, steps
+from backend.content.models import ContentItem, FeedEntry, LiveContent
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, invalid_field
 from backend.core.pagination import PageParams
@@ -166,9 +166,19 @@ async def _records(item_ids: list[str], projection: dict[str, Any] | None = None
     return {document["_id"]: LiveContent.model_validate(document) async for document in found}
 
 
-async def _current(entries: list[FeedEntry]) -> dict[str, LiveContent]:
-    """The live record of each entry's item, brought up to the entry if its writer has not got there."""
-    records = await _records(list({entry.item_id for entry in entries}), _WITHOUT_TERMS)
+async def _current(entries: list[FeedEntry], *, settle_steps: bool = False) -> dict[str, LiveContent]:
+    """The live record of each entry's item, brought up to the entry if its writer has not got there.
+
+    With `settle_steps`, items with a step still marked are settled first (steps.py): a record may lag
+    behind a feed entry beyond this batch only while its step is marked.
+    """
+    item_ids = list({entry.item_id for entry in entries})
+    if settle_steps:
+        # By `_id` alone, which the embedded engine serves by index; the marks are checked here.
+        marked = ContentItem.get_pymongo_collection().find({"_id": {"$in": item_ids}}, {"pending_change": 1})
+        for item_id in [found["_id"] async for found in marked if found.get("pending_change")]:
+            await steps.settled(item_id)
+    records = await _records(item_ids, _WITHOUT_TERMS)
     for entry in entries:
         known = records.get(entry.item_id)
         if known is None or known.seq < entry.id:
@@ -198,7 +208,9 @@ async def sync(*, since: str | None, lang: Language, district: str | None, limit
     seq = after
     while len(entries) < limit and seq - after < _MOST_SCANNED:
         batch = await feed.read_after(seq, limit)
-        records = await _current(batch)
+        # A first sync leaves out tombstones, so it must not deliver an item whose withdrawal is appended
+        # beyond this batch but not yet recorded (a step in flight, or one whose writer died).
+        records = await _current(batch, settle_steps=first_until is not None)
         for entry in batch:
             seq = entry.id
             state = records.get(entry.item_id)

@@ -315,3 +315,22 @@ async def test_documents_written_by_another_writer_are_served_at_once(client: ht
     assert (await client.get(f"/v1/content/{item_id}")).status_code == 200
     found = (await client.get("/v1/content/search", params={"q": "licence", "lang": "en"})).json()["hits"]
     assert [hit["id"] for hit in found] == [item_id]
+
+
+async def test_a_first_sync_never_keeps_an_item_whose_withdrawal_is_unfinished(
+    client: httpx.AsyncClient, editor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [await publish_new(client, editor) for _ in range(3)]
+    real_record = live.record
+
+    async def dies(state: Any) -> None:
+        if not state.live:
+            raise ConnectionError("the process died here")
+        await real_record(state)
+
+    monkeypatch.setattr(live, "record", dies)
+    failed = await client.post(f"{EDITORIAL}/{ids[0]}/archive", headers=editor.headers)
+    assert failed.status_code == 500  # its feed entry is appended, its live record not yet written
+    monkeypatch.setattr(live, "record", real_record)
+    received, _ = await sync_all(client, limit=1)
+    assert [(entry["op"], entry["id"]) for entry in received] == [("upsert", ids[1]), ("upsert", ids[2])]
