@@ -116,7 +116,7 @@ class ContentRead(StoredContent):
     latest_revision: int = Field(description="How many revisions have been published (0: never).")
     archived_reason: str | None
     sanitised: list[str] = Field(
-        description="What the last save removed from the Markdown: raw_html, unsafe_link, image."
+        description="What the last save removed: raw_html (body, title or summary), unsafe_link, image."
     )
     created_by: str
     created_at: datetime
