@@ -16,7 +16,8 @@ from fastapi import FastAPI
 from backend.accounts import service as accounts_service
 from backend.core.database import Database
 from backend.core.settings import Environment, Settings
-from backend.geography.service import import_seed_data
+from backend.geography.models import Constituency, District, Province
+from backend.geography.service import forget_reference_cache, import_seed_data
 from backend.main import create_app
 from backend.registry import DOCUMENT_MODELS
 from schemas.accounts import Role, RoleGrant
@@ -110,10 +111,9 @@ async def shared_database(mongodb_uri: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-async def settings(shared_database: Database, auth_emulator: AuthEmulator) -> Settings:
-    """Settings naming the run's database, emptied for this test, and the Auth emulator."""
-    await shared_database.clear()
+@pytest.fixture(scope="session")
+def session_settings(shared_database: Database, auth_emulator: AuthEmulator) -> Settings:
+    """Settings naming the run's database and the Auth emulator."""
     return make_settings(
         shared_database.settings.mongodb_uri,
         mongodb_database=shared_database.db.name,
@@ -121,12 +121,32 @@ async def settings(shared_database: Database, auth_emulator: AuthEmulator) -> Se
     )
 
 
+@pytest.fixture(scope="session")
+def session_app(session_settings: Settings, shared_database: Database) -> FastAPI:
+    """One application for the run (building one takes about 0.1 s); each test runs its lifespan."""
+    return create_app(session_settings, database=shared_database)
+
+
+# The seeded geography stays between tests that ask for it (`seeded` repairs what a test changed):
+# loading it takes about 0.15 s, checking it about 0.05 s.
+GEOGRAPHY = (Province, District, Constituency)
+
+
 @pytest.fixture
-async def app(settings: Settings, shared_database: Database) -> AsyncIterator[FastAPI]:
+async def settings(
+    request: pytest.FixtureRequest, shared_database: Database, session_settings: Settings
+) -> Settings:
+    """The run's settings, with the database emptied for this test."""
+    keep = {model.get_collection_name() for model in GEOGRAPHY} if "seeded" in request.fixturenames else ()
+    await shared_database.clear(keep=keep)
+    return session_settings
+
+
+@pytest.fixture
+async def app(settings: Settings, session_app: FastAPI) -> AsyncIterator[FastAPI]:
     """The application with its real lifespan running, on the run's shared database."""
-    application = create_app(settings, database=shared_database)
-    async with application.router.lifespan_context(application):
-        yield application
+    async with session_app.router.lifespan_context(session_app):
+        yield session_app
 
 
 @pytest.fixture
@@ -138,8 +158,17 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def seeded(app: FastAPI) -> None:
-    """The shipped geography seed, loaded into this test's database."""
-    await import_seed_data()
+    """Exactly the shipped geography seed in this test's database (kept from an earlier test if intact)."""
+    report = await import_seed_data()
+    parts = (report.provinces, report.districts, report.constituencies)
+    for model, counts in zip(GEOGRAPHY, parts, strict=True):
+        if await model.get_pymongo_collection().count_documents({}) != counts.total:
+            # An earlier test added records the seed lacks: start the geography afresh.
+            for stale in GEOGRAPHY:
+                await stale.get_pymongo_collection().delete_many({})
+            forget_reference_cache()
+            await import_seed_data()
+            return
 
 
 @pytest.fixture

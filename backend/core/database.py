@@ -6,7 +6,7 @@ the background, so that a container started before its database recovers by itse
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from beanie import Document, init_beanie
@@ -105,10 +105,11 @@ class Database:
         """
         await init_beanie(database=self.db, document_models=self._document_models, skip_indexes=True)
 
-    async def clear(self) -> None:
-        """Delete every document, keeping collections and indexes (tests start clean this way)."""
+    async def clear(self, *, keep: Collection[str] = ()) -> None:
+        """Delete every document (but in `keep`), keeping collections and indexes (tests start clean)."""
         for name in await self.db.list_collection_names():
-            await self.db[name].delete_many({})
+            if name not in keep:
+                await self.db[name].delete_many({})
 
     async def close(self) -> None:
         if self._retry_task is not None:

@@ -24,6 +24,10 @@ class UpsertCounts:
     updated: int
     unchanged: int
 
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
     def __str__(self) -> str:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
