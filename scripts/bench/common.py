@@ -52,6 +52,8 @@ def bench_settings(*, heap_mb: int | None = None, **overrides: Any) -> Iterator[
             "firebase_auth_emulator_host": None,
             "log_level": "WARNING",
             "device_cleanup_interval_s": 0,
+            # Benchmarks measure the features; the abuse limits would answer 429 to their loops.
+            "rate_limiting": False,
             **overrides,
         }
         try:
