@@ -13,7 +13,8 @@ Usage: scripts/setup.sh
 Creates .venv with Python 3.11 and installs the project with its dev tools, pinned by constraints.txt;
 resolves the embedded engine (mongo-java-server, pinned in scripts/engine/pom.xml) from Maven Central into
 tools/mongo-java-server/lib and compiles our launcher (scripts/engine/EmbeddedMongo.java) next to it;
-installs firebase-tools (the Auth emulator) into tools/firebase. Needs python3.11 (or python3 being 3.11),
+installs firebase-tools (the Auth emulator) once per lock file into ~/.cache/hamqadam (HAMQADAM_CACHE_DIR
+or XDG_CACHE_HOME move it) and links it as tools/firebase. Needs python3.11 (or python3 being 3.11),
 Java 17+ with Maven, Node.js 20+ with npm, and access to PyPI, Maven Central and the npm registry.
 Environment: PYTHON (interpreter to use for the virtualenv).
 USAGE
@@ -63,18 +64,23 @@ else
   echo "[setup] embedded engine up to date"
 fi
 
-# The Firebase Auth emulator (npm firebase-tools, pinned by scripts/firebase-tools/package-lock.json).
-fb_dir=tools/firebase
-fb_stamp=$fb_dir/.installed-$(cat scripts/firebase-tools/package-lock.json | sha256sum | cut -c1-16)
-if [[ ! -f "$fb_stamp" ]]; then
+# The Firebase Auth emulator (npm firebase-tools, pinned by scripts/firebase-tools/package-lock.json),
+# installed once per lock file into a per-user cache and linked as tools/firebase, so a second clone on
+# the same machine does not spend minutes in npm again.
+fb_hash=$(cat scripts/firebase-tools/package-lock.json | sha256sum | cut -c1-16)
+fb_cache="${HAMQADAM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hamqadam}/firebase-tools-$fb_hash"
+if [[ ! -f "$fb_cache/.installed" ]]; then
   command -v npm >/dev/null || { echo "Node.js 20+ with npm is required for the Firebase Auth emulator" >&2; exit 1; }
-  echo "[setup] installing firebase-tools into $fb_dir (about 2-3 minutes the first time)"
-  mkdir -p "$fb_dir"
-  cp scripts/firebase-tools/package.json scripts/firebase-tools/package-lock.json "$fb_dir/"
-  (cd "$fb_dir" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
-  rm -f "$fb_dir"/.installed-*
-  touch "$fb_stamp"
+  echo "[setup] installing firebase-tools into $fb_cache (about 2-3 minutes the first time)"
+  rm -rf "$fb_cache.tmp" && mkdir -p "$fb_cache.tmp"
+  cp scripts/firebase-tools/package.json scripts/firebase-tools/package-lock.json "$fb_cache.tmp/"
+  (cd "$fb_cache.tmp" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
+  touch "$fb_cache.tmp/.installed"
+  rm -rf "$fb_cache" && mv "$fb_cache.tmp" "$fb_cache"
 else
-  echo "[setup] firebase-tools up to date"
+  echo "[setup] firebase-tools up to date ($fb_cache)"
+fi
+if [[ "$(readlink tools/firebase 2>/dev/null)" != "$fb_cache" ]]; then
+  rm -rf tools/firebase && mkdir -p tools && ln -s "$fb_cache" tools/firebase
 fi
 echo "[setup] done"
