@@ -4,7 +4,14 @@ from beanie import Document
 
 from backend.accounts.models import Account
 from backend.audit.models import AuditEntry
-from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
+from backend.content.models import (
+    ContentChange,
+    ContentItem,
+    ContentRevision,
+    FeedEntry,
+    LiveContent,
+    SearchPosting,
+)
 from backend.core.rate_limit import RateCounter
 from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
@@ -32,4 +39,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ContentRevision,
     FeedEntry,
     LiveContent,
+    SearchPosting,
 ]

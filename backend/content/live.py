@@ -2,15 +2,16 @@
 
 The writer of a step appends the feed entry, then records the entry here; the record only moves
 forward (a conditional upsert on `seq`), so a retried or slow writer of an older step changes nothing.
+Recording also keeps the item's search postings (postings.py): the new state's are added first, so a
+record never stands at a state whose postings are missing, and the replaced state's are removed after.
 """
 
-from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from backend.content import search_terms
+from backend.content import postings, search_terms
 from backend.content.models import ContentRevision, FeedEntry, LiveContent, TermWeights
 
 # `visible_until` of an item that never expires.
@@ -58,7 +59,6 @@ def published(revision: ContentRevision, seq: int) -> LiveContent:
         contact=revision.contact,
         targets=targets(revision.provinces, revision.districts),
         visible_until=revision.expires_at or NEVER,
-        terms=sorted({term for group in weights for term in group.terms}),
         weights=weights,
     )
 
@@ -68,13 +68,30 @@ def withdrawn(item_id: str, seq: int, reason: str) -> LiveContent:
     return LiveContent(id=item_id, seq=seq, live=False, reason=reason)
 
 
+async def _at(item_id: str) -> LiveContent | None:
+    found = await LiveContent.get_pymongo_collection().find_one(
+        {"_id": item_id}, {"seq": 1, "live": 1, "weights": 1}
+    )
+    return LiveContent.model_validate(found) if found is not None else None
+
+
 async def record(state: LiveContent) -> None:
-    """Store `state` unless the item's record is already at its feed entry or a later one."""
+    """Store `state` and its search postings unless the item's record is already at its feed entry or a
+    later one (whose writer added that state's postings before recording it)."""
+    previous = await _at(state.id)
+    if previous is not None and previous.seq >= state.seq:
+        return
+    await postings.add([state])
     fields: dict[str, Any] = state.model_dump(by_alias=True, exclude={"id", "revision_id"})
-    with suppress(DuplicateKeyError):  # the record is at this entry or past it already
+    superseded = False
+    try:
         await LiveContent.get_pymongo_collection().update_one(
             {"_id": state.id, "seq": {"$lt": state.seq}}, {"$set": fields}, upsert=True
         )
+    except DuplicateKeyError:  # the record reached this entry or a later one meanwhile
+        now = await _at(state.id)
+        superseded = now is not None and now.seq > state.seq
+    await postings.replace(previous, state, superseded=superseded)
 
 
 async def catch_up(entry: FeedEntry) -> LiveContent | None:

@@ -176,7 +176,7 @@ class LiveContent(Document):
     # Where it applies: "*" for everywhere, else "province:<code>" and "district:<code>" for each target.
     targets: list[str] = Field(default_factory=list)
     visible_until: datetime | None = None  # expires_at, or a far-off date, so "not expired" is one range
-    terms: list[str] = Field(default_factory=list)  # the normalised search terms of every language
+    # The normalised search terms of every language by weight: what its postings hold (postings.py).
     weights: list[TermWeights] = Field(default_factory=list)
 
     class Settings:
@@ -213,15 +213,25 @@ class LiveContent(Document):
                 ],
                 name="live_kind_published",
             ),
-            # Search: the newest live items holding a term, not expired.
-            IndexModel(
-                [
-                    ("live", ASCENDING),
-                    ("terms", ASCENDING),
-                    ("published_at", DESCENDING),
-                    ("_id", DESCENDING),
-                    ("visible_until", ASCENDING),
-                ],
-                name="live_terms_published",
-            ),
         ]
+
+
+class PostingEntry(BaseModel):
+    """One language of one live item holding a term, as of the item's feed entry `seq`."""
+
+    item: str
+    lang: str
+    weight: float
+    seq: int
+
+
+class SearchPosting(Document):
+    """The items that went live holding a term in one range of feed numbers: `_id` is
+    "<term> <seq // BUCKET>" (postings.py). Read by `_id` alone, which every engine serves by index;
+    an entry is a hint, checked against the item's live record before it counts."""
+
+    id: str  # type: ignore[assignment]
+    entries: list[PostingEntry] = Field(default_factory=list)
+
+    class Settings:
+        name = "content_postings"

@@ -7,12 +7,12 @@ every API process sees a publish as soon as the editor's request has returned.
 import base64
 import binascii
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from backend.content import feed, live, search_terms, steps
-from backend.content.models import ContentItem, FeedEntry, LiveContent
+from backend.content import feed, live, postings, search_terms, steps
+from backend.content.models import ContentItem, FeedEntry, LiveContent, SearchPosting
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, invalid_field
 from backend.core.pagination import PageParams
@@ -38,9 +38,11 @@ _CURSOR_PREFIX = "c1:"
 # superseded by later ones, gets a shorter page with `has_more` instead of a long wait.
 _MOST_SCANNED = 5000
 # Search terms only: an item's full record is read for the hits shown.
-_WITHOUT_TERMS = {"terms": 0, "weights": 0}
-# Search ranks, for each query term, the newest live items holding it, at most this many: on MongoDB
-# each term is one bounded index range, however many items there are.
+_WITHOUT_TERMS = {"weights": 0}
+# What search checks of a candidate's live record before its postings count.
+_CHECKED = {"seq": 1, "live": 1, "expires_at": 1, "provinces": 1, "districts": 1}
+# Search ranks, for each query term, the newest live items holding it, at most this many: a few posting
+# documents a term, read by `_id`, however many items there are.
 CANDIDATES_PER_TERM = 300
 
 
@@ -271,51 +273,87 @@ async def list_live(
     return Page(items=cards, total=total, limit=page.limit, offset=page.offset)
 
 
-async def _candidates(terms: list[str], now: datetime) -> list[str]:
-    """The newest live items holding each term (at most `CANDIDATES_PER_TERM` a term), by id."""
-    collection = LiveContent.get_pymongo_collection()
-    found: dict[str, None] = {}
-    for term in terms:
-        holding = (
-            collection.find({"live": True, "terms": term, "visible_until": {"$gt": now}}, {"_id": 1})
-            .sort([("published_at", -1), ("_id", -1)])
-            .limit(CANDIDATES_PER_TERM)
+@dataclass
+class _Found:
+    """What search has read so far: the postings' entries by item, and the items' live records."""
+
+    entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # item -> its entries read
+    records: dict[str, LiveContent | None] = field(default_factory=dict)  # None: not live, or not now
+
+
+async def _candidates(terms: list[str], now: datetime) -> tuple[list[str], _Found]:
+    """The newest live items holding each term (at most `CANDIDATES_PER_TERM` a term), newest first.
+
+    Reads the terms' postings bucket by bucket from the newest (1, 2, 4 ... buckets a round, every term
+    in each, so a candidate's entries for all the query's terms are read), and checks each entry against
+    its item's live record: it counts only while the record is live, not expired and still at its seq.
+    """
+    found = _Found()
+    wanted = dict.fromkeys(terms, CANDIDATES_PER_TERM)
+    counted: dict[str, set[str]] = {term: set() for term in terms}
+    chosen: dict[str, None] = {}
+    newest = await feed.last() // postings.BUCKET
+    span = 1
+    while newest >= 0 and any(wanted.values()):
+        buckets = range(newest, max(-1, newest - span), -1)
+        keys = [postings.bucket_key(term, bucket) for term in terms for bucket in buckets]
+        by_term: dict[str, set[tuple[int, str]]] = {term: set() for term in terms}
+        async for document in SearchPosting.get_pymongo_collection().find({"_id": {"$in": keys}}):
+            term = postings.term_of(document["_id"])
+            for entry in document["entries"]:  # as stored (PostingEntry): thousands, so not validated
+                found.entries.setdefault(entry["item"], []).append(entry)
+                by_term[term].add((entry["seq"], entry["item"]))
+        unknown = list(
+            {item for term in terms if wanted[term] for _, item in by_term[term]} - found.records.keys()
         )
-        async for document in holding:
-            found[document["_id"]] = None
-    return list(found)
+        if unknown:
+            records = await _records(unknown, _CHECKED)
+            for item in unknown:
+                state = records.get(item)
+                usable = state is not None and state.live and not _expired(state, now)
+                found.records[item] = state if usable else None
+        for term in terms:
+            for seq, item in sorted(by_term[term], reverse=True):
+                if not wanted[term]:
+                    break
+                state = found.records.get(item)
+                if state is None or state.seq != seq or item in counted[term]:
+                    continue  # not live now, or a stale entry of an earlier state
+                counted[term].add(item)
+                chosen[item] = None
+                wanted[term] -= 1
+        newest -= span
+        span *= 2
+    return list(chosen), found
 
 
 async def search(*, q: str, lang: Language, district: str | None, limit: int) -> SearchResults:
     """Live items matching words of `q`: matches in the caller's language first, then by score.
 
-    Finds the newest items holding each query term by their stored terms, then adds up, per item and
-    language, the stored weights of the terms matched. An item shows in the caller's language when that
-    matches at all, else in its best-scoring language.
+    Finds the newest items holding each query term by the terms' postings, then adds up, per item and
+    language, the weights the postings hold for the terms matched. An item shows in the caller's
+    language when that matches at all, else in its best-scoring language.
     """
     terms = search_terms.query_terms(q)
     target = await _district(district)
     if not terms:
         return SearchResults(query=q, hits=[])
-    wanted = set(terms)
-    candidates = await _candidates(terms, utc_now())
-    matching = LiveContent.get_pymongo_collection().find(
-        {"_id": {"$in": candidates}}, {"provinces": 1, "districts": 1, "weights": 1}
-    )
+    candidates, found = await _candidates(terms, utc_now())
     best: dict[str, tuple[bool, float, str]] = {}  # item -> (not the caller's language, -score, language)
-    async for found in matching:
-        if not _applies(found["provinces"], found["districts"], target):
+    for item_id in candidates:
+        state = found.records[item_id]
+        assert state is not None
+        if not _applies(state.provinces, state.districts, target):
             continue
         sums: dict[str, tuple[int, float]] = {}  # language -> (terms matched, summed weight)
-        for group in found["weights"]:
-            count = len(wanted.intersection(group["terms"]))
-            if count:
-                matched, total = sums.get(group["lang"], (0, 0.0))
-                sums[group["lang"]] = (matched + count, total + count * group["weight"])
+        for entry in found.entries[item_id]:
+            if entry["seq"] == state.seq:  # one entry a term and language: postings are sets
+                matched, total = sums.get(entry["lang"], (0, 0.0))
+                sums[entry["lang"]] = (matched + 1, total + entry["weight"])
         for code, (matched, total) in sums.items():
             order = (code != lang.value, -search_terms.rank(matched=matched, total_weight=total), code)
-            if found["_id"] not in best or order < best[found["_id"]]:
-                best[found["_id"]] = order
+            if item_id not in best or order < best[item_id]:
+                best[item_id] = order
     ranked = sorted(best.items(), key=lambda pair: (*pair[1][:2], pair[0]))[:limit]
     records = await _records([item_id for item_id, _ in ranked], _WITHOUT_TERMS)
     hits = [

@@ -4,9 +4,10 @@ how the latency of a sync page, a search and an item read grows from a small to 
 
 Items are in Urdu, English and Punjabi, with bodies of about 1.5 KB per language built from the shipped
 content. The first `--workflow` go through save, submit and publish (their rate is printed); the rest
-are written directly as publishing writes them (working copy, history, revision, feed entry and live
-record), in batches. The API runs under uvicorn on loopback against an embedded engine of its own
-(memory storage; give it a bigger heap with ENGINE_HEAP_MB for 100,000 items) or MONGODB_URI.
+are written directly as publishing writes them (working copy, history, revision, feed entry, live
+record, and the search postings through the function publishing uses), in batches. The API runs under
+uvicorn on loopback against an embedded engine of its own (memory storage; give it a bigger heap with
+ENGINE_HEAP_MB for 100,000 items) or MONGODB_URI.
 """
 
 import argparse
@@ -22,7 +23,7 @@ from typing import Any
 import httpx
 
 from backend.accounts.models import Account
-from backend.content import feed, live, service
+from backend.content import feed, live, postings, service
 from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
 from backend.content.public import encode_cursor
 from backend.content.seed import load_seed_items
@@ -115,6 +116,7 @@ async def _write_published(writes: list[ContentWrite], seq: int, ids: list[str])
     documents: dict[type[Any], list[dict[str, Any]]] = {
         model: [] for model in (ContentItem, ContentChange, ContentRevision, FeedEntry, LiveContent)
     }
+    states: list[LiveContent] = []
     for write in writes:
         item_id = str(uuid.uuid4())
         seq += 1
@@ -156,9 +158,11 @@ async def _write_published(writes: list[ContentWrite], seq: int, ids: list[str])
         entry = FeedEntry(
             id=seq, change_id=f"{item_id}:3", item_id=item_id, op="upsert", revision=1, appended_at=now
         )
-        for document in (item, *history, revision, entry, live.published(revision, seq)):
+        states.append(live.published(revision, seq))
+        for document in (item, *history, revision, entry, states[-1]):
             documents[type(document)].append(document.model_dump(by_alias=True, exclude={"revision_id"}))
         ids.append(item_id)
+    await postings.add(states)  # before the live records, as live.record does
     for model, batch in documents.items():
         await model.get_pymongo_collection().insert_many(batch, ordered=False)
     return seq

@@ -5,8 +5,8 @@ import uuid
 import httpx
 import pytest
 
-from backend.content import public
-from backend.content.models import LiveContent, TermWeights
+from backend.content import postings, public
+from backend.content.models import LiveContent, SearchPosting, TermWeights
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
@@ -119,15 +119,15 @@ async def test_search_finds_items_by_their_stored_terms(client: httpx.AsyncClien
     )
     stored = await LiveContent.get(item_id)
     assert stored is not None
+    terms = {term for group in stored.weights for term in group.terms}
     # Normalised and stemmed once, when published: what a query's terms are compared with.
-    assert {"visa", "fake", "ویزا", "جعلی"} <= set(stored.terms)
+    assert {"visa", "fake", "ویزا", "جعلی"} <= terms
     assert TermWeights(lang="en", weight=3.0, terms=["fake", "visa"]) in stored.weights
-    assert all("." not in term and not term.startswith("$") for term in stored.terms)
+    assert all("." not in term and not term.startswith("$") for term in terms)
     assert await hits(client, "visas", lang="en") == [(item_id, "en")]
-    # Search reads the stored terms, not the text: without the term the item is not found.
-    await LiveContent.get_pymongo_collection().update_one(
-        {"_id": item_id},
-        {"$pull": {"terms": "visa", "weights.$[].terms": "visa"}},
+    # Search reads the terms' postings, not the text: without the posting the item is not found.
+    await SearchPosting.get_pymongo_collection().update_one(
+        {"_id": postings.key("visa", stored.seq)}, {"$pull": {"entries": {"item": item_id}}}
     )
     assert await hits(client, "visas", lang="en") == []
     assert await hits(client, "fake", lang="en") == [(item_id, "en")]
