@@ -133,6 +133,9 @@ class ContentConflict(Problem):
     current: ContentRead | None = Field(
         default=None, description="The stored working copy, to merge with (version conflicts)."
     )
+    item_status: ContentStatus | None = Field(
+        default=None, description="The item's workflow status, when a step is not allowed from it."
+    )
 
 
 class ContentSummary(ContractModel):

@@ -61,7 +61,7 @@ def _invalid_step(item: ContentItem, step: str) -> ConflictError:
     return ConflictError(
         f"An item that is {item.status.replace('_', ' ')} cannot be {step}.",
         code="invalid_transition",
-        extensions={"status": item.status},
+        extensions={"item_status": item.status},
     )
 
 

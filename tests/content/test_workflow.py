@@ -73,6 +73,7 @@ async def test_publishing_needs_review_and_both_urdu_and_english(
     await client.put(f"{EDITORIAL}/{item_id}", json=english_only, headers=editor.headers)
     early = await client.post(f"{EDITORIAL}/{item_id}/publish", headers=editor.headers)
     assert (early.status_code, early.json()["code"]) == (409, "invalid_transition")
+    assert early.json()["item_status"] == "draft"
     refused = await client.post(f"{EDITORIAL}/{item_id}/submit", headers=editor.headers)
     assert refused.status_code == 422
     assert {(e["field"], e["rule"]) for e in refused.json()["errors"]} == {
