@@ -24,4 +24,8 @@ class AuditEntry(Document):
             IndexModel([("resource_type", ASCENDING), ("resource_id", ASCENDING)], name="resource"),
             # Filtered by action (with or without a resource), newest first; counted too.
             IndexModel([("action", ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)], name="action_at"),
+            # Filtered by resource id alone (the type not given), newest first; counted too.
+            IndexModel(
+                [("resource_id", ASCENDING), ("at", DESCENDING), ("_id", DESCENDING)], name="resource_at"
+            ),
         ]
