@@ -17,7 +17,7 @@ from backend.core.errors import (
     invalid_field,
 )
 from backend.core.firebase import FirebaseAuth
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, total_count
 from backend.geography import service as geography
 from schemas.accounts import AccountRead, Role, RoleGrant, ScopeUpdate
 from schemas.common import FieldProblem, Page
@@ -64,9 +64,10 @@ async def read_account(*, actor: Account, uid: str) -> AccountRead:
 
 async def list_accounts(*, actor: Account, role: Role | None, page: PageParams) -> Page[AccountRead]:
     query: dict[str, Any] = {"roles": role.value} if role is not None else {}
-    found = Account.find(query)
-    total = await found.count()
-    accounts = await found.sort("+created_at", "+_id").skip(page.offset).limit(page.limit).to_list()
+    total = await total_count(Account, query)
+    accounts = (
+        await Account.find(query).sort("+created_at", "+_id").skip(page.offset).limit(page.limit).to_list()
+    )
     await audit.record(
         actor=actor.id,
         action="account.list",

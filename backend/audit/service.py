@@ -5,7 +5,7 @@ from typing import Any
 
 from backend.audit.models import AuditEntry
 from backend.core.clock import utc_now
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, total_count
 from backend.core.request_context import current_request_id
 from schemas.audit import AuditEntryRead
 from schemas.common import Page
@@ -49,9 +49,7 @@ async def list_entries(
     if since is not None or until is not None:
         query["at"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
     found = AuditEntry.find(query)
-    # Unfiltered, the collection's own count (metadata on MongoDB) instead of counting every entry.
-    collection = AuditEntry.get_pymongo_collection()
-    total = await (found.count() if query else collection.estimated_document_count())
+    total = await total_count(AuditEntry, query)
     entries = await found.sort("-at", "-_id").skip(page.offset).limit(page.limit).to_list()
     items = [
         AuditEntryRead.model_validate({**e.model_dump(exclude={"id"}), "id": str(e.id)}) for e in entries

@@ -1,7 +1,9 @@
 """Offset pagination for reference lists: a capped limit and an explicit, stable order."""
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
+from beanie import Document
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
@@ -23,3 +25,10 @@ def _page_params(
 
 
 Pagination = Annotated[PageParams, Depends(_page_params)]
+
+
+async def total_count(document: type[Document], query: Mapping[str, Any]) -> int:
+    """How many documents match `query`; unfiltered, the collection's own count (MongoDB scans nothing)."""
+    if not query:
+        return await document.get_pymongo_collection().estimated_document_count()
+    return await document.find(dict(query)).count()

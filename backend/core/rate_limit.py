@@ -73,14 +73,15 @@ class MongoCounterStorage(Storage):
         collection = RateCounter.get_pymongo_collection()
         for attempt in range(2):
             try:
-                counter = await collection.find_one_and_update(
+                # The document as it was before this hit: under concurrency the embedded engine's
+                # "after" can include another caller's later increment (tests/engine found it).
+                before = await collection.find_one_and_update(
                     {"_id": f"{key}:{window}"},
                     {"$inc": {"hits": amount}, "$setOnInsert": {"expires_at": ends}},
                     upsert=True,
-                    return_document=ReturnDocument.AFTER,
+                    return_document=ReturnDocument.BEFORE,
                 )
-                assert counter is not None  # an upsert returning the document after always finds it
-                return int(counter["hits"])
+                return amount + (int(before["hits"]) if before else 0)
             except DuplicateKeyError:
                 # MongoDB may refuse one of two concurrent upserts of a new key; the retry increments.
                 if attempt:
