@@ -104,3 +104,16 @@ async def catch_up(entry: FeedEntry) -> LiveContent | None:
     else:
         await record(withdrawn(entry.item_id, entry.id, entry.reason or "unpublished"))
     return await LiveContent.get(entry.item_id)
+
+
+async def post_all() -> int:
+    """Add the search postings of every live record (once, on upgrading a store written before postings
+    existed); safe to repeat and to run while editors publish. Returns how many records it posted."""
+    posted = 0
+    found = (
+        LiveContent.get_pymongo_collection().find({"live": True}).sort([("published_at", -1), ("_id", -1)])
+    )
+    async for document in found:
+        await postings.add([LiveContent.model_validate(document)])
+        posted += 1
+    return posted

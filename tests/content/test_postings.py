@@ -153,3 +153,16 @@ async def test_a_withdrawn_item_leaves_search_at_once(
         {"_id": kept}, {"$set": {"expires_at": datetime.now(UTC) - timedelta(minutes=1)}}
     )
     assert await found(client, "licence") == set()
+
+
+async def test_a_store_without_postings_is_posted_once_by_post_all(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    kept, archived = [await publish_new(client, editor) for _ in range(2)]
+    await step(client, editor, archived, "archive")
+    await SearchPosting.get_pymongo_collection().delete_many({})
+    assert await found(client, "licence") == set()
+    assert await live.post_all() == 1
+    assert await live.post_all() == 1  # a repeat adds nothing
+    assert await posted("licence") == await live_states()
+    assert await found(client, "licence") == {kept}
