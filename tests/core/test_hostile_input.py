@@ -7,7 +7,9 @@ import pytest
 
 from backend.core.dependencies import if_match_version
 from backend.core.errors import ConflictError, ValidationFailedError, problem_body, problem_response
+from backend.core.pagination import MAX_OFFSET
 from schemas.accounts import Role
+from scripts.export_openapi import current_openapi
 from tests.conftest import MakeUser
 
 
@@ -69,3 +71,23 @@ async def test_audit_log_refuses_times_outside_2000_to_2100(
         assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [
             (f"query.{name}", "datetime_out_of_range")
         ]
+
+
+def test_every_paged_list_bounds_its_offset() -> None:
+    lists = {
+        f"{method.upper()} {path}": parameter["schema"]
+        for path, operations in current_openapi()["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "offset"
+    }
+    assert len(lists) >= 7  # districts, constituencies, events, upcoming, accounts, audit, editorial ...
+    unbounded = [name for name, schema in lists.items() if schema.get("maximum") != MAX_OFFSET]
+    assert not unbounded
+
+
+@pytest.mark.parametrize("path", ["/v1/geo/constituencies", "/v1/events/upcoming", "/v1/content"])
+async def test_huge_offsets_on_public_lists_are_422(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path, params={"offset": "9223372036854775808", "district": "lahore"})
+    assert response.status_code == 422
+    assert "query.offset" in {e["field"] for e in response.json()["errors"]}
