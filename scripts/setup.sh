@@ -56,7 +56,7 @@ if [[ ! -f "$engine_stamp" ]]; then
   command -v mvn >/dev/null || { echo "Maven is required to resolve the embedded engine" >&2; exit 1; }
   echo "[setup] resolving mongo-java-server from Maven Central into $engine_dir"
   rm -rf "$engine_dir"
-  mvn --batch-mode --quiet -f scripts/engine/pom.xml dependency:copy-dependencies \
+  mvn --batch-mode --quiet -Dstyle.color=never -f scripts/engine/pom.xml dependency:copy-dependencies \
     -DoutputDirectory="$ROOT/$engine_dir/lib"
   javac --release 17 -cp "$engine_dir/lib/*" -d "$engine_dir/classes" scripts/engine/EmbeddedMongo.java
   touch "$engine_stamp"
