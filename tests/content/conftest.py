@@ -1,11 +1,13 @@
 """Helpers for content tests: a valid item body, an editor, and the editor's steps over HTTP."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 
+from backend.content.models import ContentRevision
 from schemas.accounts import Role
 from tests.conftest import MakeUser, User
 
@@ -32,6 +34,25 @@ def item_body(**overrides: Any) -> dict[str, Any]:
     }
     body.update(overrides)
     return body
+
+
+def written_revision(item_id: str, number: int, title: str | None = None) -> ContentRevision:
+    """A revision as another writer would store it straight in the database (not yet inserted)."""
+    body = item_body()
+    if title is not None:
+        body["translations"]["en"]["title"] = title
+    return ContentRevision(
+        id=f"{item_id}:{number}",
+        item_id=item_id,
+        revision=number,
+        published_at=datetime.now(UTC),
+        published_by="elsewhere",
+        kind=body["kind"],
+        topics=body["topics"],
+        translations=body["translations"],
+        provinces=[],
+        districts=[],
+    )
 
 
 async def publish_new(http: httpx.AsyncClient, editor: User, body: dict[str, Any] | None = None) -> str:

@@ -11,7 +11,7 @@ import pytest
 from backend.content import feed, live, postings, public
 from backend.content.models import ContentRevision, LiveContent, SearchPosting
 from tests.conftest import User
-from tests.content.conftest import item_body, publish_new, step
+from tests.content.conftest import publish_new, step, written_revision
 
 SEARCH = "/v1/content/search"
 
@@ -36,23 +36,6 @@ async def posted(term: str) -> set[tuple[str, int]]:
 async def live_states() -> set[tuple[str, int]]:
     records = await LiveContent.get_pymongo_collection().find({"live": True}).to_list()
     return {(record["_id"], record["seq"]) for record in records}
-
-
-def _revision(item_id: str, number: int, title: str) -> ContentRevision:
-    body = item_body()
-    body["translations"]["en"]["title"] = title
-    return ContentRevision(
-        id=f"{item_id}:{number}",
-        item_id=item_id,
-        revision=number,
-        published_at=datetime.now(UTC),
-        published_by="elsewhere",
-        kind=body["kind"],
-        topics=body["topics"],
-        translations=body["translations"],
-        provinces=[],
-        districts=[],
-    )
 
 
 async def _go_live(revision: ContentRevision, version: int) -> LiveContent:
@@ -90,11 +73,11 @@ async def test_concurrent_publishes_and_withdrawals_leave_exactly_the_live_set(
 
 async def test_a_replayed_older_step_never_removes_a_newer_posting(client: httpx.AsyncClient) -> None:
     item_id = str(uuid.uuid4())
-    old = _revision(item_id, 1, "Visa offices")
+    old = written_revision(item_id, 1, "Visa offices")
     await old.insert()
     old_state = await _go_live(old, 3)
     await live.record(old_state)
-    new = _revision(item_id, 2, "Passport offices")
+    new = written_revision(item_id, 2, "Passport offices")
     await new.insert()
     new_state = await _go_live(new, 6)
     await live.record(new_state)
@@ -111,10 +94,10 @@ async def test_a_late_writer_that_read_the_record_before_a_newer_step_cleans_up_
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     item_id = str(uuid.uuid4())
-    old = _revision(item_id, 1, "Visa offices")
+    old = written_revision(item_id, 1, "Visa offices")
     await old.insert()
     old_state = await _go_live(old, 3)
-    new = _revision(item_id, 2, "Passport offices")
+    new = written_revision(item_id, 2, "Passport offices")
     await new.insert()
     new_state = await _go_live(new, 6)
     await live.record(new_state)  # the newer step, recorded while the older writer was paused

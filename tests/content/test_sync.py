@@ -10,12 +10,12 @@ import httpx
 import pytest
 
 from backend.content import feed, live, service
-from backend.content.models import ContentRevision, FeedEntry
+from backend.content.models import FeedEntry
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
 from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body, publish_new, step
+from tests.content.conftest import EDITORIAL, item_body, publish_new, step, written_revision
 
 SYNC = "/v1/content/sync"
 
@@ -293,20 +293,7 @@ async def test_documents_written_by_another_writer_are_served_at_once(client: ht
     """A revision, its feed entry and live record written straight to the database are synced, read
     and found by the next request."""
     item_id = str(uuid.uuid4())
-    now = datetime.now(UTC)
-    body = item_body()
-    revision = ContentRevision(
-        id=f"{item_id}:1",
-        item_id=item_id,
-        revision=1,
-        published_at=now,
-        published_by="elsewhere",
-        kind=body["kind"],
-        topics=body["topics"],
-        translations=body["translations"],
-        provinces=[],
-        districts=[],
-    )
+    revision = written_revision(item_id, 1)
     await revision.insert()
     seq = await feed.append(change_id=f"{item_id}:3", item_id=item_id, op="upsert", revision=1, reason=None)
     await live.record(live.published(revision, seq))
