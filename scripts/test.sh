@@ -9,7 +9,7 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
 Usage: scripts/test.sh [pytest arguments]
 
 Runs scripts/setup.sh, then ruff check, ruff format --check, mypy (strict) and pytest. Tests start their own
-FerretDB on a free port, or use MONGODB_URI when it is set (each test gets its own database).
+the embedded engine (memory) once per run, or use MONGODB_URI when it is set (one database, emptied per test).
 USAGE
   exit 0
 fi

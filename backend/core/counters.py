@@ -9,6 +9,7 @@ update, sent once more, now matches it and adds to it. The tests in tests/engine
 from collections.abc import Mapping
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
@@ -19,16 +20,28 @@ async def increment(
     inc: Mapping[str, int],
     *,
     set_on_insert: Mapping[str, Any] | None = None,
-) -> None:
+) -> dict[str, Any] | None:
     """Add `inc` to the counter document matched by `key`, creating it when missing.
 
     `key` must be equality on `_id` or on fields with a unique index, so that at most one document
-    matches it. Retries once after a duplicate-key error from a concurrent creation.
+    matches it. Retries once after a duplicate-key error from a concurrent creation. Returns the
+    document as it was before this increment (None when this call created it): under concurrency the
+    embedded engine's "after" may include another caller's later increment, its "before" never does.
     """
     update: dict[str, Any] = {"$inc": dict(inc)}
     if set_on_insert:
         update["$setOnInsert"] = dict(set_on_insert)
     try:
-        await collection.update_one(dict(key), update, upsert=True)
+        before = await _update(collection, key, update)
     except DuplicateKeyError:
-        await collection.update_one(dict(key), update, upsert=True)
+        before = await _update(collection, key, update)
+    return before
+
+
+async def _update(
+    collection: AsyncCollection[Any], key: Mapping[str, Any], update: dict[str, Any]
+) -> dict[str, Any] | None:
+    document: dict[str, Any] | None = await collection.find_one_and_update(
+        dict(key), update, upsert=True, return_document=ReturnDocument.BEFORE
+    )
+    return document

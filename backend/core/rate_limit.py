@@ -18,9 +18,10 @@ from fastapi import Request
 from limits import RateLimitItem, parse_many
 from limits.aio.storage import Storage
 from limits.aio.strategies import FixedWindowRateLimiter
-from pymongo import ASCENDING, IndexModel, ReturnDocument
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo import ASCENDING, IndexModel
+from pymongo.errors import PyMongoError
 
+from backend.core import counters
 from backend.core.errors import AppError
 from backend.core.settings import Settings
 
@@ -70,23 +71,13 @@ class MongoCounterStorage(Storage):
         self._expiry_of[key] = expiry
         window = _window(expiry, time.time())
         ends = datetime.fromtimestamp((window + 1) * expiry, UTC)
-        collection = RateCounter.get_pymongo_collection()
-        for attempt in range(2):
-            try:
-                # The document as it was before this hit: under concurrency the embedded engine's
-                # "after" can include another caller's later increment (tests/engine found it).
-                before = await collection.find_one_and_update(
-                    {"_id": f"{key}:{window}"},
-                    {"$inc": {"hits": amount}, "$setOnInsert": {"expires_at": ends}},
-                    upsert=True,
-                    return_document=ReturnDocument.BEFORE,
-                )
-                return amount + (int(before["hits"]) if before else 0)
-            except DuplicateKeyError:
-                # MongoDB may refuse one of two concurrent upserts of a new key; the retry increments.
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        before = await counters.increment(
+            RateCounter.get_pymongo_collection(),
+            {"_id": f"{key}:{window}"},
+            {"hits": amount},
+            set_on_insert={"expires_at": ends},
+        )
+        return amount + (int(before["hits"]) if before else 0)
 
     async def get(self, key: str) -> int:
         expiry = self._expiry_of.get(key)

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEVELOPMENT
     mongodb_uri: str = Field(
         default="mongodb://127.0.0.1:27017",
-        description="MongoDB (or FerretDB) connection string. scripts/run.sh sets it to the embedded engine.",
+        description="MongoDB connection string; scripts/run.sh points it at the embedded engine.",
     )
     mongodb_database: str = "hamqadam"
     # Short timeouts: when the database goes away the API must answer 503 within seconds, not hang.

@@ -1,6 +1,6 @@
 """Single-document atomicity under concurrent writers: `$inc`, compare-and-set, upserts, lease claims.
 
-FerretDB failed every one of these (ENGINES.md); the code relies on all of them. Each check runs
+The code relies on every one of these (FerretDB, the engine before, failed them all). Each check runs
 REPEATS times on fresh documents, with the writers sent at once over the client's connection pool.
 """
 
@@ -116,12 +116,12 @@ class _RacingCollection:
     def __init__(self, real: Collection, raises: int) -> None:
         self.real, self.raises, self.calls = real, raises, 0
 
-    async def update_one(self, *args: Any, **kwargs: Any) -> Any:
+    async def find_one_and_update(self, *args: Any, **kwargs: Any) -> Any:
         self.calls += 1
         if self.calls <= self.raises:
-            await self.real.update_one(*args, **kwargs)  # the "other" writer's upsert creates it
+            await self.real.find_one_and_update(*args, **kwargs)  # the "other" writer's upsert creates it
             raise DuplicateKeyError("E11000 duplicate key error", code=11000)
-        return await self.real.update_one(*args, **kwargs)
+        return await self.real.find_one_and_update(*args, **kwargs)
 
 
 async def test_counter_helper_retries_once_after_a_duplicate_key_error(coll: Collection) -> None:
