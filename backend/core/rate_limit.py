@@ -54,6 +54,11 @@ def _window(expiry_s: int, now: float) -> int:
     return int(now // expiry_s)
 
 
+def _limit_of(key: str) -> str:
+    """The limit part of a `limits` key (`LIMITER/<name>/<ids...>/<amount>/<multiples>/<granularity>`)."""
+    return "/".join(key.split("/")[-3:])
+
+
 class MongoCounterStorage(Storage):
     """A `limits` storage on the `rate_counters` collection (fixed windows only)."""
 
@@ -61,6 +66,7 @@ class MongoCounterStorage(Storage):
 
     def __init__(self) -> None:
         super().__init__(wrap_exceptions=False)
+        # Window length per limit (not per caller, so it stays as small as the configured limits).
         self._expiry_of: dict[str, int] = {}
 
     @property
@@ -68,7 +74,7 @@ class MongoCounterStorage(Storage):
         return PyMongoError
 
     async def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        self._expiry_of[key] = expiry
+        self._expiry_of[_limit_of(key)] = expiry
         window = _window(expiry, time.time())
         ends = datetime.fromtimestamp((window + 1) * expiry, UTC)
         before = await counters.increment(
@@ -80,14 +86,14 @@ class MongoCounterStorage(Storage):
         return amount + (int(before["hits"]) if before else 0)
 
     async def get(self, key: str) -> int:
-        expiry = self._expiry_of.get(key)
+        expiry = self._expiry_of.get(_limit_of(key))
         if expiry is None:
             return 0
         found = await RateCounter.get(f"{key}:{_window(expiry, time.time())}")
         return found.hits if found else 0
 
     async def get_expiry(self, key: str) -> float:
-        expiry = self._expiry_of.get(key, 1)
+        expiry = self._expiry_of.get(_limit_of(key), 1)
         return float((_window(expiry, time.time()) + 1) * expiry)
 
     async def check(self) -> bool:
