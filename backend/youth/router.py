@@ -11,7 +11,8 @@ from backend.core.pagination import Pagination
 from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, RATE_LIMITED
 from backend.events.dependencies import FieldStaff, Signer
-from backend.youth import service
+from backend.youth import attendance as checkins
+from backend.youth import data_rights, devices, registrations, service
 from schemas.common import Page
 from schemas.youth import (
     CheckinRead,
@@ -88,7 +89,7 @@ async def register_device(
     account: CurrentAccount, registration: DeviceRegistration, response: Response
 ) -> DeviceRead:
     """Register this phone for push alerts; registering the same token again is a no-op."""
-    device, created = await service.register_device(account=account, registration=registration)
+    device, created = await devices.register_device(account=account, registration=registration)
     response.status_code = 201 if created else 200
     return device
 
@@ -96,20 +97,20 @@ async def register_device(
 @router.get("/me/devices", response_model=list[DeviceRead], status_code=200)
 async def list_devices(account: CurrentAccount) -> list[DeviceRead]:
     """List the caller's registered phones (tokens are not shown)."""
-    return await service.list_devices(account=account)
+    return await devices.list_devices(account=account)
 
 
 @router.delete("/me/devices/{device_id}", status_code=204, responses=NOT_FOUND)
 async def remove_device(account: CurrentAccount, device_id: DeviceId) -> Response:
     """Remove one of the caller's phones (a lost one); idempotent."""
-    await service.remove_device(account=account, device_id=device_id)
+    await devices.remove_device(account=account, device_id=device_id)
     return Response(status_code=204)
 
 
 @router.get("/me/events", response_model=Page[MyEvent], status_code=200, responses=NOT_FOUND)
 async def list_my_events(account: CurrentAccount, page: Pagination) -> Page[MyEvent]:
     """The caller's RSVPs and check-ins, newest first."""
-    return await service.my_events(account=account, page=page)
+    return await checkins.my_events(account=account, page=page)
 
 
 @router.post(
@@ -126,7 +127,7 @@ async def check_in(
     account: CurrentAccount, signer: Signer, request: CheckinRequest, response: Response
 ) -> CheckinRead:
     """Check in at an event by its scanned QR code; one attendance per person, whatever the retries."""
-    attendance, created = await service.check_in(account=account, code=request.code, signer=signer)
+    attendance, created = await checkins.check_in(account=account, code=request.code, signer=signer)
     response.status_code = 201 if created else 200
     return attendance
 
@@ -140,13 +141,13 @@ async def update_my_profile(account: CurrentAccount, update: ProfileUpdate) -> Y
 @router.get("/me/export", response_model=YouthExport, status_code=200, responses=NOT_FOUND)
 async def export_my_data(account: CurrentAccount) -> YouthExport:
     """Download everything held about the caller, as JSON (audited)."""
-    return await service.export_own_data(account=account)
+    return await data_rights.export_own_data(account=account)
 
 
 @router.delete("/me", status_code=204)
 async def erase_me(account: CurrentAccount) -> Response:
     """Erase the caller's profile and devices; anonymous counts stay. Idempotent."""
-    await service.erase(account=account)
+    await data_rights.erase(account=account)
     return Response(status_code=204)
 
 
@@ -160,7 +161,7 @@ async def register_young_person(
     staff: FieldStaff, registration_id: UUID, registration: OfficerRegistration, response: Response
 ) -> YouthRead:
     """Register a young person met at an event (consent on paper or the officer's phone); idempotent."""
-    profile, created = await service.register_by_officer(
+    profile, created = await registrations.register_by_officer(
         officer=staff, registration_id=registration_id, registration=registration
     )
     response.status_code = 201 if created else 200
@@ -172,13 +173,13 @@ async def register_young_person(
 )
 async def read_registration(staff: FieldStaff, registration_id: UUID) -> YouthRead:
     """Read a young person registered in the caller's districts (audited)."""
-    return await service.read_registered(officer=staff, registration_id=registration_id)
+    return await registrations.read_registered(officer=staff, registration_id=registration_id)
 
 
 @router.get("/registrations", response_model=Page[RegistrationSummary], status_code=200)
 async def list_registrations(staff: FieldStaff, page: Pagination) -> Page[RegistrationSummary]:
     """The people the caller registered, in their districts, newest first (audited)."""
-    return await service.list_registrations(officer=staff, page=page)
+    return await registrations.list_registrations(officer=staff, page=page)
 
 
 @router.patch(
@@ -188,4 +189,6 @@ async def correct_registration(
     staff: FieldStaff, registration_id: UUID, update: RegistrationUpdate
 ) -> YouthRead:
     """Correct a young person registered in the caller's districts (audited)."""
-    return await service.update_registration(officer=staff, registration_id=registration_id, update=update)
+    return await registrations.update_registration(
+        officer=staff, registration_id=registration_id, update=update
+    )

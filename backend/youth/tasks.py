@@ -3,7 +3,7 @@
 import logging
 
 from backend.core.clock import utc_now
-from backend.youth.service import drop_stale_devices
+from backend.youth.devices import drop_stale_devices
 
 logger = logging.getLogger(__name__)
 

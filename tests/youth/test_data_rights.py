@@ -8,8 +8,8 @@ import pytest
 
 from backend.accounts.models import Account
 from backend.events.models import Attendance
+from backend.youth.devices import drop_stale_devices
 from backend.youth.models import Device, Tombstone, YouthProfile
-from backend.youth.service import drop_stale_devices
 from schemas.accounts import Role
 from tests.conftest import MakeUser
 from tests.youth.test_router import _event_with_code, signup

@@ -1,0 +1,81 @@
+"""A young person's data rights: export everything held, and erasure (a tombstone stays)."""
+
+import contextlib
+import uuid
+from uuid import UUID
+
+from pymongo.errors import DuplicateKeyError
+
+from backend.accounts.models import Account
+from backend.audit import service as audit
+from backend.core.clock import utc_now
+from backend.events.counters import uncount
+from backend.events.models import Attendance, Rsvp
+from backend.youth.devices import list_devices
+from backend.youth.models import Device, Tombstone, YouthProfile
+from backend.youth.service import own_profile, to_read
+from schemas.accounts import Role
+from schemas.youth import CheckinRead, YouthExport
+
+
+async def export_own_data(*, account: Account) -> YouthExport:
+    """Everything held about the caller (audited: an export of personal data)."""
+    profile = await own_profile(account=account)
+    devices = await list_devices(account=account)
+    attendance = await Attendance.find({"uid": account.id}).sort("+checked_in_at").to_list()
+    rsvps = await Rsvp.find({"uid": account.id}).sort("+created_at").to_list()
+    await audit.record(
+        actor=account.id, action="youth.exported", resource_type="youth", resource_id=account.id
+    )
+    return YouthExport(
+        exported_at=utc_now(),
+        account={"uid": account.id, "email": account.email, "roles": list(account.roles)},
+        profile=to_read(profile),
+        devices=devices,
+        checkins=[CheckinRead(event_id=UUID(a.event_id), checked_in_at=a.checked_in_at) for a in attendance],
+        rsvps=[{"event_id": r.event_id, "created_at": r.created_at} for r in rsvps],
+    )
+
+
+async def erase(*, account: Account) -> None:
+    """Erase the caller: personal fields and devices go; a tombstone and anonymous check-ins stay.
+
+    Every step can be retried: the tombstone id is fixed on the profile first, check-ins are re-keyed
+    under it (insert, then delete), and the profile goes last. Signing in again starts an empty profile.
+    """
+    profile = await YouthProfile.get(account.id)
+    if profile is None:
+        return
+    tombstone_id = profile.tombstone_id or uuid.uuid4().hex
+    if profile.tombstone_id is None:
+        await YouthProfile.get_pymongo_collection().update_one(
+            {"_id": profile.id}, {"$set": {"tombstone_id": tombstone_id, "status": "erased"}}
+        )
+    with contextlib.suppress(DuplicateKeyError):
+        await Tombstone(
+            id=tombstone_id, erased_at=utc_now(), district=profile.district, constituency=profile.constituency
+        ).insert()
+    for attendance in await Attendance.find({"uid": account.id}).to_list():
+        with contextlib.suppress(DuplicateKeyError):  # the anonymous copy keeps the record's counted state
+            await Attendance(
+                id=f"{attendance.event_id}:{tombstone_id}",
+                event_id=attendance.event_id,
+                uid=f"erased:{tombstone_id}",
+                district=attendance.district,
+                checked_in_at=attendance.checked_in_at,
+                counted=attendance.counted,
+            ).insert()
+        await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
+    await Device.get_pymongo_collection().delete_many({"uid": account.id})
+    for rsvp in await Rsvp.find({"uid": account.id}).to_list():
+        await uncount(Rsvp, rsvp.id, counter="rsvp_count")
+    await Account.get_pymongo_collection().update_one(
+        {"_id": account.id}, {"$set": {"email": None}, "$pull": {"roles": Role.YOUTH.value}}
+    )
+    await YouthProfile.get_pymongo_collection().delete_one({"_id": profile.id})
+    await audit.record(
+        actor=account.id,
+        action="youth.erased",
+        resource_type="youth",
+        resource_id=f"tombstone:{tombstone_id}",
+    )

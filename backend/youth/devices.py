@@ -1,0 +1,65 @@
+"""Young people's phones registered for push, and the scheduled drop of stale ones."""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from backend.accounts.models import Account
+from backend.core.clock import utc_now
+from backend.core.errors import NotFoundError
+from backend.youth.models import Device
+from backend.youth.service import own_profile
+from schemas.youth import DeviceRead, DeviceRegistration
+
+# Android FCM tokens expire after 270 days without the app opening; such devices are dropped.
+STALE_DEVICE_AGE = timedelta(days=270)
+
+
+def _device_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _device_read(device: Device) -> DeviceRead:
+    return DeviceRead.model_validate(device.model_dump(include=set(DeviceRead.model_fields)))
+
+
+async def register_device(*, account: Account, registration: DeviceRegistration) -> tuple[DeviceRead, bool]:
+    """Register a phone for push. The same token again is a no-op; a token that moved is detached from the
+    old account (it now belongs to this one); one person may have several devices."""
+    await own_profile(account=account)
+    now = utc_now()
+    device_id = _device_id(registration.fcm_token)
+    existing = await Device.get(device_id)
+    device = Device(
+        id=device_id,
+        fcm_token=registration.fcm_token,
+        uid=account.id,
+        platform=registration.platform.value,
+        app_version=registration.app_version,
+        locale=registration.locale,
+        registered_at=existing.registered_at if existing and existing.uid == account.id else now,
+        last_seen_at=now,
+    )
+    await Device.get_pymongo_collection().replace_one(
+        {"_id": device_id}, device.model_dump(by_alias=True), upsert=True
+    )
+    return _device_read(device), existing is None or existing.uid != account.id
+
+
+async def list_devices(*, account: Account) -> list[DeviceRead]:
+    devices = await Device.find({"uid": account.id}).sort("+registered_at", "+_id").to_list()
+    return [_device_read(device) for device in devices]
+
+
+async def remove_device(*, account: Account, device_id: str) -> None:
+    """Remove one of the caller's phones (a lost one); removing it again is fine, another's is 404."""
+    removed = await Device.get_pymongo_collection().delete_one({"_id": device_id, "uid": account.id})
+    if removed.deleted_count == 0 and await Device.get_pymongo_collection().count_documents(
+        {"_id": device_id}, limit=1
+    ):
+        raise NotFoundError("No such device.")
+
+
+async def drop_stale_devices(*, now: datetime, unseen_for: timedelta = STALE_DEVICE_AGE) -> int:
+    """Remove devices not seen for 270 days (FCM tokens expire then); run on a schedule."""
+    result = await Device.get_pymongo_collection().delete_many({"last_seen_at": {"$lt": now - unseen_for}})
+    return result.deleted_count

@@ -1,0 +1,141 @@
+"""Field officers' registrations: people met at events, registered with consent taken on paper or phone."""
+
+from uuid import UUID
+
+from backend.accounts.models import Account
+from backend.audit import service as audit
+from backend.core.errors import NotFoundError, ValidationFailedError, invalid_field
+from backend.core.pagination import PageParams
+from backend.events.counters import count
+from backend.events.models import Event
+from backend.geography import service as geography
+from backend.youth import service
+from backend.youth.models import YouthProfile
+from backend.youth.service import _apply, _checked_age, _create_profile, _profile_changes, to_read
+from schemas.common import Page
+from schemas.youth import (
+    ConsentMethod,
+    OfficerRegistration,
+    RegistrationSummary,
+    RegistrationUpdate,
+    YouthRead,
+)
+
+
+def _registration_id(registration_id: UUID) -> str:
+    return f"registered:{registration_id}"
+
+
+async def _registered_in_scope(*, officer: Account, registration_id: UUID) -> YouthProfile:
+    """A profile registered by field staff, in the officer's districts; otherwise 404."""
+    profile = await YouthProfile.get(_registration_id(registration_id))
+    if profile is None or profile.district not in officer.districts:
+        raise NotFoundError("No such registration in your districts.")
+    return profile
+
+
+async def _registration_event(*, officer: Account, event_id: UUID | None) -> str | None:
+    """The event named on a registration: it exists, is not deleted and lies in the officer's districts."""
+    if event_id is None:
+        return None
+    event = await Event.get_pymongo_collection().find_one(
+        {"_id": str(event_id)}, {"district": 1, "deleted_at": 1}
+    )
+    if event is None or event.get("deleted_at") is not None or event["district"] not in officer.districts:
+        raise invalid_field("body.event_id", "unknown_event", "no such event in your districts")
+    return str(event["_id"])
+
+
+async def register_by_officer(
+    *, officer: Account, registration_id: UUID, registration: OfficerRegistration
+) -> tuple[YouthRead, bool]:
+    """A field officer registers a young person met at an event, with consent taken on paper or on the
+    officer's phone; only in the officer's districts; retried registrations are one profile, counted once
+    on the event. A registration id taken outside the officer's districts answers 404, never 409."""
+    if registration.consent_method == ConsentMethod.APP:
+        raise invalid_field(
+            "body.consent_method", "officer_method", "an officer takes consent on paper or their phone"
+        )
+    district = await geography.resolve_district(registration.person.district)
+    if district is not None and district.code not in officer.districts:
+        raise invalid_field(
+            "body.person.district", "outside_scope", f"'{district.code}' is not one of your districts"
+        )
+    event_id = await _registration_event(officer=officer, event_id=registration.event_id)
+    try:
+        # Every check runs before the stored profile is looked at, so an id taken outside the officer's
+        # districts answers as an unknown id would, up to the 404 that stands for "not yours to create".
+        profile, created = await _create_profile(
+            profile_id=_registration_id(registration_id),
+            signup=registration.person,
+            method=registration.consent_method,
+            registered_by=officer.id,
+            extra={"registered_at_event": event_id},
+            visible=lambda existing: existing.district in officer.districts,
+        )
+    except ValidationFailedError as exc:
+        for problem in exc.errors or []:
+            if problem.field.startswith("body.") and not problem.field.startswith("body.event_id"):
+                problem.field = problem.field.replace("body.", "body.person.", 1)
+        raise
+    if created and event_id is not None:
+        # The profile's unique insert is the claim: only the request that created it counts it.
+        await count(event_id=event_id, counter="registration_count")
+    return to_read(profile), created
+
+
+async def list_registrations(*, officer: Account, page: PageParams) -> Page[RegistrationSummary]:
+    """The people this officer registered, in the officer's current districts, newest first."""
+    query = {"registered_by": officer.id, "district": {"$in": list(officer.districts)}}
+    collection = YouthProfile.get_pymongo_collection()
+    total = await collection.count_documents(query)
+    found = await (
+        collection.find(
+            query,
+            {"display_name": 1, "district": 1, "constituency": 1, "registered_at_event": 1, "created_at": 1},
+        )
+        .sort([("created_at", -1), ("_id", -1)])
+        .skip(page.offset)
+        .limit(page.limit)
+        .to_list()
+    )
+    await audit.record(actor=officer.id, action="youth.listed", resource_type="youth", resource_id="*")
+    items = [
+        RegistrationSummary(
+            id=UUID(person["_id"].removeprefix("registered:")),
+            display_name=person["display_name"],
+            district=person["district"],
+            constituency=person["constituency"],
+            event_id=person.get("registered_at_event"),
+            created_at=person["created_at"],
+        )
+        for person in found
+    ]
+    return Page[RegistrationSummary](items=items, total=total, limit=page.limit, offset=page.offset)
+
+
+async def update_registration(
+    *, officer: Account, registration_id: UUID, update: RegistrationUpdate
+) -> YouthRead:
+    """Correct a person this officer's districts registered; a new district stays in the officer's scope."""
+    profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
+    changes = await _profile_changes(update)
+    if update.birth_year is not None:
+        _checked_age(update.birth_year, now=service.current_time())
+        changes["birth_year"] = update.birth_year
+    if "district" in changes and changes["district"] not in officer.districts:
+        raise invalid_field(
+            "body.district", "outside_scope", f"'{changes['district']}' is not one of your districts"
+        )
+    profile = await _apply(profile, changes)
+    await audit.record(
+        actor=officer.id, action="youth.corrected", resource_type="youth", resource_id=profile.id
+    )
+    return to_read(profile)
+
+
+async def read_registered(*, officer: Account, registration_id: UUID) -> YouthRead:
+    """A profile an officer registered, read by field staff of its district (audited: personal data)."""
+    profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
+    await audit.record(actor=officer.id, action="youth.read", resource_type="youth", resource_id=profile.id)
+    return to_read(profile)
