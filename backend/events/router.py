@@ -12,7 +12,7 @@ from backend.core.dependencies import IfMatch
 from backend.core.errors import ConflictError
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, Responses
-from backend.events import export, photos, service
+from backend.events import export, lists, photos, reports, rsvps, service
 from backend.events.dependencies import FieldStaff, Filters, Signer, Supervisor, Youth
 from schemas.common import Page, Problem
 from schemas.events import (
@@ -66,7 +66,7 @@ async def list_upcoming_events(
     page: Pagination, district: District = None, constituency: Constituency = None
 ) -> Page[UpcomingEventRead]:
     """List planned events in a district or constituency, soonest first (public fields only)."""
-    return await service.upcoming(district=district, constituency=constituency, page=page)
+    return await lists.upcoming(district=district, constituency=constituency, page=page)
 
 
 @router.get("", response_model=Page[EventRead], status_code=200)
@@ -74,8 +74,8 @@ async def list_events(
     staff: FieldStaff, filters: Filters, page: Pagination, newest_first: bool = False
 ) -> Page[EventRead]:
     """List the events of the caller's districts, filtered and sorted by start time."""
-    query = await service.list_query(actor=staff, filters=filters)
-    return await service.list_events(query=query, newest_first=newest_first, page=page)
+    query = await lists.list_query(actor=staff, filters=filters)
+    return await lists.list_events(query=query, newest_first=newest_first, page=page)
 
 
 @router.get(
@@ -86,7 +86,7 @@ async def list_events(
 )
 async def export_events(staff: FieldStaff, filters: Filters) -> StreamingResponse:
     """Export the caller's events as CSV, streamed (audited)."""
-    query = await service.list_query(actor=staff, filters=filters)
+    query = await lists.list_query(actor=staff, filters=filters)
     await audit.record(
         actor=staff.id,
         action="events.exported",
@@ -132,7 +132,7 @@ async def get_event(staff: FieldStaff, event_id: UUID, response: Response) -> Ev
 @router.delete("/{event_id}", status_code=204, responses=NOT_FOUND | EVENT_CONFLICT)
 async def delete_event(staff: FieldStaff, event_id: UUID) -> Response:
     """Soft-delete an event (its author or a supervisor, before approval); idempotent."""
-    await service.delete_event(actor=staff, event_id=event_id)
+    await reports.delete_event(actor=staff, event_id=event_id)
     return Response(status_code=204)
 
 
@@ -143,7 +143,7 @@ async def report_event(
     staff: FieldStaff, event_id: UUID, report: EventReport, response: Response
 ) -> EventRead:
     """Report the event as held (turnout by gender and age band) or cancelled (reason)."""
-    return _with_etag(response, await service.report_event(actor=staff, event_id=event_id, report=report))
+    return _with_etag(response, await reports.report_event(actor=staff, event_id=event_id, report=report))
 
 
 @router.put(
@@ -154,14 +154,14 @@ async def review_event(
 ) -> EventRead:
     """Approve or reject (with a reason) a report someone else made; only approved reports count for MPs."""
     return _with_etag(
-        response, await service.review_event(actor=supervisor, event_id=event_id, review=review)
+        response, await reports.review_event(actor=supervisor, event_id=event_id, review=review)
     )
 
 
 @router.get("/{event_id}/history", response_model=list[EventChange], status_code=200, responses=NOT_FOUND)
 async def list_event_history(staff: FieldStaff, event_id: UUID) -> list[EventChange]:
     """Every change to the event: who, when, and each field before and after."""
-    return await service.history(actor=staff, event_id=event_id)
+    return await reports.history(actor=staff, event_id=event_id)
 
 
 @router.get(
@@ -210,7 +210,7 @@ async def put_photo(
 @router.get("/{event_id}/checkins", response_model=EventCheckins, status_code=200, responses=NOT_FOUND)
 async def list_event_checkins(staff: FieldStaff, event_id: UUID) -> EventCheckins:
     """Who came: check-in, RSVP and registration counts, and the first names of people registered there."""
-    return await service.checkins(actor=staff, event_id=event_id)
+    return await lists.checkins(actor=staff, event_id=event_id)
 
 
 @router.get("/{event_id}/photos", response_model=list[PhotoRead], status_code=200, responses=NOT_FOUND)
@@ -236,12 +236,12 @@ async def delete_photo(staff: FieldStaff, event_id: UUID, photo_id: UUID) -> Res
 @router.put("/{event_id}/rsvp", status_code=204, responses=NOT_FOUND | CONFLICT)
 async def put_rsvp(youth: Youth, event_id: UUID) -> Response:
     """Say "I will come" to a planned event; once per person, however often it is sent."""
-    await service.rsvp(actor=youth, event_id=event_id)
+    await rsvps.rsvp(actor=youth, event_id=event_id)
     return Response(status_code=204)
 
 
 @router.delete("/{event_id}/rsvp", status_code=204, responses=NOT_FOUND)
 async def delete_rsvp(youth: Youth, event_id: UUID) -> Response:
     """Withdraw an "I will come"; idempotent."""
-    await service.withdraw_rsvp(actor=youth, event_id=event_id)
+    await rsvps.withdraw_rsvp(actor=youth, event_id=event_id)
     return Response(status_code=204)

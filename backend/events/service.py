@@ -1,8 +1,10 @@
-"""Events: offline-safe sync (client ids, versions), reports, review, soft delete, history, RSVPs.
+"""Events: offline-safe sync (client ids, versions), the caller's scope, and the shared read form.
 
 Writes are idempotent and race-safe without transactions: creation relies on the unique `_id` the phone
 chose, and every change moves the version by compare-and-set with its history record as the consequence
 (core/versioning.py), so the history is complete even when a writer dies half-way.
+
+Reports and review live in reports.py, lists and upcoming events in lists.py, RSVPs in rsvps.py.
 """
 
 from datetime import datetime
@@ -14,42 +16,26 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
-from backend.audit import service as audit
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import (
     AppError,
     ConflictError,
-    ForbiddenError,
     NotFoundError,
     ValidationFailedError,
     field_problems_from_validation,
     invalid_field,
     problem_body,
 )
-from backend.core.pagination import PageParams
 from backend.events import versions
-from backend.events.counters import store_and_count, uncount
-from backend.events.models import PLAN_FIELDS, Event, Rsvp
+from backend.events.models import PLAN_FIELDS, Event
 from backend.geography import service as geography
-from backend.youth.models import YouthProfile
 from schemas.accounts import Role
-from schemas.common import FieldProblem, Page
 from schemas.events import (
     BatchItem,
     BatchItemResult,
-    CheckinRegistration,
-    EventChange,
-    EventCheckins,
-    EventFilter,
     EventRead,
-    EventReport,
-    EventReview,
-    EventStatus,
     EventWrite,
-    ReportOutcome,
-    ReviewDecision,
     ReviewStatus,
-    UpcomingEventRead,
 )
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
@@ -65,13 +51,6 @@ def to_read(event: Event) -> EventRead:
     return EventRead.model_validate({**data, "id": event.id, "starts_at_local": local_time(event.starts_at)})
 
 
-def _to_upcoming(event: Event) -> UpcomingEventRead:
-    fields = set(UpcomingEventRead.model_fields) - {"starts_at_local"}
-    return UpcomingEventRead.model_validate(
-        {**event.model_dump(include=fields), "starts_at_local": local_time(event.starts_at)}
-    )
-
-
 def _conflict(event: Event, message: str) -> ConflictError:
     return ConflictError(
         message,
@@ -80,7 +59,7 @@ def _conflict(event: Event, message: str) -> ConflictError:
     )
 
 
-async def _change(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
+async def change(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
     """Move the event to its next version with `changes` (recorded in its history); 409 if someone else
     moved it first."""
     if event.review == ReviewStatus.APPROVED and action in ("updated", "reported"):
@@ -179,246 +158,7 @@ async def sync_event(
         return to_read(existing), False
     if if_match is None or if_match != existing.version:
         raise _conflict(existing, "The event changed since this edit was made; merge with the current one.")
-    return to_read(await _change(existing, plan, actor=actor.id, action="updated")), False
-
-
-# Reports and review
-
-
-def _check_turnout(report: EventReport) -> dict[str, Any] | None:
-    if report.outcome == ReportOutcome.CANCELLED:
-        if report.turnout is not None:
-            raise invalid_field("body.turnout", "not_allowed", "a cancelled event has no turnout")
-        if report.cancel_reason is None:
-            raise invalid_field("body.cancel_reason", "missing", "say why the event was cancelled")
-        return None
-    if report.cancel_reason is not None:
-        raise invalid_field("body.cancel_reason", "not_allowed", "only a cancelled event has a cancel reason")
-    turnout = report.turnout
-    if turnout is None:
-        raise invalid_field("body.turnout", "missing", "a held event reports its turnout")
-    problems = []
-    for part in ("by_gender", "by_age"):
-        counted = sum(getattr(turnout, part).model_dump().values())
-        if counted != turnout.total:
-            problems.append(
-                FieldProblem(
-                    field=f"body.turnout.{part}",
-                    rule="sum_mismatch",
-                    message=f"the {part.replace('_', ' ')} counts add up to {counted}, "
-                    f"not the total {turnout.total}",
-                )
-            )
-    if problems:
-        raise ValidationFailedError("The turnout parts do not add up to the total.", errors=problems)
-    return turnout.model_dump()
-
-
-async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -> EventRead:
-    """Record the outcome: held (headcount by gender and age band) or cancelled (reason); idempotent."""
-    event = await event_in_scope(account=actor, event_id=event_id)
-    turnout = _check_turnout(report)
-    if report.outcome == ReportOutcome.HELD and event.starts_at > utc_now():
-        raise invalid_field(
-            "body.outcome", "not_started", "an event can be reported as held once it has started"
-        )
-    changes: dict[str, Any] = {
-        "status": report.outcome.value,
-        "turnout": turnout,
-        "cancel_reason": report.cancel_reason,
-    }
-    if all(getattr(event, key) == value for key, value in changes.items()) and event.review != "not_reported":
-        return to_read(event)
-    changes |= {
-        "reported_at": utc_now(),
-        "reported_by": actor.id,
-        "review": ReviewStatus.PENDING.value,
-        "review_reason": None,
-    }
-    return to_read(await _change(event, changes, actor=actor.id, action="reported"))
-
-
-async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -> EventRead:
-    """A supervisor approves or rejects (with a reason) a report; only approved reports count for MPs."""
-    event = await event_in_scope(account=actor, event_id=event_id)
-    if event.review == ReviewStatus.NOT_REPORTED:
-        raise ConflictError("The event has not been reported yet.", code="not_reported")
-    # Four eyes: whoever reported the outcome (the author, for reports older than `reported_by`) never
-    # reviews it.
-    if (event.reported_by or event.created_by) == actor.id:
-        raise ForbiddenError("Another supervisor reviews a report you made.", code="four_eyes")
-    if review.decision == ReviewDecision.REJECT and review.reason is None:
-        raise invalid_field("body.reason", "missing", "say why the report is rejected")
-    outcome = ReviewStatus.APPROVED if review.decision == ReviewDecision.APPROVE else ReviewStatus.REJECTED
-    if event.review == outcome and event.review_reason == review.reason:
-        return to_read(event)
-    changes = {"review": outcome.value, "review_reason": review.reason, "reviewed_by": actor.id}
-    return to_read(await _change(event, changes, actor=actor.id, action=f"review_{outcome.value}"))
-
-
-async def delete_event(*, actor: Account, event_id: UUID) -> None:
-    """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
-    event = await versions.load(event_id)
-    if event is None or event.district not in actor.districts:
-        raise NotFoundError("No such event in your districts.")
-    if event.deleted_at is not None:
-        return
-    if event.created_by != actor.id and Role.SUPERVISOR not in actor.roles:
-        raise NotFoundError("No such event among yours.")
-    if event.review == ReviewStatus.APPROVED:
-        raise ConflictError("An approved event is corrected, not deleted.", code="approved_event")
-    await _change(event, {"deleted_at": utc_now(), "deleted_by": actor.id}, actor=actor.id, action="deleted")
-
-
-async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
-    """Every change to an event of the caller's districts, oldest first."""
-    return await versions.history(await event_in_scope(account=actor, event_id=event_id))
-
-
-# Lists
-
-
-async def _district_filter(value: str) -> str:
-    district = await geography.district_code(value)
-    if district is None:
-        raise invalid_field("query.district", "unknown_district", "not a known district code, name or alias")
-    return district
-
-
-async def _constituency_filter(value: str) -> str:
-    constituency = await geography.constituency_code(value)
-    if constituency is None:
-        raise invalid_field("query.constituency", "unknown_constituency", "not a known constituency")
-    return constituency
-
-
-async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
-    """The filter of an officer's list or export: always inside their districts, never deleted events.
-
-    District and constituency are taken by code, name or alias; an unknown one is a 422, never an empty list.
-    """
-    wanted = None if filters.district is None else await _district_filter(filters.district)
-    districts = [d for d in actor.districts if wanted is None or d == wanted]
-    query: dict[str, Any] = {"deleted_at": None}
-    if len(districts) > 1:
-        # One equality per district (not `$in`): each is an index range in start order, merged by MongoDB.
-        query["$or"] = [{"district": district} for district in districts]
-    else:
-        query["district"] = {"$in": districts}  # one district, or none: an empty list
-    if filters.constituency is not None:
-        query["constituency"] = await _constituency_filter(filters.constituency)
-    if filters.kind is not None:
-        query["kind"] = filters.kind.value
-    if filters.status is not None:
-        query["status"] = filters.status.value
-    if filters.review is not None:
-        query["review"] = filters.review.value
-    if filters.starts_from is not None or filters.starts_before is not None:
-        query["starts_at"] = {
-            **({"$gte": filters.starts_from} if filters.starts_from else {}),
-            **({"$lt": filters.starts_before} if filters.starts_before else {}),
-        }
-    return query
-
-
-async def list_events(*, query: dict[str, Any], newest_first: bool, page: PageParams) -> Page[EventRead]:
-    found = Event.find(query)
-    total = await found.count()
-    direction = "-" if newest_first else "+"
-    events = (
-        await found.sort(f"{direction}starts_at", f"{direction}_id")
-        .skip(page.offset)
-        .limit(page.limit)
-        .to_list()
-    )
-    return Page[EventRead](
-        items=[to_read(e) for e in events], total=total, limit=page.limit, offset=page.offset
-    )
-
-
-async def upcoming(
-    *, district: str | None, constituency: str | None, page: PageParams
-) -> Page[UpcomingEventRead]:
-    """Planned events that have not ended, soonest first: what young people may attend."""
-    if (district is None) == (constituency is None):
-        raise invalid_field("query.district", "one_of", "give either district or constituency")
-    query: dict[str, Any] = {
-        "status": EventStatus.PLANNED.value,
-        "deleted_at": None,
-        "ends_at": {"$gte": utc_now()},
-    }
-    if district is not None:
-        query["district"] = await _district_filter(district)
-    else:
-        assert constituency is not None
-        query["constituency"] = await _constituency_filter(constituency)
-    found = Event.find(query)
-    total = await found.count()
-    events = await found.sort("+starts_at", "+_id").skip(page.offset).limit(page.limit).to_list()
-    return Page[UpcomingEventRead](
-        items=[_to_upcoming(e) for e in events], total=total, limit=page.limit, offset=page.offset
-    )
-
-
-async def checkins(*, actor: Account, event_id: UUID) -> EventCheckins:
-    """Who came to an event of the caller's districts: counts, and the people registered there by first name
-    only (no phone or other personal data; audited all the same, as a staff read of young people's data)."""
-    event = await event_in_scope(account=actor, event_id=event_id)
-    registered = await (
-        YouthProfile.get_pymongo_collection()
-        .find({"registered_at_event": event.id}, {"display_name": 1, "created_at": 1})
-        .sort([("created_at", 1), ("_id", 1)])
-        .limit(1000)
-        .to_list()
-    )
-    if registered:
-        await audit.record(
-            actor=actor.id, action="youth.listed_at_event", resource_type="event", resource_id=event.id
-        )
-    return EventCheckins(
-        event_id=UUID(event.id),
-        checkin_count=event.checkin_count,
-        rsvp_count=event.rsvp_count,
-        registration_count=event.registration_count,
-        registrations=[
-            CheckinRegistration(
-                id=UUID(person["_id"].removeprefix("registered:")),
-                first_name=(person["display_name"].split() or [""])[0],
-                registered_at=person["created_at"],
-            )
-            for person in registered
-        ],
-    )
-
-
-# RSVPs
-
-
-async def _rsvp_target(event_id: UUID) -> dict[str, Any]:
-    event: dict[str, Any] | None = await Event.get_pymongo_collection().find_one(
-        {"_id": str(event_id)}, {"status": 1, "ends_at": 1, "deleted_at": 1}
-    )
-    if event is None or event.get("deleted_at") is not None:
-        raise NotFoundError("No such event.")
-    return event
-
-
-async def rsvp(*, actor: Account, event_id: UUID) -> None:
-    """Say "I will come": one per person and counted once, however often the phone retries."""
-    event = await _rsvp_target(event_id)
-    if event["status"] != EventStatus.PLANNED or event["ends_at"] < utc_now():
-        raise ConflictError("The event is not open for RSVPs.", code="not_open")
-    # One per person: the id is the event and the person.
-    fields = {"event_id": event["_id"], "uid": actor.id, "created_at": utc_now()}
-    await store_and_count(
-        Rsvp, f"{event['_id']}:{actor.id}", fields, event_id=event["_id"], counter="rsvp_count"
-    )
-
-
-async def withdraw_rsvp(*, actor: Account, event_id: UUID) -> None:
-    """Take back an "I will come"; the count drops once, however often it is sent."""
-    event = await _rsvp_target(event_id)
-    await uncount(Rsvp, f"{event['_id']}:{actor.id}", counter="rsvp_count")
+    return to_read(await change(existing, plan, actor=actor.id, action="updated")), False
 
 
 async def sync_batch(*, actor: Account, items: list[BatchItem]) -> list[BatchItemResult]:

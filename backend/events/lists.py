@@ -1,0 +1,143 @@
+"""Events: officers' lists and exports (filters inside their districts), upcoming events, check-ins."""
+
+from typing import Any
+from uuid import UUID
+
+from backend.accounts.models import Account
+from backend.audit import service as audit
+from backend.core.clock import utc_now
+from backend.core.errors import invalid_field
+from backend.core.pagination import PageParams
+from backend.events.models import Event
+from backend.events.service import event_in_scope, local_time, to_read
+from backend.geography import service as geography
+from backend.youth.models import YouthProfile
+from schemas.common import Page
+from schemas.events import (
+    CheckinRegistration,
+    EventCheckins,
+    EventFilter,
+    EventRead,
+    EventStatus,
+    UpcomingEventRead,
+)
+
+
+def _to_upcoming(event: Event) -> UpcomingEventRead:
+    fields = set(UpcomingEventRead.model_fields) - {"starts_at_local"}
+    return UpcomingEventRead.model_validate(
+        {**event.model_dump(include=fields), "starts_at_local": local_time(event.starts_at)}
+    )
+
+
+async def _district_filter(value: str) -> str:
+    district = await geography.district_code(value)
+    if district is None:
+        raise invalid_field("query.district", "unknown_district", "not a known district code, name or alias")
+    return district
+
+
+async def _constituency_filter(value: str) -> str:
+    constituency = await geography.constituency_code(value)
+    if constituency is None:
+        raise invalid_field("query.constituency", "unknown_constituency", "not a known constituency")
+    return constituency
+
+
+async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
+    """The filter of an officer's list or export: always inside their districts, never deleted events.
+
+    District and constituency are taken by code, name or alias; an unknown one is a 422, never an empty list.
+    """
+    wanted = None if filters.district is None else await _district_filter(filters.district)
+    districts = [d for d in actor.districts if wanted is None or d == wanted]
+    query: dict[str, Any] = {"deleted_at": None}
+    if len(districts) > 1:
+        # One equality per district (not `$in`): each is an index range in start order, merged by MongoDB.
+        query["$or"] = [{"district": district} for district in districts]
+    else:
+        query["district"] = {"$in": districts}  # one district, or none: an empty list
+    if filters.constituency is not None:
+        query["constituency"] = await _constituency_filter(filters.constituency)
+    if filters.kind is not None:
+        query["kind"] = filters.kind.value
+    if filters.status is not None:
+        query["status"] = filters.status.value
+    if filters.review is not None:
+        query["review"] = filters.review.value
+    if filters.starts_from is not None or filters.starts_before is not None:
+        query["starts_at"] = {
+            **({"$gte": filters.starts_from} if filters.starts_from else {}),
+            **({"$lt": filters.starts_before} if filters.starts_before else {}),
+        }
+    return query
+
+
+async def list_events(*, query: dict[str, Any], newest_first: bool, page: PageParams) -> Page[EventRead]:
+    found = Event.find(query)
+    total = await found.count()
+    direction = "-" if newest_first else "+"
+    events = (
+        await found.sort(f"{direction}starts_at", f"{direction}_id")
+        .skip(page.offset)
+        .limit(page.limit)
+        .to_list()
+    )
+    return Page[EventRead](
+        items=[to_read(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+async def upcoming(
+    *, district: str | None, constituency: str | None, page: PageParams
+) -> Page[UpcomingEventRead]:
+    """Planned events that have not ended, soonest first: what young people may attend."""
+    if (district is None) == (constituency is None):
+        raise invalid_field("query.district", "one_of", "give either district or constituency")
+    query: dict[str, Any] = {
+        "status": EventStatus.PLANNED.value,
+        "deleted_at": None,
+        "ends_at": {"$gte": utc_now()},
+    }
+    if district is not None:
+        query["district"] = await _district_filter(district)
+    else:
+        assert constituency is not None
+        query["constituency"] = await _constituency_filter(constituency)
+    found = Event.find(query)
+    total = await found.count()
+    events = await found.sort("+starts_at", "+_id").skip(page.offset).limit(page.limit).to_list()
+    return Page[UpcomingEventRead](
+        items=[_to_upcoming(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+async def checkins(*, actor: Account, event_id: UUID) -> EventCheckins:
+    """Who came to an event of the caller's districts: counts, and the people registered there by first name
+    only (no phone or other personal data; audited all the same, as a staff read of young people's data)."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    registered = await (
+        YouthProfile.get_pymongo_collection()
+        .find({"registered_at_event": event.id}, {"display_name": 1, "created_at": 1})
+        .sort([("created_at", 1), ("_id", 1)])
+        .limit(1000)
+        .to_list()
+    )
+    if registered:
+        await audit.record(
+            actor=actor.id, action="youth.listed_at_event", resource_type="event", resource_id=event.id
+        )
+    return EventCheckins(
+        event_id=UUID(event.id),
+        checkin_count=event.checkin_count,
+        rsvp_count=event.rsvp_count,
+        registration_count=event.registration_count,
+        registrations=[
+            CheckinRegistration(
+                id=UUID(person["_id"].removeprefix("registered:")),
+                first_name=(person["display_name"].split() or [""])[0],
+                registered_at=person["created_at"],
+            )
+            for person in registered
+        ],
+    )
