@@ -46,10 +46,20 @@ async def last_from(known: int) -> int:
     return low
 
 
+_last_seen = 0
+
+
 async def last() -> int:
-    """The number of the last entry (0 when the feed is empty)."""
-    hint = _next_seq_hint - 1
-    return await last_from(hint if hint > 0 and await exists(hint) else 0)
+    """The number of the last entry (0 when the feed is empty).
+
+    Starts from the furthest entry this process has seen (appended or found), so a search or sync costs
+    a couple of lookups instead of a gallop from the start; a hint that no longer exists (a replaced
+    database) is dropped.
+    """
+    global _last_seen
+    hint = max(_next_seq_hint - 1, _last_seen)
+    _last_seen = await last_from(hint if hint > 0 and await exists(hint) else 0)
+    return _last_seen
 
 
 async def append(*, change_id: str, item_id: str, op: str, revision: int | None, reason: str | None) -> int:
