@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from backend.accounts.dependencies import RequireRole
 from backend.accounts.models import Account
-from backend.content import public, service
+from backend.content import public, reads, service, sync
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
 from backend.core.http_cache import cached_json
@@ -56,7 +56,7 @@ async def sync_content(
     limit: Annotated[int, Query(ge=1, le=500, description="Most entries per page.")] = 200,
 ) -> Response:
     """Changes since the cursor: items to store and tombstones, each item once, oldest first."""
-    page = await public.sync(since=since, lang=lang, district=district, limit=limit)
+    page = await sync.sync(since=since, lang=lang, district=district, limit=limit)
     return cached_json(request, page)
 
 
@@ -132,7 +132,7 @@ async def list_working_copies(
     topic: Topic | None = None,
 ) -> Page[ContentSummary]:
     """List working copies, most recently changed first."""
-    return await service.list_items(status=status, kind=kind, topic=topic, page=page)
+    return await reads.list_items(status=status, kind=kind, topic=topic, page=page)
 
 
 @editorial_router.put(
@@ -153,7 +153,7 @@ async def save_content(
 @editorial_router.get("/{item_id}", response_model=ContentRead, status_code=200)
 async def get_working_copy(item_id: UUID, response: Response) -> ContentRead:
     """Read a working copy; its ETag is the version to send as If-Match."""
-    return _with_etag(response, await service.get(item_id=item_id))
+    return _with_etag(response, await reads.get(item_id=item_id))
 
 
 @editorial_router.post("/{item_id}/submit", response_model=ContentRead, status_code=200, responses=CONFLICT)
@@ -210,13 +210,13 @@ async def delete_content(editor: Editor, item_id: UUID) -> Response:
 @editorial_router.get("/{item_id}/revisions", response_model=list[RevisionSummary], status_code=200)
 async def list_revisions(item_id: UUID) -> list[RevisionSummary]:
     """List every published revision of an item."""
-    return await service.revisions(item_id=item_id)
+    return await reads.revisions(item_id=item_id)
 
 
 @editorial_router.get("/{item_id}/revisions/{revision}", response_model=RevisionRead, status_code=200)
 async def get_revision(item_id: UUID, revision: RevisionNumber) -> RevisionRead:
     """Read one published revision."""
-    return await service.revision(item_id=item_id, revision=revision)
+    return await reads.revision(item_id=item_id, revision=revision)
 
 
 @editorial_router.post(
@@ -233,4 +233,4 @@ async def restore_revision(
 @editorial_router.get("/{item_id}/history", response_model=list[ContentChangeRead], status_code=200)
 async def content_history(item_id: UUID) -> list[ContentChangeRead]:
     """Every step of an item: who, when, what."""
-    return await service.history(item_id=item_id)
+    return await reads.history(item_id=item_id)

@@ -1,5 +1,7 @@
 """The editorial workflow: drafts, review, publishing now or later, archiving, deleting, restoring.
 
+What editors read (working copies, revisions, history) is in reads.py.
+
 Each step goes through steps.py, which makes it and its consequences happen once, even when editors act
 at the same moment or a process dies midway.
 """
@@ -12,49 +14,13 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.audit import service as audit
 from backend.content import rules, steps
-from backend.content.models import PUBLISHED_FIELDS, ContentChange, ContentItem, ContentRevision
+from backend.content.models import PUBLISHED_FIELDS, ContentItem, ContentRevision
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from backend.core.pagination import PageParams
-from schemas.common import Page
-from schemas.content import (
-    REQUIRED_LANGUAGES,
-    ContentChangeRead,
-    ContentKind,
-    ContentRead,
-    ContentStatus,
-    ContentSummary,
-    ContentWrite,
-    RevisionRead,
-    RevisionSummary,
-)
-from schemas.events import Topic
-from schemas.youth import Language
+from schemas.content import ContentRead, ContentStatus, ContentWrite
 
 SCHEDULER = "scheduler"
 _EDITABLE_FIELDS = (*PUBLISHED_FIELDS, "sanitised")
-
-
-def _title(translations: dict[str, dict[str, str]]) -> str:
-    for lang in (*REQUIRED_LANGUAGES, *Language):
-        if lang.value in translations:
-            return translations[lang.value]["title"]
-    return ""
-
-
-def _summary(item: ContentItem) -> ContentSummary:
-    return ContentSummary(
-        id=item.id,
-        version=item.version,
-        status=ContentStatus(item.status),
-        kind=ContentKind(item.kind),
-        topics=[Topic(topic) for topic in item.topics],
-        title=_title(item.translations),
-        languages=[lang for lang in Language if lang.value in item.translations],
-        live_revision=item.live_revision,
-        publish_at=item.publish_at,
-        updated_at=item.updated_at,
-    )
 
 
 def _invalid_step(item: ContentItem, step: str) -> ConflictError:
@@ -258,70 +224,6 @@ async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | N
     )
     await _audit(actor, "restored", item.id, {"revision": revision})
     return steps.to_read(restored)
-
-
-# Reading
-
-
-async def get(*, item_id: UUID) -> ContentRead:
-    return steps.to_read(await steps.load(item_id))
-
-
-async def list_items(
-    *, status: ContentStatus | None, kind: ContentKind | None, topic: Topic | None, page: PageParams
-) -> Page[ContentSummary]:
-    """Working copies, most recently changed first.
-
-    One index per filter; with several filters the first (status, kind, topic) picks the index.
-    """
-    query: dict[str, Any] = {"deleted_at": None}
-    if status is not None:
-        query["status"] = status.value
-    if kind is not None:
-        query["kind"] = kind.value
-    if topic is not None:
-        query["topics"] = topic.value
-    found = ContentItem.find(query)
-    total = await found.count()
-    items = await found.sort("-updated_at", "+_id").skip(page.offset).limit(page.limit).to_list()
-    return Page(items=[_summary(item) for item in items], total=total, limit=page.limit, offset=page.offset)
-
-
-async def revisions(*, item_id: UUID) -> list[RevisionSummary]:
-    item = await steps.load(item_id)
-    stored = await ContentRevision.find({"item_id": item.id}).sort("+revision").to_list()
-    return [
-        RevisionSummary(
-            revision=revision.revision,
-            published_at=revision.published_at,
-            published_by=revision.published_by,
-            title=_title(revision.translations),
-        )
-        for revision in stored
-    ]
-
-
-async def revision(*, item_id: UUID, revision: int) -> RevisionRead:
-    item = await steps.load(item_id)
-    stored = await ContentRevision.get(f"{item.id}:{revision}")
-    if stored is None:
-        raise NotFoundError("This item has no such published revision.")
-    return RevisionRead.model_validate(stored.model_dump(exclude={"id", "item_id"}))
-
-
-async def history(*, item_id: UUID) -> list[ContentChangeRead]:
-    item = await steps.load(item_id)
-    changes = await ContentChange.find({"item_id": item.id}).sort("+version").to_list()
-    return [
-        ContentChangeRead(
-            version=change.version,
-            action=change.action,
-            changed_by=change.changed_by,
-            changed_at=change.changed_at,
-            note=change.note,
-        )
-        for change in changes
-    ]
 
 
 # Scheduled work

@@ -25,8 +25,8 @@ import httpx
 from backend.accounts.models import Account
 from backend.content import feed, live, postings, service
 from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
-from backend.content.public import encode_cursor
 from backend.content.seed import load_seed_items
+from backend.content.sync import encode_cursor
 from backend.core.settings import Settings
 from schemas.content import ContentWrite
 from scripts.bench.common import BenchServer, bench_settings, load_geography

@@ -204,7 +204,7 @@ async def test_a_cursor_from_another_feed_asks_the_phone_to_start_again(
     client: httpx.AsyncClient, editor: User
 ) -> None:
     await publish_new(client, editor)
-    from backend.content.public import encode_cursor
+    from backend.content.sync import encode_cursor
 
     page = (await client.get(SYNC, params={"since": encode_cursor(999)})).json()
     assert (page["reset"], page["entries"], page["has_more"]) == (True, [], True)
