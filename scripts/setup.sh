@@ -16,6 +16,8 @@ tools/mongo-java-server/lib and compiles our launcher (scripts/engine/EmbeddedMo
 installs firebase-tools (the Auth emulator) once per lock file into ~/.cache/hamqadam (HAMQADAM_CACHE_DIR
 or XDG_CACHE_HOME move it) and links it as tools/firebase. Needs python3.11 (or python3 being 3.11),
 Java 17+ with Maven, Node.js 20+ with npm, and access to PyPI, Maven Central and the npm registry.
+Installs Debian's chromium, poppler-utils and fonts-noto-core with apt-get when missing (as root, or
+through sudo) for the MP brief's PDF and its tests.
 Environment: PYTHON (interpreter to use for the virtualenv).
 USAGE
   exit 0
@@ -82,5 +84,29 @@ else
 fi
 if [[ "$(readlink tools/firebase 2>/dev/null)" != "$fb_cache" ]]; then
   rm -rf tools/firebase && mkdir -p tools && ln -s "$fb_cache" tools/firebase
+fi
+# The MP brief: Debian's Chromium renders its PDF, poppler-utils (pdftotext, pdftoppm) checks it in tests,
+# fonts-noto-core carries Noto Nastaliq Urdu, Noto Naskh Arabic and Noto Sans. Asked of dpkg first, so a
+# machine that has them spends no time and never touches the network.
+brief_packages=(chromium poppler-utils fonts-noto-core)
+missing=()
+for pkg in "${brief_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if (( ${#missing[@]} )); then
+  command -v apt-get >/dev/null || { echo "apt-get not found: install ${missing[*]} by hand (the MP brief needs them)" >&2; exit 1; }
+  as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "Installing ${missing[*]} needs root or sudo" >&2; exit 1; }
+    as_root=(sudo)
+  fi
+  echo "[setup] installing Debian packages: ${missing[*]}"
+  "${as_root[@]}" apt-get update -qq >/dev/null \
+    || { echo "apt-get update failed: cannot install ${missing[*]} for the MP brief" >&2; exit 1; }
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null \
+    || { echo "apt-get install ${missing[*]} failed: the MP brief's PDF and its tests need them" >&2; exit 1; }
+else
+  echo "[setup] Debian packages for the MP brief present"
 fi
 echo "[setup] done"

@@ -95,6 +95,12 @@ class Settings(BaseSettings):
         description="Largest request body accepted (413 beyond); photo uploads have their own 5 MB limit.",
     )
 
+    chromium_path: str = Field(
+        default="/usr/bin/chromium",
+        description="Headless Chromium that prints the MP brief as PDF (Debian's `chromium`, installed by "
+        "scripts/setup.sh); when it is missing the PDF answers 503 pdf_unavailable.",
+    )
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
