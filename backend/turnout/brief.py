@@ -1,0 +1,285 @@
+"""The MP's one-page brief: a self-contained HTML page (inline CSS and SVG), and the same page as PDF."""
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+import tempfile
+from datetime import UTC, datetime
+from html import escape
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from backend.core.errors import AppError
+from backend.core.settings import get_settings
+from backend.topics.router import TOPICS
+from backend.turnout.brief_charts import Bar, Chart, Group, bar_chart, column_chart, legend
+from backend.turnout.brief_labels import AGES, GENDERS, LABELS, MONTHS, UNITS, key_label, ordered_keys
+from backend.turnout.brief_style import STYLE
+from schemas.turnout import AreaRef, AverageCell, BriefLanguage, Cell, TurnoutRead
+
+logger = logging.getLogger(__name__)
+
+PAKISTAN = ZoneInfo("Asia/Karachi")
+HIDDEN_MARK = "—"
+PDF_TIMEOUT_S = 30.0
+# Each Chromium takes a core and a few hundred MB: two at a time, the rest wait their turn.
+_PDF_RENDERS = asyncio.Semaphore(2)
+_TOPICS = {topic.code.value: (topic.label_en, topic.label_ur) for topic in TOPICS}
+
+
+class PdfUnavailableError(AppError):
+    status = 503
+    code = "pdf_unavailable"
+    title = "PDF unavailable"
+
+
+def _count(value: int) -> str:
+    return f"{value:,}"
+
+
+def _cell_text(cell: Cell | AverageCell | None) -> str | None:
+    """The printed figure, or None when hidden: a suppressed cell shows no number, whatever it carries."""
+    if cell is None:
+        return "0"
+    if cell.suppressed or cell.value is None:
+        return None
+    return _count(cell.value) if isinstance(cell.value, int) else f"{cell.value:,.1f}"
+
+
+def _cell_bar(cell: Cell | None) -> Bar:
+    text = _cell_text(cell)
+    if text is None:
+        return Bar(None, HIDDEN_MARK)
+    return Bar(0 if cell is None or cell.value is None else cell.value, text)
+
+
+def _cell_html(cell: Cell | AverageCell | None, words: dict[str, str]) -> str:
+    text = _cell_text(cell)
+    if text is None:
+        hidden = escape(words["hidden"])
+        return f'<span class="sup" title="{hidden}" aria-label="{hidden}">{HIDDEN_MARK}</span>'
+    return text
+
+
+def _area_name(area: AreaRef, lang: BriefLanguage) -> str:
+    return area.name_ur if lang is BriefLanguage.UR and area.name_ur else area.name
+
+
+def _month_name(month: str, lang: BriefLanguage, *, short: bool = False) -> str:
+    name = MONTHS[lang][int(month[5:7]) - 1]
+    return name[:3] if short and lang is BriefLanguage.EN else name
+
+
+def _monthly(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -> str:
+    chart = Chart(
+        "monthly", words["monthly"], (words["headcount"], words["reached"]), words["hidden"], _rtl(lang)
+    )
+    groups = [
+        Group(
+            label=_month_name(month.month, lang, short=True),
+            bars=(Bar(month.headcount, _count(month.headcount)), _cell_bar(month.reached)),
+            note=_count(month.events_held),
+            year=month.month[:4] if index == 0 or month.month.endswith("-01") else "",
+        )
+        for index, month in enumerate(turnout.months)
+    ]
+    return (
+        f'<section class="wide"><h2>{escape(words["monthly"])}</h2>{column_chart(chart, groups)}'
+        f'{legend(chart)}<p class="note">{escape(words["monthly_note"])}</p></section>'
+    )
+
+
+def _split(
+    chart: Chart, table: dict[str, tuple[str, str]], splits: tuple[dict[str, Cell], ...], lang: BriefLanguage
+) -> str:
+    groups = [
+        Group(key_label(table, key, lang), tuple(_cell_bar(split.get(key)) for split in splits))
+        for key in ordered_keys(table, *splits)
+    ]
+    body = bar_chart(chart, groups) if groups else f"<p>{escape(LABELS[lang]['no_figures'])}</p>"
+    return f"<section><h2>{escape(chart.title)}</h2>{body}</section>"
+
+
+def _topics(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -> str:
+    by_events, by_headcount = turnout.breakdowns.events_by_topic, turnout.breakdowns.headcount_by_topic
+    keys = sorted(
+        {key for key, events in by_events.items() if events} | {k for k, v in by_headcount.items() if v},
+        key=lambda key: (-by_headcount.get(key, 0), -by_events.get(key, 0), key),
+    )
+    if not keys:
+        empty = escape(words["no_topics"])
+        return f'<section class="wide"><h2>{escape(words["topics"])}</h2><p>{empty}</p></section>'
+    chart = Chart("topics", words["topics"], (words["headcount"],), words["hidden"], _rtl(lang))
+    groups = [
+        Group(
+            key_label(_TOPICS, key, lang),
+            (
+                Bar(
+                    by_headcount.get(key, 0),
+                    f"{_count(by_headcount.get(key, 0))} · {by_events.get(key, 0)} {words['events_word']}",
+                ),
+            ),
+        )
+        for key in keys
+    ]
+    svg = bar_chart(chart, groups, width=720, label_width=270, value_room=130)
+    return f'<section class="wide"><h2>{escape(words["topics"])}</h2>{svg}</section>'
+
+
+def _comparison(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -> str:
+    heads = ("events_held", "headcount", "checkins", "reached", "signups")
+    header = "".join(f"<th>{escape(words[key])}</th>" for key in heads)
+    totals = turnout.totals
+    rows = [
+        f'<tr class="own"><th>{escape(words["this_area"])}</th><td>{_count(totals.events_held)}</td>'
+        f"<td>{_count(totals.headcount)}</td><td>{_cell_html(totals.checkins, words)}</td>"
+        f"<td>{_cell_html(totals.reached, words)}</td><td>{_cell_html(totals.signups, words)}</td></tr>"
+    ]
+    for comparison in turnout.comparisons:
+        name = words["average_in"].format(
+            unit=UNITS[lang][comparison.unit], area=_area_name(comparison.area, lang)
+        )
+        average = comparison.average
+        rows.append(
+            f"<tr><th>{escape(name)}</th><td>{average.events_held:,.1f}</td><td>{average.headcount:,.1f}</td>"
+            f"<td>{_cell_html(average.checkins, words)}</td><td>{_cell_html(average.reached, words)}</td>"
+            f"<td>{_cell_html(average.signups, words)}</td></tr>"
+        )
+    return (
+        f'<section class="wide"><h2>{escape(words["comparison"])}</h2><table><thead><tr><th></th>{header}'
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _rtl(lang: BriefLanguage) -> bool:
+    return lang is BriefLanguage.UR
+
+
+def _prepared_on(moment: datetime, lang: BriefLanguage) -> str:
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PAKISTAN)
+    return f"{local.day} {MONTHS[lang][local.month - 1]} {local.year}"
+
+
+async def render_brief_html(turnout: TurnoutRead, *, lang: BriefLanguage) -> str:
+    """The one-page brief of a constituency as self-contained HTML (inline CSS and SVG)."""
+    words = LABELS[lang]
+    name = escape(f"{_area_name(turnout.area, lang)} ({turnout.area.code})")
+    period = escape(
+        words["period"].format(
+            start=f"{_month_name(turnout.from_month, lang)} {turnout.from_month[:4]}",
+            end=f"{_month_name(turnout.to_month, lang)} {turnout.to_month[:4]}",
+        )
+    )
+    totals = turnout.totals
+    figures = "".join(
+        f'<div class="figure"><b>{value}</b><span>{escape(words[key])}</span></div>'
+        for key, value in (
+            ("events_held", _count(totals.events_held)),
+            ("headcount", _count(totals.headcount)),
+            ("reached", _cell_html(totals.reached, words)),
+            ("checkins", _cell_html(totals.checkins, words)),
+            ("signups", _cell_html(totals.signups, words)),
+        )
+    )
+    splits, series = turnout.breakdowns, (words["headcount"], words["reached"])
+    gender = _split(
+        Chart("gender", words["gender"], series, words["hidden"], _rtl(lang)),
+        GENDERS,
+        (splits.headcount_by_gender, splits.reached_by_gender),
+        lang,
+    )
+    age = _split(
+        Chart("age", words["age"], series, words["hidden"], _rtl(lang)),
+        AGES,
+        (splits.headcount_by_age, splits.reached_by_age),
+        lang,
+    )
+    html_dir = "rtl" if _rtl(lang) else "ltr"
+    return (
+        f'<!DOCTYPE html><html lang="{lang.value}" dir="{html_dir}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{name} · {escape(words['brief'])} · {period}</title><style>{STYLE}</style></head><body>"
+        f'<header><p class="kicker">{escape(words["brief"])} · {escape(words["subtitle"])}</p>'
+        f'<h1>{name}</h1><p class="period">{period}</p></header>'
+        f'<section class="figures wide">{figures}</section>{_monthly(turnout, lang, words)}'
+        f'<div class="pair">{gender}{age}</div>{_topics(turnout, lang, words)}'
+        f"{_comparison(turnout, lang, words)}"
+        f"<footer><p>{escape(words['footnote'])}</p><p>{escape(words['sources'])}</p>"
+        f"<p>{escape(words['generated'].format(date=_prepared_on(turnout.generated_at, lang)))}</p></footer>"
+        "</body></html>"
+    )
+
+
+async def render_brief_pdf(html: str) -> bytes:
+    """The brief printed to an A4 PDF by headless Chromium (CHROMIUM_PATH)."""
+    return await print_pdf(html, chromium_path=get_settings().chromium_path)
+
+
+async def print_pdf(html: str, *, chromium_path: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
+    """Print a self-contained HTML page to PDF with the given Chromium, in a temporary directory."""
+    if not await asyncio.to_thread(_is_executable, chromium_path):
+        logger.error("no Chromium at CHROMIUM_PATH=%s: the brief cannot be printed", chromium_path)
+        raise PdfUnavailableError("The PDF renderer is not installed on this server; the HTML brief works.")
+    async with _PDF_RENDERS:
+        work = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="brief-"))
+        try:
+            page, pdf = work / "brief.html", work / "brief.pdf"
+            await asyncio.to_thread(page.write_text, html, encoding="utf-8")
+            await _run_chromium(chromium_path, work, page, pdf, timeout_s)
+            try:
+                return await asyncio.to_thread(pdf.read_bytes)
+            except FileNotFoundError:
+                logger.error("Chromium exited without writing the brief's PDF")
+                raise PdfUnavailableError("The PDF renderer failed; the HTML brief works.") from None
+        finally:
+            await asyncio.to_thread(shutil.rmtree, work, True)
+
+
+def _is_executable(path: str) -> bool:
+    return os.path.isfile(path) and os.access(path, os.X_OK)
+
+
+async def _run_chromium(chromium_path: str, work: Path, page: Path, pdf: Path, timeout_s: float) -> None:
+    process = await asyncio.create_subprocess_exec(
+        chromium_path,
+        *chromium_flags(work / "profile"),
+        f"--print-to-pdf={pdf}",
+        page.as_uri(),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+        # Its own process group, so a timeout ends Chromium's helper processes too.
+        start_new_session=True,
+    )
+    try:
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
+    except TimeoutError:
+        os.killpg(process.pid, signal.SIGKILL)
+        await process.wait()
+        logger.error("Chromium did not print the brief within %.0f s", timeout_s)
+        raise PdfUnavailableError("Printing the brief took too long; try again later.") from None
+    if process.returncode != 0:
+        tail = stderr.decode("utf-8", "replace")[-800:]
+        logger.error("Chromium failed to print the brief (exit %s): %s", process.returncode, tail)
+        raise PdfUnavailableError("The PDF renderer failed; the HTML brief works.")
+
+
+def chromium_flags(profile: Path) -> list[str]:
+    """Headless Chromium that reaches nothing: a fresh profile, no background traffic, no name lookups."""
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-crash-reporter",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        f"--user-data-dir={profile}",
+        "--no-pdf-header-footer",
+    ]
