@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# Headless Chromium and the Noto fonts (Naskh and Nastaliq for Urdu) print the MP brief as PDF.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends chromium fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY backend ./backend

@@ -86,7 +86,8 @@ def _monthly(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -
         for index, month in enumerate(turnout.months)
     ]
     return (
-        f'<section class="wide"><h2>{escape(words["monthly"])}</h2>{column_chart(chart, groups)}'
+        f'<section class="wide"><h2>{escape(words["monthly"])}</h2>'
+        f'<div class="scroll">{column_chart(chart, groups)}</div>'
         f'{legend(chart)}<p class="note">{escape(words["monthly_note"])}</p></section>'
     )
 
@@ -125,7 +126,9 @@ def _topics(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) ->
         for key in keys
     ]
     svg = bar_chart(chart, groups, width=720, label_width=270, value_room=130)
-    return f'<section class="wide"><h2>{escape(words["topics"])}</h2>{svg}</section>'
+    return (
+        f'<section class="wide"><h2>{escape(words["topics"])}</h2><div class="scroll">{svg}</div></section>'
+    )
 
 
 def _comparison(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -> str:

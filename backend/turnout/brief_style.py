@@ -53,7 +53,10 @@ tr.own{background:#f4f8fa;font-weight:700}
 footer{margin-top:6px;font-size:7.5pt;color:#4b5a63}
 footer p{margin:1px 0}
 section{break-inside:avoid}
+.scroll{overflow-x:auto}
 @media (max-width:600px){
+  /* Wide charts keep a legible text size on a phone and scroll sideways instead of shrinking. */
+  .scroll svg.chart{min-width:620px}
   .figures{grid-template-columns:repeat(2,1fr)}
   .pair{grid-template-columns:1fr}
   table{font-size:7.5pt}
