@@ -39,6 +39,7 @@ from backend.health.router import router as health_router
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
+from backend.turnout.router import router as turnout_router
 from backend.youth.router import router as youth_router
 from backend.youth.tasks import clean_up_devices
 
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(recruiters_router)
     v1.include_router(content_router)
     v1.include_router(editorial_router)
+    v1.include_router(turnout_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

@@ -150,19 +150,31 @@ async def get_constituency(*, code: str) -> ConstituencyRead:
 
 
 @dataclass(frozen=True)
-class _Reference:
-    """Districts by lookup key and the districts of each seat, as one process last read them."""
+class SeatRef:
+    house: str
+    province: str
+    name: str
+    districts: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Districts by lookup key, seats and names by code, as one process last read them."""
 
     database: str
     loaded_at: float
     districts: dict[str, DistrictRef]
     seat_districts: dict[str, frozenset[str]]
+    # Names and houses by code, for readers that label or group areas (turnout).
+    seats: dict[str, SeatRef]
+    district_names: dict[str, str]
+    province_names: dict[str, tuple[str, str]]
 
 
 # Reference data is small and changes only through an import, yet events and accounts check it on every
 # write: each process keeps a copy for a minute (imports in this process drop it at once).
 _REFERENCE_TTL_S = 60.0
-_reference_cache: _Reference | None = None
+_reference_cache: Reference | None = None
 
 
 def forget_reference_cache() -> None:
@@ -170,7 +182,7 @@ def forget_reference_cache() -> None:
     _reference_cache = None
 
 
-async def _reference() -> _Reference:
+async def _reference() -> Reference:
     global _reference_cache
     database = District.get_pymongo_collection().database.name
     cached = _reference_cache
@@ -181,16 +193,28 @@ async def _reference() -> _Reference:
     ):
         return cached
     districts = await District.find_all().to_list()
-    seats = await Constituency.get_pymongo_collection().find({}, {"districts": 1}).to_list()
-    _reference_cache = _Reference(
+    fields = {"districts": 1, "house": 1, "province": 1, "name": 1}
+    seats = await Constituency.get_pymongo_collection().find({}, fields).to_list()
+    provinces = await Province.get_pymongo_collection().find({}, {"name": 1, "name_ur": 1}).to_list()
+    _reference_cache = Reference(
         database=database,
         loaded_at=time.monotonic(),
         districts=importer.build_district_index(
             {"code": d.id, "name": d.name, "province": d.province, "aliases": d.aliases} for d in districts
         ),
         seat_districts={seat["_id"]: frozenset(seat["districts"]) for seat in seats},
+        seats={
+            s["_id"]: SeatRef(s["house"], s["province"], s["name"], frozenset(s["districts"])) for s in seats
+        },
+        district_names={d.id: d.name for d in districts},
+        province_names={p["_id"]: (p["name"], p["name_ur"]) for p in provinces},
     )
     return _reference_cache
+
+
+async def reference() -> Reference:
+    """Every province, district and seat by code, as this process last read them (a minute at most)."""
+    return await _reference()
 
 
 async def constituency_covers_district(*, constituency_code: str, district_code: str) -> bool:

@@ -1,0 +1,108 @@
+"""Turnout dashboards for MPs, field staff and editors, and the constituency brief (HTML and PDF)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from fastapi.responses import HTMLResponse, Response
+
+from backend.accounts.dependencies import RequireRole
+from backend.accounts.models import Account
+from backend.core.responses import AUTH_ERRORS, NOT_FOUND, Responses
+from backend.turnout import service
+from schemas.accounts import Role
+from schemas.turnout import MONTH_PATTERN, AreaKind, BriefLanguage, TurnoutRead
+
+router = APIRouter(prefix="/turnout", tags=["turnout"], responses=AUTH_ERRORS)
+
+# Every staff role; young people see none of this.
+Staff = Annotated[
+    Account, Depends(RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR, Role.MP, Role.EDITOR, Role.ADMIN))
+]
+Code = Annotated[str, Path(min_length=1, max_length=64)]
+FromMonth = Annotated[
+    str | None,
+    Query(alias="from", pattern=MONTH_PATTERN, description="First month (YYYY-MM); default 11 before `to`."),
+]
+ToMonth = Annotated[
+    str | None,
+    Query(alias="to", pattern=MONTH_PATTERN, description="Last month (YYYY-MM); default this month (PKT)."),
+]
+HTML_PAGE: Responses = {200: {"content": {"text/html": {}}, "description": "The one-page brief."}}
+PDF_FILE: Responses = {200: {"content": {"application/pdf": {}}, "description": "The brief as PDF."}}
+Language = Annotated[BriefLanguage, Query(description="The brief's language.")]
+
+
+@router.get("/constituencies/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
+async def read_constituency(
+    staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
+) -> TurnoutRead:
+    """Read a constituency's turnout, against the average seat of its districts, province and country."""
+    return await service.read_turnout(
+        account=staff, kind=AreaKind.CONSTITUENCY, code=code, from_month=from_month, to_month=to_month
+    )
+
+
+@router.get("/districts/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
+async def read_district(
+    staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
+) -> TurnoutRead:
+    """Read a district's turnout (by code, name or alias), against the average district."""
+    return await service.read_turnout(
+        account=staff, kind=AreaKind.DISTRICT, code=code, from_month=from_month, to_month=to_month
+    )
+
+
+@router.get("/provinces/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
+async def read_province(
+    staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
+) -> TurnoutRead:
+    """Read a province's turnout, against the average province."""
+    return await service.read_turnout(
+        account=staff, kind=AreaKind.PROVINCE, code=code, from_month=from_month, to_month=to_month
+    )
+
+
+@router.get("/national", response_model=TurnoutRead, status_code=200)
+async def read_national(staff: Staff, from_month: FromMonth = None, to_month: ToMonth = None) -> TurnoutRead:
+    """Read the country's turnout."""
+    return await service.national_turnout(account=staff, from_month=from_month, to_month=to_month)
+
+
+@router.get(
+    "/constituencies/{code}/brief",
+    status_code=200,
+    response_class=HTMLResponse,
+    responses=HTML_PAGE | NOT_FOUND,
+)
+async def read_brief(
+    staff: Staff,
+    code: Code,
+    lang: Language = BriefLanguage.EN,
+    from_month: FromMonth = None,
+    to_month: ToMonth = None,
+) -> HTMLResponse:
+    """Read a constituency's one-page brief as HTML, to print or share."""
+    html = await service.brief_html(
+        account=staff, code=code, lang=lang, from_month=from_month, to_month=to_month
+    )
+    return HTMLResponse(html)
+
+
+@router.get(
+    "/constituencies/{code}/brief.pdf",
+    status_code=200,
+    response_class=Response,
+    responses=PDF_FILE | NOT_FOUND,
+)
+async def read_brief_pdf(
+    staff: Staff,
+    code: Code,
+    lang: Language = BriefLanguage.EN,
+    from_month: FromMonth = None,
+    to_month: ToMonth = None,
+) -> Response:
+    """Read a constituency's one-page brief as PDF."""
+    pdf = await service.brief_pdf(
+        account=staff, code=code, lang=lang, from_month=from_month, to_month=to_month
+    )
+    return Response(pdf, media_type="application/pdf")

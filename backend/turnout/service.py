@@ -1,0 +1,135 @@
+"""Turnout reads: one area's figures over a period, from its counter documents only, small cells hidden."""
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from backend.accounts.models import Account
+from backend.core.clock import utc_now
+from backend.core.errors import invalid_field
+from backend.geography import service as geography
+from backend.turnout import brief, figures
+from backend.turnout.figures import AreaFigures
+from backend.turnout.models import NATIONAL_CODE, TurnoutCounter
+from backend.turnout.scope import Area, area_in_scope, comparisons, contains, residual_seat
+from schemas.turnout import AreaKind, AreaRef, BriefLanguage, Comparison, TurnoutRead
+
+PAKISTAN = ZoneInfo("Asia/Karachi")
+DEFAULT_MONTHS = 12
+MAX_MONTHS = 60
+
+
+def _month_index(month: str) -> int:
+    year, number = month.split("-")
+    return int(year) * 12 + int(number) - 1
+
+
+def _month_at(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def current_month() -> str:
+    """This month in Pakistan time, where turnout months are counted."""
+    return utc_now().astimezone(PAKISTAN).strftime("%Y-%m")
+
+
+def month_range(*, from_month: str | None, to_month: str | None) -> list[str]:
+    """The months from `from_month` to `to_month`; by default the last 12 ending with this month."""
+    last = _month_index(to_month or current_month())
+    first = _month_index(from_month) if from_month else last - (DEFAULT_MONTHS - 1)
+    if first > last:
+        raise invalid_field("query.from", "after_to", "`from` must not be after `to`.")
+    if last - first + 1 > MAX_MONTHS:
+        raise invalid_field(
+            "query.from" if from_month else "query.to",
+            "span_too_long",
+            f"`from` to `to` spans at most {MAX_MONTHS} months.",
+        )
+    return [_month_at(index) for index in range(first, last + 1)]
+
+
+async def _counts(areas: Sequence[Area], months: Sequence[str]) -> dict[Area, dict[str, dict[str, int]]]:
+    """Flat counts by area and month: the counter documents fetched by `_id`, in one query."""
+    ids = {f"{area.kind.value}:{area.code}:{month}": (area, month) for area in areas for month in months}
+    found: dict[Area, dict[str, dict[str, int]]] = {area: {} for area in areas}
+    cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"c": 1})
+    async for document in cursor:
+        area, month = ids[document["_id"]]
+        found[area][month] = figures.flat_counts(document.get("c") or {})
+    return found
+
+
+def _area_ref(area: Area, reference: geography.Reference) -> AreaRef:
+    name: str = "Pakistan"
+    name_ur: str | None = "پاکستان"
+    if area.kind is AreaKind.CONSTITUENCY:
+        name, name_ur = reference.seats[area.code].name, None
+    elif area.kind is AreaKind.DISTRICT:
+        name, name_ur = reference.district_names[area.code], None
+    elif area.kind is AreaKind.PROVINCE:
+        name, name_ur = reference.province_names[area.code]
+    return AreaRef(kind=area.kind, code=area.code, name=name, name_ur=name_ur)
+
+
+async def read_turnout(
+    *, account: Account, kind: AreaKind, code: str, from_month: str | None, to_month: str | None
+) -> TurnoutRead:
+    """An area's totals, months, breakdowns and comparisons, if the caller may see the area (else 404)."""
+    months = month_range(from_month=from_month, to_month=to_month)
+    area = await area_in_scope(account=account, kind=kind, code=code)
+    reference = await geography.reference()
+    compared = comparisons(area, reference)
+    own_seat = residual_seat(account)
+    own = Area(AreaKind.CONSTITUENCY, own_seat) if own_seat in reference.seats else None
+    wanted = list(dict.fromkeys([area, *(other for other, _, _ in compared), *([own] if own else [])]))
+    counts = await _counts(wanted, months)
+    own_figures = figures.area_figures(counts[own], months) if own else None
+
+    def protected(target: Area) -> AreaFigures:
+        # An MP could subtract their own constituency from a wider area that holds it (A - c).
+        residual = own_figures if own and contains(target, own.code, reference) else None
+        return figures.area_figures(counts[target], months, residual_of=residual)
+
+    main = protected(area)
+    return TurnoutRead(
+        area=_area_ref(area, reference),
+        from_month=months[0],
+        to_month=months[-1],
+        totals=figures.totals(main),
+        months=figures.series(main),
+        breakdowns=figures.breakdowns(main),
+        comparisons=[
+            Comparison(
+                area=_area_ref(other, reference),
+                unit=unit,
+                units=units,
+                average=figures.average(protected(other), units),
+            )
+            for other, unit, units in compared
+        ],
+        generated_at=utc_now(),
+    )
+
+
+async def national_turnout(*, account: Account, from_month: str | None, to_month: str | None) -> TurnoutRead:
+    """The country's figures."""
+    return await read_turnout(
+        account=account, kind=AreaKind.NATIONAL, code=NATIONAL_CODE, from_month=from_month, to_month=to_month
+    )
+
+
+async def brief_html(
+    *, account: Account, code: str, lang: BriefLanguage, from_month: str | None, to_month: str | None
+) -> str:
+    """A constituency's one-page brief as HTML, from the same read as its dashboard."""
+    turnout = await read_turnout(
+        account=account, kind=AreaKind.CONSTITUENCY, code=code, from_month=from_month, to_month=to_month
+    )
+    return await brief.render_brief_html(turnout, lang=lang)
+
+
+async def brief_pdf(
+    *, account: Account, code: str, lang: BriefLanguage, from_month: str | None, to_month: str | None
+) -> bytes:
+    """The same brief as PDF."""
+    html = await brief_html(account=account, code=code, lang=lang, from_month=from_month, to_month=to_month)
+    return await brief.render_brief_pdf(html)

@@ -1,0 +1,344 @@
+"""Turnout reads over HTTP: counter documents summed by month, scope by role, small cells suppressed."""
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from backend.turnout.models import TurnoutCounter
+from schemas.accounts import Role
+from schemas.events import EventKind, Topic
+from tests.conftest import MakeUser
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+# Jhelum has exactly two National Assembly seats, NA-60 and NA-61; both in Punjab (141 NA seats of 266).
+SEAT, OTHER_SEAT, DISTRICT, PROVINCE = "NA-60", "NA-61", "jhelum", "PK-PB"
+PERIOD = {"from": "2026-01", "to": "2026-03"}
+JANUARY = {"from": "2026-01", "to": "2026-01"}
+GENDER = ("female", "male", "transgender", "prefer_not_to_say")
+YOUTH_CELLS = ("checkins", "reached", "active", "signups", "erasures", "alert_reach")
+
+
+async def put_counts(area: str, code: str, month: str, c: dict[str, Any]) -> None:
+    """A counter document as counting.py leaves it (nested `c`, missing counts being zero)."""
+    await TurnoutCounter.get_pymongo_collection().insert_one(
+        {"_id": f"{area}:{code}:{month}", "area": area, "code": code, "month": month, "c": c}
+    )
+
+
+def youth_cells(body: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every figure derived from young people in a response (totals, months, breakdowns)."""
+    rows = [body["totals"], *body["months"]]
+    cells = [row[name] for row in rows for name in YOUTH_CELLS if row.get(name) is not None]
+    breakdowns = body["breakdowns"]
+    for name, split in breakdowns.items():
+        if not name.startswith("events_") and name != "headcount_by_topic":
+            cells += split.values()
+    return cells
+
+
+JANUARY_COUNTS: dict[str, Any] = {
+    "events_held": 6,
+    "events_cancelled": 1,
+    "headcount": 120,
+    "headcount_gender": {"female": 50, "male": 60, "transgender": 5, "prefer_not_to_say": 5},
+    "headcount_age": {"under_15": 10, "age_15_19": 40, "age_20_24": 40, "age_25_29": 20, "age_30_plus": 10},
+    "events_kind": {"workshop": 6},
+    "events_topic": {"legal_migration": 6, "remittances": 5},
+    "headcount_topic": {"legal_migration": 120},
+    "checkins": 40,
+    "active": 30,
+    "reached": 30,
+    "reached_gender": {"female": 10, "male": 20},
+    "reached_age": {"age_15_19": 15, "age_20_24": 15},
+    "signups": 10,
+    "signups_gender": {"female": 5, "male": 5},
+    "signups_age": {"age_20_24": 10},
+    "alert_reach": 0,
+}
+
+
+async def test_a_read_sums_counters_into_totals_months_and_breakdowns(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    await put_counts("constituency", SEAT, "2026-01", JANUARY_COUNTS)
+    await put_counts("constituency", SEAT, "2026-03", {"events_held": 5, "headcount": 50, "checkins": 10})
+    await put_counts("constituency", OTHER_SEAT, "2026-01", {"checkins": 99})
+    response = await client.get(
+        f"/v1/turnout/constituencies/{SEAT.lower()}", params=PERIOD, headers=editor.headers
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["area"]["code"] == SEAT
+    assert (body["from_month"], body["to_month"]) == ("2026-01", "2026-03")
+    totals = body["totals"]
+    assert (totals["events_held"], totals["events_cancelled"], totals["headcount"]) == (11, 1, 170)
+    assert totals["checkins"] == {"value": 50, "suppressed": False}
+    assert totals["reached"]["value"] == 30
+    assert totals["active"] is None
+    assert [m["month"] for m in body["months"]] == ["2026-01", "2026-02", "2026-03"]
+    february = body["months"][1]
+    assert (february["events_held"], february["checkins"]["value"], february["active"]["value"]) == (0, 0, 0)
+    assert body["months"][0]["active"]["value"] == 30
+    breakdowns = body["breakdowns"]
+    assert {k: v["value"] for k, v in breakdowns["reached_by_gender"].items()} == {
+        "female": 10,
+        "male": 20,
+        "transgender": 0,
+        "prefer_not_to_say": 0,
+    }
+    assert set(breakdowns["reached_by_age"]) == {
+        "under_15",
+        "age_15_19",
+        "age_20_24",
+        "age_25_29",
+        "age_30_plus",
+    }
+    assert breakdowns["headcount_by_age"]["under_15"]["value"] == 10
+    assert breakdowns["events_by_kind"] == {
+        kind.value: 6 if kind is EventKind.WORKSHOP else 0 for kind in EventKind
+    }
+    assert set(breakdowns["events_by_topic"]) == {topic.value for topic in Topic}
+    assert breakdowns["headcount_by_topic"]["legal_migration"] == 120
+
+
+async def test_the_default_period_is_the_last_twelve_months_in_pakistan_time(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    admin = await make_user(Role.ADMIN)
+    body = (await client.get("/v1/turnout/national", headers=admin.headers)).json()
+    this_month = datetime.now(ZoneInfo("Asia/Karachi")).strftime("%Y-%m")
+    assert body["to_month"] == this_month
+    assert len(body["months"]) == 12
+    assert body["months"][-1]["month"] == this_month
+    assert body["comparisons"] == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "rule"),
+    [
+        ({"from": "2026-05", "to": "2026-04"}, "query.from", "after_to"),
+        ({"from": "2021-01", "to": "2026-01"}, "query.from", "span_too_long"),
+        ({"from": "2026-13"}, "query.from", "string_pattern_mismatch"),
+        ({"to": "26-01"}, "query.to", "string_pattern_mismatch"),
+    ],
+)
+async def test_a_bad_period_answers_422_naming_the_field(
+    client: httpx.AsyncClient, make_user: MakeUser, params: dict[str, str], field: str, rule: str
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    response = await client.get("/v1/turnout/national", params=params, headers=editor.headers)
+    assert response.status_code == 422
+    assert [(e["field"], e["rule"]) for e in response.json()["errors"]] == [(field, rule)]
+
+
+async def test_sixty_months_are_allowed(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    editor = await make_user(Role.EDITOR)
+    params = {"from": "2021-02", "to": "2026-01"}
+    response = await client.get("/v1/turnout/national", params=params, headers=editor.headers)
+    assert response.status_code == 200
+    assert len(response.json()["months"]) == 60
+
+
+async def _statuses(client: httpx.AsyncClient, headers: dict[str, str], paths: list[str]) -> list[int]:
+    return [
+        (await client.get(f"/v1/turnout/{path}", params=JANUARY, headers=headers)).status_code
+        for path in paths
+    ]
+
+
+async def test_mp_reads_own_constituency_and_the_areas_holding_it_only(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    mp = await make_user(Role.MP, constituency=SEAT)
+    allowed = [
+        f"constituencies/{SEAT}",
+        f"districts/{DISTRICT}",
+        "districts/Jhelum",
+        f"provinces/{PROVINCE}",
+        "national",
+    ]
+    assert await _statuses(client, mp.headers, allowed) == [200] * 5
+    refused = [
+        f"constituencies/{OTHER_SEAT}",
+        "districts/lahore",
+        "provinces/PK-SD",
+        f"constituencies/{OTHER_SEAT}/brief",
+    ]
+    assert await _statuses(client, mp.headers, refused) == [404] * 4
+
+
+async def test_mp_cannot_read_other_constituency(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    mp = await make_user(Role.MP, constituency=SEAT)
+    response = await client.get(f"/v1/turnout/constituencies/{OTHER_SEAT}", headers=mp.headers)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("role", [Role.FIELD_OFFICER, Role.SUPERVISOR])
+async def test_field_staff_read_their_districts_the_seats_covering_them_and_wider_areas(
+    client: httpx.AsyncClient, make_user: MakeUser, role: Role
+) -> None:
+    staff = await make_user(role, districts=[DISTRICT])
+    allowed = [
+        f"districts/{DISTRICT}",
+        f"constituencies/{SEAT}",
+        f"constituencies/{OTHER_SEAT}",
+        f"provinces/{PROVINCE}",
+        "national",
+    ]
+    assert await _statuses(client, staff.headers, allowed) == [200] * 5
+    refused = ["districts/lahore", "constituencies/NA-117", "provinces/PK-SD"]
+    assert await _statuses(client, staff.headers, refused) == [404] * 3
+
+
+@pytest.mark.parametrize("role", [Role.EDITOR, Role.ADMIN])
+async def test_editors_and_admins_read_every_area(
+    client: httpx.AsyncClient, make_user: MakeUser, role: Role
+) -> None:
+    caller = await make_user(role)
+    paths = [
+        "constituencies/NA-117",
+        "constituencies/PS-1",
+        "districts/quetta",
+        "provinces/PK-SD",
+        "national",
+    ]
+    assert await _statuses(client, caller.headers, paths) == [200] * 5
+
+
+async def test_young_people_read_no_turnout(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    youth = await make_user(Role.YOUTH)
+    for path in ["national", f"constituencies/{SEAT}", f"constituencies/{SEAT}/brief.pdf"]:
+        response = await client.get(f"/v1/turnout/{path}", headers=youth.headers)
+        assert response.status_code == 403
+        assert response.json()["code"] == "role_required"
+
+
+async def test_an_unknown_area_answers_404(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    editor = await make_user(Role.EDITOR)
+    paths = ["constituencies/NA-999", "constituencies/PK-KP", "districts/atlantis", "provinces/PK-XX"]
+    assert await _statuses(client, editor.headers, paths) == [404] * 4
+
+
+async def test_small_counts_are_shown_suppressed_never_as_their_value(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    mp = await make_user(Role.MP, constituency=SEAT)
+    small = {
+        "headcount": 3,
+        "headcount_gender": {"female": 1, "male": 2},
+        "checkins": 3,
+        "active": 2,
+        "reached": 2,
+        "reached_gender": {"female": 2},
+        "reached_age": {"age_15_19": 1, "age_20_24": 1},
+        "signups": 7,
+        "signups_gender": {"female": 4, "male": 3},
+        "erasures": 1,
+    }
+    await put_counts("constituency", SEAT, "2026-01", small)
+    await put_counts(
+        "constituency", SEAT, "2026-02", {"checkins": 12, "signups": 6, "signups_gender": {"male": 6}}
+    )
+    response = await client.get(f"/v1/turnout/constituencies/{SEAT}", params=PERIOD, headers=mp.headers)
+    body = response.json()
+    cells = youth_cells(body)
+    assert all(not 1 <= (cell["value"] or 0) <= 4 for cell in cells)
+    assert all(cell["suppressed"] == (cell["value"] is None) for cell in cells)
+    assert body["totals"]["headcount"] == 3  # the officers' public-facing figure
+    assert body["breakdowns"]["headcount_by_gender"]["female"]["suppressed"]
+    january = body["months"][0]
+    assert january["checkins"]["suppressed"]
+    # One more cell of the checkins row hides January: here the empty March, so the total stays visible.
+    assert body["months"][2]["checkins"]["suppressed"]
+    assert body["totals"]["checkins"]["value"] == 15
+    assert body["breakdowns"]["signups_by_gender"]["female"]["suppressed"]
+
+
+async def test_mp_reading_a_two_seat_district_cannot_subtract_their_own_seat(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    mp = await make_user(Role.MP, constituency=SEAT)
+    editor = await make_user(Role.EDITOR)
+    await put_counts("constituency", SEAT, "2026-01", {"checkins": 20, "reached": 50})
+    # The other seat adds 3 check-ins: the district minus the MP's own seat would show them.
+    await put_counts("district", DISTRICT, "2026-01", {"checkins": 23, "reached": 90})
+    as_mp = (await client.get(f"/v1/turnout/districts/{DISTRICT}", params=JANUARY, headers=mp.headers)).json()
+    assert as_mp["totals"]["checkins"] == {"value": None, "suppressed": True}
+    assert as_mp["months"][0]["checkins"]["suppressed"]
+    assert as_mp["totals"]["reached"]["value"] == 90
+    as_editor = (
+        await client.get(f"/v1/turnout/districts/{DISTRICT}", params=JANUARY, headers=editor.headers)
+    ).json()
+    assert as_editor["totals"]["checkins"]["value"] == 23
+    # The same rule holds in comparisons: the district's average would give its total back.
+    seat_view = (
+        await client.get(f"/v1/turnout/constituencies/{SEAT}", params=JANUARY, headers=mp.headers)
+    ).json()
+    district_average = seat_view["comparisons"][0]["average"]
+    assert district_average["checkins"] == {"value": None, "suppressed": True}
+    assert district_average["reached"]["value"] == 45.0
+    seat_view = (
+        await client.get(f"/v1/turnout/constituencies/{SEAT}", params=JANUARY, headers=editor.headers)
+    ).json()
+    assert seat_view["comparisons"][0]["average"]["checkins"]["value"] == 11.5
+
+
+async def test_comparisons_average_the_seats_of_the_same_assembly(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    await put_counts("district", DISTRICT, "2026-01", {"events_held": 8, "headcount": 200, "reached": 40})
+    await put_counts("province", PROVINCE, "2026-01", {"events_held": 282, "reached": 1410, "signups": 3})
+    await put_counts("national", "PK", "2026-01", {"events_held": 532, "reached": 2660})
+    body = (
+        await client.get(f"/v1/turnout/constituencies/{SEAT}", params=JANUARY, headers=editor.headers)
+    ).json()
+    compared = [(c["area"]["kind"], c["area"]["code"], c["unit"], c["units"]) for c in body["comparisons"]]
+    assert compared == [
+        ("district", DISTRICT, "constituency", 2),
+        ("province", PROVINCE, "constituency", 141),
+        ("national", "PK", "constituency", 266),
+    ]
+    district, province, national = (c["average"] for c in body["comparisons"])
+    assert (district["events_held"], district["headcount"], district["reached"]["value"]) == (
+        4.0,
+        100.0,
+        20.0,
+    )
+    assert (province["events_held"], province["reached"]["value"]) == (2.0, 10.0)
+    assert province["signups"] == {"value": None, "suppressed": True}
+    assert (national["events_held"], national["reached"]["value"]) == (2.0, 10.0)
+    assert body["comparisons"][1]["area"]["name"] == "Punjab"
+    provincial_seat = (
+        await client.get("/v1/turnout/constituencies/PP-1", params=JANUARY, headers=editor.headers)
+    ).json()
+    assert [c["units"] for c in provincial_seat["comparisons"]][-2:] == [297, 297 + 130 + 115 + 51]
+
+
+async def test_districts_and_provinces_compare_with_their_average_peer(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    await put_counts("province", PROVINCE, "2026-01", {"events_held": 410})
+    district = (
+        await client.get(f"/v1/turnout/districts/{DISTRICT}", params=JANUARY, headers=editor.headers)
+    ).json()
+    assert [(c["area"]["code"], c["unit"]) for c in district["comparisons"]] == [
+        (PROVINCE, "district"),
+        ("PK", "district"),
+    ]
+    units = district["comparisons"][0]["units"]
+    assert units > 30
+    assert district["comparisons"][0]["average"]["events_held"] == round(410 / units, 2)
+    province = (
+        await client.get(f"/v1/turnout/provinces/{PROVINCE}", params=JANUARY, headers=editor.headers)
+    ).json()
+    assert [(c["area"]["code"], c["unit"], c["units"]) for c in province["comparisons"]] == [
+        ("PK", "province", 5)
+    ]
