@@ -16,6 +16,7 @@ from backend.core.rate_limit import RateCounter
 from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.recruiters.models import LicenceList, RecruiterLicence
+from backend.turnout.models import AppliedChange, ReachClaim, TurnoutCounter
 from backend.youth.models import Device, Tombstone, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -40,4 +41,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     FeedEntry,
     LiveContent,
     SearchPosting,
+    TurnoutCounter,
+    ReachClaim,
+    AppliedChange,
 ]

@@ -168,6 +168,8 @@ class Attendance(Document):
     district: str
     checked_in_at: datetime
     counted: bool = False
+    # How turnout counted it (month, event's places, gender and age band at check-in): the rebuild's input.
+    counted_as: dict[str, Any] | None = None
 
     class Settings:
         name = "event_attendance"

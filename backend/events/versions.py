@@ -1,9 +1,11 @@
 """An event's versions and its history (who changed what, when).
 
 A change moves the event from version N to N+1 by compare-and-set (core/versioning.py) with its history
-record stored on the event as the consequence; the record is then written under `<event id>:<N+1>`,
-which makes writing it twice a no-op, and the mark cleared. Whoever loads an event with a mark left by
-a dead writer finishes it first, so the history is complete and holds each version once.
+record stored on the event as the consequence (and, when the change moves what the event counts for
+turnout, the old and new contribution); the record is then written under `<event id>:<N+1>`, which makes
+writing it twice a no-op, the turnout counters moved once under the same key, and the mark cleared.
+Whoever loads an event with a mark left by a dead writer finishes it first, so the history is complete
+and holds each version once.
 
 Creation needs no mark: an event at version 1 is its creation, so the record of version 1 is built from
 the stored event and written after the insert, and again (a no-op when present) by a replay, by the
@@ -20,6 +22,7 @@ from pymongo.errors import DuplicateKeyError
 from backend.core import versioning
 from backend.core.clock import utc_now
 from backend.events.models import PLAN_FIELDS, Event, EventVersion
+from backend.turnout import counting
 from schemas.events import EventChange
 
 
@@ -50,6 +53,15 @@ async def write_history(event_id: str, pending: dict[str, Any]) -> None:
         )
 
 
+async def _carry_out(event_id: str, pending: dict[str, Any]) -> None:
+    """A change's consequences: its history record, and the change of its turnout counts (each once)."""
+    await write_history(event_id, pending)
+    if turnout := pending.get("turnout"):
+        await counting.apply_event_change(
+            claim=f"{event_id}:{pending['version']}", remove=turnout["remove"], add=turnout["add"]
+        )
+
+
 async def finish(event: Event) -> Event:
     """Carry out the consequences marked on `event` (its own, or a dead writer's) and clear the mark."""
     if event.pending_change is not None:
@@ -57,7 +69,7 @@ async def finish(event: Event) -> Event:
             Event.get_pymongo_collection(),
             event.id,
             event.pending_change,
-            lambda pending: write_history(event.id, pending),
+            lambda pending: _carry_out(event.id, pending),
         )
         event.pending_change = None
     return event
@@ -86,6 +98,11 @@ async def advance(event: Event, changes: dict[str, Any], *, actor: str, action: 
     now = utc_now()
     before = {key: getattr(event, key) for key in changes}
     entry = _entry(actor=actor, at=now, action=action, changes=_diff(_jsonable(before), _jsonable(changes)))
+    # What the event adds to the turnout counters before and after; a difference is applied once.
+    counted_before = counting.event_contribution(event.model_dump())
+    counted_after = counting.event_contribution({**event.model_dump(), **changes})
+    if counted_before != counted_after:
+        entry["turnout"] = {"remove": counted_before, "add": counted_after}
     changes = {**changes, "updated_at": now}
     moved = await versioning.advance(
         Event.get_pymongo_collection(),

@@ -43,8 +43,10 @@ class TurnoutCounter(Document):
     class Settings:
         name = "turnout_counters"
         indexes: ClassVar[list[IndexModel]] = [
-            # The rebuild walks every counter of an area kind in code and month order.
-            IndexModel([("area", ASCENDING), ("code", ASCENDING), ("month", ASCENDING)], name="area_code_month"),
+            # An area kind's counters in code and month order (the rebuild walks `_id`: one range, no sort).
+            IndexModel(
+                [("area", ASCENDING), ("code", ASCENDING), ("month", ASCENDING)], name="area_code_month"
+            ),
         ]
 
 

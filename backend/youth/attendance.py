@@ -9,6 +9,7 @@ from backend.core.pagination import PageParams
 from backend.events.checkin_codes import CheckinSigner
 from backend.events.counters import store_and_count
 from backend.events.models import Attendance, Event, Rsvp
+from backend.turnout import counting, reach
 from backend.youth import service
 from backend.youth.models import YouthProfile
 from backend.youth.service import own_profile
@@ -72,15 +73,21 @@ async def my_events(*, account: Account, page: PageParams) -> Page[MyEvent]:
 async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tuple[CheckinRead, bool]:
     """Record attendance from a scanned code: one per person per event, counted once, whatever the retries.
 
-    This is the single place a check-in enters the counts: the event's counter here, and the turnout
-    counters when a later issue adds them.
+    This is the single place a check-in enters the counts: the event's counter and the turnout counters,
+    both moved only by the request whose insert stored the record. The record keeps how it was counted
+    (`counted_as`: month, places, gender, age band), so a rebuild recounts it the same way.
     """
     now = service.current_time()
     event_id = str(signer.verify(code, now=now))
     # The two reads are independent: one round trip's wait instead of two.
     profile, event = await asyncio.gather(
-        YouthProfile.get_pymongo_collection().find_one({"_id": account.id}, {"district": 1, "status": 1}),
-        Event.get_pymongo_collection().find_one({"_id": event_id}, {"status": 1, "deleted_at": 1}),
+        YouthProfile.get_pymongo_collection().find_one(
+            {"_id": account.id}, {"district": 1, "status": 1, "gender": 1, "birth_year": 1}
+        ),
+        Event.get_pymongo_collection().find_one(
+            {"_id": event_id},
+            {"status": 1, "deleted_at": 1, "constituency": 1, "district": 1, "province": 1},
+        ),
     )
     if profile is None or profile["status"] == "erased":
         raise NotFoundError("Sign up first.")
@@ -89,13 +96,16 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
     if event["status"] == EventStatus.CANCELLED:
         raise ConflictError("This event was cancelled.", code="event_cancelled")
     record_id = f"{event_id}:{account.id}"
+    counted = counting.snapshot(event, gender=profile["gender"], birth_year=profile["birth_year"], at=now)
     attendance = {
         "event_id": event_id,
         "uid": account.id,
         "district": profile["district"],
         "checked_in_at": now,
+        "counted_as": counted,
     }
     if await store_and_count(Attendance, record_id, attendance, event_id=event_id, counter="checkin_count"):
+        await reach.count_checkin(person=account.id, counted=counted)
         return CheckinRead(event_id=UUID(event_id), checked_in_at=now), True
     existing = await Attendance.get_pymongo_collection().find_one({"_id": record_id}, {"checked_in_at": 1})
     assert existing is not None  # a replay: the first check-in is stored

@@ -11,6 +11,7 @@ from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
+from backend.turnout import counting, reach
 from backend.youth.devices import list_devices
 from backend.youth.models import Device, Tombstone, YouthProfile
 from backend.youth.service import own_profile, to_read
@@ -40,21 +41,49 @@ async def export_own_data(*, account: Account) -> YouthExport:
 async def erase(*, account: Account) -> None:
     """Erase the caller: personal fields and devices go; a tombstone and anonymous check-ins stay.
 
-    Every step can be retried: the tombstone id is fixed on the profile first, check-ins are re-keyed
-    under it (insert, then delete), and the profile goes last. Signing in again starts an empty profile.
+    Every step can be retried: the tombstone id is fixed on the profile first (by one conditional update,
+    so concurrent erasures agree on it), check-ins and the turnout reach claim are re-keyed under it
+    (insert, then delete), and the profile goes last. The tombstone's unique insert is the claim on
+    counting the erasure in turnout: exactly one request inserts it. Signing in again starts an empty
+    profile.
     """
     profile = await YouthProfile.get(account.id)
     if profile is None:
         return
-    tombstone_id = profile.tombstone_id or uuid.uuid4().hex
-    if profile.tombstone_id is None:
-        await YouthProfile.get_pymongo_collection().update_one(
-            {"_id": profile.id}, {"$set": {"tombstone_id": tombstone_id, "status": "erased"}}
+    tombstone_id = profile.tombstone_id
+    if tombstone_id is None:
+        tombstone_id = uuid.uuid4().hex
+        fixed = await YouthProfile.get_pymongo_collection().update_one(
+            {"_id": profile.id, "tombstone_id": None},
+            {"$set": {"tombstone_id": tombstone_id, "status": "erased"}},
         )
-    with contextlib.suppress(DuplicateKeyError):
-        await Tombstone(
-            id=tombstone_id, erased_at=utc_now(), district=profile.district, constituency=profile.constituency
-        ).insert()
+        if fixed.matched_count == 0:  # a concurrent erasure fixed it first (or finished): use its id
+            stored = await YouthProfile.get_pymongo_collection().find_one(
+                {"_id": profile.id}, {"tombstone_id": 1}
+            )
+            if stored is None:
+                return
+            tombstone_id = stored["tombstone_id"]
+    # Profiles from before turnout counted sign-ups lack the snapshot: the one a rebuild would derive.
+    counted = profile.counted_as or dict(
+        counting.snapshot(
+            profile.model_dump(), gender=profile.gender, birth_year=profile.birth_year, at=profile.created_at
+        )
+    )
+    tombstone = Tombstone(
+        id=tombstone_id,
+        erased_at=utc_now(),
+        district=profile.district,
+        constituency=profile.constituency,
+        province=profile.province,
+        counted_as=counted,
+    )
+    try:
+        await tombstone.insert()
+    except DuplicateKeyError:
+        pass  # inserted by an earlier try or a concurrent erasure, which counted the erasure
+    else:
+        await counting.count_erasure(places=counting.places_of(counted), at=tombstone.erased_at)
     for attendance in await Attendance.find({"uid": account.id}).to_list():
         with contextlib.suppress(DuplicateKeyError):  # the anonymous copy keeps the record's counted state
             await Attendance(
@@ -64,8 +93,10 @@ async def erase(*, account: Account) -> None:
                 district=attendance.district,
                 checked_in_at=attendance.checked_in_at,
                 counted=attendance.counted,
+                counted_as=attendance.counted_as,
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
+    await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
     await Device.get_pymongo_collection().delete_many({"uid": account.id})
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():
         await uncount(Rsvp, rsvp.id, counter="rsvp_count")

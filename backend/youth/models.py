@@ -31,6 +31,8 @@ class YouthProfile(Document):
     registered_at_event: str | None = None
     # Set when erasure starts, so that a retried erasure re-keys check-ins to the same tombstone.
     tombstone_id: str | None = None
+    # How turnout counted the sign-up (month, places, gender, age band); internal, kept by the tombstone.
+    counted_as: dict[str, Any] | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -58,12 +60,15 @@ class YouthProfile(Document):
 
 
 class Tombstone(Document):
-    """What stays of an erased person: when, and the place their anonymous check-ins count for."""
+    """What stays of an erased person: when, the place their anonymous check-ins count for, and how their
+    sign-up was counted (so a turnout rebuild still counts it, and the erasure, at the same places)."""
 
     id: str  # type: ignore[assignment]  # random, never derived from the uid
     erased_at: datetime
     district: str
     constituency: str
+    province: str | None = None
+    counted_as: dict[str, Any] | None = None
 
     class Settings:
         name = "youth_tombstones"

@@ -19,6 +19,7 @@ from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
+from backend.turnout import counting
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
 from schemas.youth import (
@@ -56,7 +57,15 @@ def current_time() -> datetime:
 
 def to_read(profile: YouthProfile) -> YouthRead:
     data = profile.model_dump(
-        exclude={"id", "revision_id", "quiet_start", "quiet_end", "tombstone_id", "registered_at_event"}
+        exclude={
+            "id",
+            "revision_id",
+            "quiet_start",
+            "quiet_end",
+            "tombstone_id",
+            "registered_at_event",
+            "counted_as",
+        }
     )
     quiet = QuietHours(start=profile.quiet_start[:5], end=profile.quiet_end[:5])
     return YouthRead.model_validate({**data, "uid": profile.id, "quiet_hours": quiet})
@@ -161,7 +170,8 @@ async def _create_profile(
     are stored fields compared on a retry like the validated ones; a stored profile the caller may not
     see (`visible` false) answers 404, exactly as if there were none.
 
-    This is the single place a young person enters the counts (a later issue adds the counter call here).
+    This is the single place a young person enters the counts: the request whose insert stored the
+    profile counts the sign-up in turnout, as the snapshot stored on the profile (`counted_as`) says.
     """
     now = current_time()
     fields = await _profile_fields(signup, now=now) | (extra or {})
@@ -171,12 +181,25 @@ async def _create_profile(
         "method": method.value,
         "guardian_consent": signup.consent.guardian_consent,
     }
+    counted = counting.snapshot(fields, gender=fields["gender"], birth_year=fields["birth_year"], at=now)
     profile = YouthProfile(
-        id=profile_id, consent=consent, registered_by=registered_by, created_at=now, updated_at=now, **fields
+        id=profile_id,
+        consent=consent,
+        registered_by=registered_by,
+        counted_as=dict(counted),
+        created_at=now,
+        updated_at=now,
+        **fields,
     )
+
+    async def insert_and_count() -> None:
+        # The insert is the claim: counted right after it, whatever becomes of the `alongside` write.
+        await YouthProfile.get_pymongo_collection().insert_one(profile.model_dump(by_alias=True))
+        await counting.count_signup(counted=counted)
+
     try:
         # The validated model, stored as it dumps (Beanie's own insert encodes it again).
-        insert = YouthProfile.get_pymongo_collection().insert_one(profile.model_dump(by_alias=True))
+        insert = insert_and_count()
         await (insert if alongside is None else _together(insert, alongside()))
     except DuplicateKeyError:
         existing = await YouthProfile.get(profile_id)

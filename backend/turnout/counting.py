@@ -1,0 +1,218 @@
+"""Keeping the turnout counters on every write: events and youth call these; they call nothing back.
+
+Each counted write has a claim that exactly one request wins, and only the winner moves the counters,
+with one `$inc` upsert per area document (constituency, district, province, national) of the month:
+- an event's counted contribution changes with a version of the event: the change carries the old and
+  the new contribution (`turnout` in its consequences, core/versioning.py) and `apply_event_change`
+  claims `<event id>:<version>` (`AppliedChange`) before adding the difference;
+- a check-in: the attendance record's unique insert (events/counters.store_and_count), then the person's
+  `ReachClaim` tells which "active this month" and "reached ever" keys this check-in is the first to add
+  (reach.py);
+- a sign-up: the profile's unique insert; an erasure: the tombstone's unique insert.
+A process dying between a claim and its `$inc`s loses those counts, never doubles one: `rebuild.py`
+recounts from the records (the snapshots stored on them) and corrects the drift.
+"""
+
+import asyncio
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from typing import Any, TypedDict
+from zoneinfo import ZoneInfo
+
+from pymongo.errors import DuplicateKeyError
+
+from backend.core import counters
+from backend.turnout.models import AREAS, NATIONAL_CODE, AppliedChange, TurnoutCounter
+
+PAKISTAN = ZoneInfo("Asia/Karachi")
+PLACE_AREAS = ("constituency", "district", "province")
+
+
+class Places(TypedDict):
+    constituency: str
+    district: str
+    province: str
+
+
+class Contribution(TypedDict):
+    """What one approved event report adds to the counters (stored with the event's change, as BSON)."""
+
+    month: str
+    places: Places
+    counts: dict[str, Any]  # nested like the counter's `c` (keys hold no ".")
+
+
+class Snapshot(TypedDict):
+    """How a check-in or a sign-up was counted, stored on its record (`counted_as`) for the rebuild."""
+
+    month: str
+    constituency: str
+    district: str
+    province: str
+    gender: str | None
+    age_band: str | None
+
+
+def _local(moment: datetime) -> datetime:
+    # Stored times read back aware (the client is tz_aware); a naive one is UTC, never the host's zone.
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PAKISTAN)
+
+
+def month_of(moment: datetime) -> str:
+    """The month of a UTC moment in Pakistan time, as "YYYY-MM"."""
+    return _local(moment).strftime("%Y-%m")
+
+
+def age_band(birth_year: int, *, at: datetime) -> str:
+    """The youth age band at `at` of one born in `birth_year` (the age reached that year in Pakistan)."""
+    age = _local(at).year - birth_year
+    if age < 15:
+        return "under_15"
+    if age >= 30:
+        return "age_30_plus"
+    low = 15 + (age - 15) // 5 * 5
+    return f"age_{low}_{low + 4}"
+
+
+def places_of(fields: Mapping[str, Any]) -> Places:
+    """The three places named by a record's fields (an event, a profile, a snapshot)."""
+    return Places(
+        constituency=fields["constituency"], district=fields["district"], province=fields["province"]
+    )
+
+
+def snapshot(
+    fields: Mapping[str, Any], *, gender: str | None, birth_year: int | None, at: datetime
+) -> Snapshot:
+    """The snapshot of a check-in or sign-up at `at`, at the places named by `fields`."""
+    return Snapshot(
+        month=month_of(at),
+        **places_of(fields),
+        gender=gender,
+        age_band=None if birth_year is None else age_band(birth_year, at=at),
+    )
+
+
+def counter_id(area: str, code: str, month: str) -> str:
+    return f"{area}:{code}:{month}"
+
+
+def areas(places: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The (area, code) pairs a record counts in: its three places and the country."""
+    for area in AREAS:
+        yield area, NATIONAL_CODE if area == "national" else places[area]
+
+
+def flatten(counts: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
+    """Nested counts as dotted paths: {"a": {"b": 3}} becomes {"a.b": 3}."""
+    flat: dict[str, int] = {}
+    for key, value in counts.items():
+        if isinstance(value, Mapping):
+            flat |= flatten(value, f"{prefix}{key}.")
+        else:
+            flat[f"{prefix}{key}"] = int(value)
+    return flat
+
+
+def event_contribution(event: Mapping[str, Any]) -> Contribution | None:
+    """What an event adds to the counters: only an approved, not deleted report counts."""
+    if event.get("review") != "approved" or event.get("deleted_at") is not None:
+        return None
+    status = event.get("status")
+    if status not in ("held", "cancelled"):
+        return None
+    counts: dict[str, Any] = {f"events_{status}": 1}
+    topics = list(event.get("topics") or [])
+    counts["events_kind"] = {event["kind"]: 1}
+    counts["events_topic"] = dict.fromkeys(topics, 1)
+    turnout = event.get("turnout") if status == "held" else None
+    if turnout and turnout.get("total"):
+        total = int(turnout["total"])
+        counts["headcount"] = total
+        counts["headcount_topic"] = dict.fromkeys(topics, total)
+        for part, name in (("by_gender", "headcount_gender"), ("by_age", "headcount_age")):
+            split = {key: int(n) for key, n in (turnout.get(part) or {}).items() if n}
+            if split:
+                counts[name] = split
+    return Contribution(month=month_of(event["starts_at"]), places=places_of(event), counts=counts)
+
+
+async def _add(document_id: str, area: str, code: str, month: str, inc: Mapping[str, int]) -> None:
+    await counters.increment(
+        TurnoutCounter.get_pymongo_collection(),
+        {"_id": document_id},
+        {f"c.{path}": n for path, n in inc.items()},
+        set_on_insert={"area": area, "code": code, "month": month},
+    )
+
+
+async def add_deltas(deltas: Mapping[str, Mapping[str, int]]) -> None:
+    """`$inc` each counter document (by `_id`) by its non-zero deltas, the documents in parallel."""
+    updates = []
+    for document_id, inc in deltas.items():
+        nonzero = {path: n for path, n in inc.items() if n}
+        if nonzero:
+            area, rest = document_id.split(":", 1)
+            code, month = rest.rsplit(":", 1)
+            updates.append(_add(document_id, area, code, month, nonzero))
+    await asyncio.gather(*updates)
+
+
+async def _add_everywhere(places: Mapping[str, Any], month: str, inc: Mapping[str, int]) -> None:
+    await add_deltas({counter_id(area, code, month): inc for area, code in areas(places)})
+
+
+def contribution_deltas(contribution: Contribution, sign: int = 1) -> dict[str, dict[str, int]]:
+    """A contribution as per-document deltas (`sign` -1 to take it off)."""
+    flat = flatten(contribution["counts"])
+    return {
+        counter_id(area, code, contribution["month"]): {path: sign * n for path, n in flat.items()}
+        for area, code in areas(contribution["places"])
+    }
+
+
+async def apply_event_change(*, claim: str, remove: Contribution | None, add: Contribution | None) -> bool:
+    """Take `remove` off and add `add` once per `claim` ("<event id>:<version>"); True if this call did.
+
+    The claim's insert comes first, so a replayed or twice-finished change adds nothing the second time.
+    """
+    try:
+        await AppliedChange.get_pymongo_collection().insert_one({"_id": claim})
+    except DuplicateKeyError:
+        return False
+    deltas: dict[str, dict[str, int]] = {}
+    for contribution, sign in ((remove, -1), (add, 1)):
+        if contribution is not None:
+            for document_id, inc in contribution_deltas(contribution, sign).items():
+                merged = deltas.setdefault(document_id, {})
+                for path, n in inc.items():
+                    merged[path] = merged.get(path, 0) + n
+    await add_deltas(deltas)
+    return True
+
+
+def signup_counts(counted: Mapping[str, Any]) -> dict[str, int]:
+    inc = {"signups": 1}
+    for split, value in (("signups_gender", counted.get("gender")), ("signups_age", counted.get("age_band"))):
+        if value:
+            inc[f"{split}.{value}"] = 1
+    return inc
+
+
+async def count_signup(*, counted: Snapshot) -> None:
+    """Count a sign-up whose profile this request inserted (the claim), as its snapshot says."""
+    await _add_everywhere(counted, counted["month"], signup_counts(counted))
+
+
+async def count_erasure(*, places: Places, at: datetime) -> None:
+    """Count an erasure whose tombstone this request inserted (the claim), at the month of `at`."""
+    await _add_everywhere(places, month_of(at), {"erasures": 1})
+
+
+async def count_alert_open(*, places: Places, at: datetime) -> None:
+    """Count one person an alert reached (`alert_reach`), at their places and the month of `at`.
+
+    For issue 13: the caller calls it once per person and alert, after winning its own claim (e.g. the
+    unique insert of the delivery record), as check-ins and sign-ups do.
+    """
+    await _add_everywhere(places, month_of(at), {"alert_reach": 1})

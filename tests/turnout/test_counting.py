@@ -1,0 +1,364 @@
+"""Turnout counters kept on every write: approved reports, check-ins, sign-ups and erasures, each once."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from backend.events import versions
+from backend.events.models import Attendance
+from backend.turnout.counting import age_band, event_contribution, flatten, month_of
+from backend.turnout.models import ReachClaim, TurnoutCounter
+from backend.youth import service as youth_service
+from backend.youth.models import Tombstone, YouthProfile
+from schemas.accounts import Role
+from tests.conftest import MakeUser, User
+from tests.events.conftest import HELD_REPORT, new_id, past_plan, plan
+from tests.youth.test_router import signup
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+LAHORE = {"constituency": "NA-117", "district": "lahore", "province": "PK-PB", "national": "PK"}
+HELD_COUNTS = {
+    "events_held": 1,
+    "headcount": 50,
+    "headcount_gender.female": 22,
+    "headcount_gender.male": 26,
+    "headcount_gender.transgender": 1,
+    "headcount_gender.prefer_not_to_say": 1,
+    "headcount_age.under_15": 2,
+    "headcount_age.age_15_19": 20,
+    "headcount_age.age_20_24": 18,
+    "headcount_age.age_25_29": 8,
+    "headcount_age.age_30_plus": 2,
+    "events_kind.youth_dialogue": 1,
+    "events_topic.legal_migration": 1,
+    "events_topic.recruiter_check": 1,
+    "headcount_topic.legal_migration": 50,
+    "headcount_topic.recruiter_check": 50,
+}
+SMALLER = {
+    "outcome": "held",
+    "turnout": {
+        "total": 10,
+        "by_gender": {"female": 6, "male": 4, "transgender": 0, "prefer_not_to_say": 0},
+        "by_age": {"under_15": 0, "age_15_19": 10, "age_20_24": 0, "age_25_29": 0, "age_30_plus": 0},
+    },
+}
+
+
+async def counts(area: str, month: str, code: str | None = None) -> dict[str, int]:
+    """The stored counter of an area of Lahore's seat (or `code`) and month, zeros left out."""
+    document = await TurnoutCounter.get_pymongo_collection().find_one(
+        {"_id": f"{area}:{code or LAHORE[area]}:{month}"}
+    )
+    if document is None:
+        return {}
+    assert (document["area"], document["month"]) == (area, month)
+    return {path: n for path, n in flatten(document["c"]).items() if n}
+
+
+async def everywhere(month: str) -> list[dict[str, int]]:
+    return [await counts(area, month) for area in LAHORE]
+
+
+async def _reported_event(client: httpx.AsyncClient, officer: User, body: dict[str, Any]) -> str:
+    event_id = new_id()
+    assert (await client.put(f"/v1/events/{event_id}", json=body, headers=officer.headers)).status_code == 201
+    report = await client.put(f"/v1/events/{event_id}/report", json=HELD_REPORT, headers=officer.headers)
+    assert report.status_code == 200, report.text
+    return event_id
+
+
+async def _review(client: httpx.AsyncClient, supervisor: User, event_id: str) -> httpx.Response:
+    response = await client.put(
+        f"/v1/events/{event_id}/review", json={"decision": "approve"}, headers=supervisor.headers
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+@pytest.fixture
+async def officer(make_user: MakeUser) -> User:
+    return await make_user(Role.FIELD_OFFICER, districts=["lahore", "kasur"])
+
+
+@pytest.fixture
+async def supervisor(make_user: MakeUser) -> User:
+    return await make_user(Role.SUPERVISOR, districts=["lahore", "kasur"])
+
+
+def _month(body: dict[str, Any]) -> str:
+    return month_of(datetime.fromisoformat(body["starts_at"]))
+
+
+async def test_an_approved_report_counts_once_whatever_the_replays(
+    client: httpx.AsyncClient, officer: User, supervisor: User
+) -> None:
+    body = past_plan()
+    event_id = await _reported_event(client, officer, body)
+    month = _month(body)
+    assert await everywhere(month) == [{}] * 4  # pending review: not counted
+    for _ in range(2):
+        await _review(client, supervisor, event_id)
+        assert (
+            await client.put(f"/v1/events/{event_id}/report", json=HELD_REPORT, headers=officer.headers)
+        ).json()["review"] == "approved"  # an identical report again is a replay, not a correction
+    await asyncio.gather(*[_review(client, supervisor, event_id) for _ in range(3)])
+    assert await everywhere(month) == [HELD_COUNTS] * 4
+
+
+async def test_correction_removes_the_counts_reapproval_adds_the_new_ones_and_delete_removes_nothing_more(
+    client: httpx.AsyncClient, officer: User, supervisor: User
+) -> None:
+    body = past_plan()
+    event_id = await _reported_event(client, officer, body)
+    month = _month(body)
+    await _review(client, supervisor, event_id)
+    deleted = await client.delete(f"/v1/events/{event_id}", headers=officer.headers)
+    assert (deleted.status_code, deleted.json()["code"]) == (409, "approved_event")
+    corrected = await client.put(f"/v1/events/{event_id}/report", json=SMALLER, headers=officer.headers)
+    assert corrected.json()["review"] == "pending"
+    assert await everywhere(month) == [{}] * 4
+    await _review(client, supervisor, event_id)
+    smaller = {
+        "events_held": 1,
+        "headcount": 10,
+        "headcount_gender.female": 6,
+        "headcount_gender.male": 4,
+        "headcount_age.age_15_19": 10,
+        "events_kind.youth_dialogue": 1,
+        "events_topic.legal_migration": 1,
+        "events_topic.recruiter_check": 1,
+        "headcount_topic.legal_migration": 10,
+        "headcount_topic.recruiter_check": 10,
+    }
+    assert await everywhere(month) == [smaller] * 4
+    # Moved to another seat: corrected (counts off), then deleted (nothing more taken off).
+    moved = await client.put(
+        f"/v1/events/{event_id}",
+        json=body | {"district": "kasur", "constituency": "NA-132"},
+        headers=officer.headers | {"If-Match": str(corrected.json()["version"] + 1)},
+    )
+    assert moved.json()["review"] == "pending", moved.text
+    for _ in range(2):
+        assert (await client.delete(f"/v1/events/{event_id}", headers=officer.headers)).status_code == 204
+    assert await everywhere(month) == [{}] * 4
+    assert await counts("constituency", month, "NA-132") == {}
+
+
+async def test_a_cancelled_event_counts_as_cancelled_by_kind_and_topic(
+    client: httpx.AsyncClient, officer: User, supervisor: User
+) -> None:
+    body = plan(topics=["remittances"])
+    event_id = new_id()
+    await client.put(f"/v1/events/{event_id}", json=body, headers=officer.headers)
+    cancelled = {"outcome": "cancelled", "cancel_reason": "Flooded road"}
+    await client.put(f"/v1/events/{event_id}/report", json=cancelled, headers=officer.headers)
+    await _review(client, supervisor, event_id)
+    assert await counts("province", _month(body)) == {
+        "events_cancelled": 1,
+        "events_kind.youth_dialogue": 1,
+        "events_topic.remittances": 1,
+    }
+
+
+async def test_an_approval_whose_writer_died_is_counted_once_by_whoever_finishes_it(
+    client: httpx.AsyncClient, officer: User, supervisor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = past_plan()
+    event_id = await _reported_event(client, officer, body)
+    real = versions.write_history
+    died: list[int] = []
+
+    async def dies_once(event_id: str, pending: dict[str, Any]) -> None:
+        if "turnout" in pending and not died:
+            died.append(pending["version"])
+            raise RuntimeError("the process died here")
+        await real(event_id, pending)
+
+    monkeypatch.setattr(versions, "write_history", dies_once)
+    review = await client.put(
+        f"/v1/events/{event_id}/review", json={"decision": "approve"}, headers=supervisor.headers
+    )
+    assert review.status_code == 500
+    assert await everywhere(_month(body)) == [{}] * 4
+    reads = await asyncio.gather(
+        *[client.get(f"/v1/events/{event_id}", headers=officer.headers) for _ in range(4)]
+    )
+    assert {r.json()["review"] for r in reads} == {"approved"}
+    assert await everywhere(_month(body)) == [HELD_COUNTS] * 4
+
+
+async def test_an_event_counts_in_the_month_of_its_start_in_pakistan_time(
+    client: httpx.AsyncClient, officer: User, supervisor: User
+) -> None:
+    starts = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # 00:30 on 1 December in Karachi
+    body = plan(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat())
+    event_id = await _reported_event(client, officer, body)
+    await _review(client, supervisor, event_id)
+    assert await counts("national", "2026-11") == {}
+    assert (await counts("national", "2026-12"))["headcount"] == 50
+
+
+def test_contribution_is_none_unless_approved_and_live() -> None:
+    event = {
+        "review": "approved",
+        "deleted_at": None,
+        "status": "held",
+        "turnout": HELD_REPORT["turnout"],
+        "starts_at": datetime(2026, 5, 31, 19, 0, tzinfo=UTC),
+        "kind": "workshop",
+        "topics": ["remittances"],
+        **{area: LAHORE[area] for area in ("constituency", "district", "province")},
+    }
+    counted = event_contribution(event)
+    assert counted is not None
+    assert counted["month"] == "2026-06"
+    assert event_contribution(event | {"review": "pending"}) is None
+    assert event_contribution(event | {"deleted_at": datetime.now(UTC)}) is None
+
+
+@pytest.mark.parametrize(
+    ("age", "band"),
+    [
+        (13, "under_15"),
+        (15, "age_15_19"),
+        (19, "age_15_19"),
+        (20, "age_20_24"),
+        (29, "age_25_29"),
+        (35, "age_30_plus"),
+    ],
+)
+def test_age_bands(age: int, band: str) -> None:
+    at = datetime(2026, 12, 31, 19, 0, tzinfo=UTC)  # already 2027 in Pakistan
+    assert age_band(2027 - age, at=at) == band
+
+
+async def _event_with_code(
+    client: httpx.AsyncClient, officer: User, starts: datetime, **overrides: Any
+) -> tuple[str, str]:
+    event_id = new_id()
+    body = plan(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(), **overrides)
+    assert (await client.put(f"/v1/events/{event_id}", json=body, headers=officer.headers)).status_code == 201
+    code = await client.get(f"/v1/events/{event_id}/checkin-code", headers=officer.headers)
+    return event_id, code.json()["payload"]
+
+
+async def _youth(client: httpx.AsyncClient, make_user: MakeUser, **overrides: Any) -> User:
+    youth = await make_user()
+    response = await client.post("/v1/youth/signup", json=signup(**overrides), headers=youth.headers)
+    assert response.status_code == 201, response.text
+    return youth
+
+
+async def test_check_ins_count_people_once_per_month_and_once_ever_whatever_the_replays(
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    month = month_of(now)
+    first = await _event_with_code(client, officer, now - timedelta(minutes=10))
+    second = await _event_with_code(client, officer, now - timedelta(minutes=5))
+    people = [await _youth(client, make_user, gender=g) for g in ("female", "male", "female")]
+    await asyncio.gather(
+        *[
+            client.post("/v1/youth/checkins", json={"code": code}, headers=person.headers)
+            for person in people
+            for _, code in (first, second)
+            for _ in range(3)
+        ]
+    )
+    assert await Attendance.find_all().count() == 6
+    for area in LAHORE:
+        stored = await counts(area, month)
+        assert {p: n for p, n in stored.items() if not p.startswith("signups")} == {
+            "checkins": 6,
+            "active": 3,
+            "reached": 3,
+            "reached_gender.female": 2,
+            "reached_gender.male": 1,
+            "reached_age.age_20_24": 3,
+        }, area
+    claim = await ReachClaim.get(people[0].uid)
+    assert claim is not None
+    assert sorted(claim.seen) == sorted(
+        [f"{area}:{code}" for area, code in LAHORE.items()]
+        + [f"{area}:{code}:{month}" for area, code in LAHORE.items()]
+    )
+
+
+async def test_sign_up_is_counted_once_at_its_places_with_its_snapshot(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    youth = await make_user()
+    responses = await asyncio.gather(
+        *[client.post("/v1/youth/signup", json=signup(), headers=youth.headers) for _ in range(4)]
+    )
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
+    assert "counted_as" not in responses[0].json()
+    month = month_of(datetime.now(UTC))
+    assert (
+        await everywhere(month)
+        == [{"signups": 1, "signups_gender.female": 1, "signups_age.age_20_24": 1}] * 4
+    )
+    profile = await YouthProfile.get(youth.uid)
+    assert profile is not None
+    assert profile.counted_as == {
+        "month": month,
+        "constituency": "NA-117",
+        "district": "lahore",
+        "province": "PK-PB",
+        "gender": "female",
+        "age_band": "age_20_24",
+    }
+
+
+async def test_sign_up_and_check_in_at_the_month_boundary_count_in_pakistan_time(
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moment = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # December in Karachi
+    monkeypatch.setattr(youth_service, "current_time", lambda: moment)
+    _, code = await _event_with_code(client, officer, moment - timedelta(minutes=10))
+    youth = await _youth(client, make_user)
+    checked = await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
+    assert checked.status_code == 201, checked.text
+    assert await counts("national", "2026-11") == {}
+    december = await counts("national", "2026-12")
+    assert (december["signups"], december["checkins"], december["active"], december["reached"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+
+
+async def test_erasure_is_counted_once_and_keeps_the_counts_and_the_reach_claim(
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    _, code = await _event_with_code(client, officer, now - timedelta(minutes=5))
+    youth = await _youth(client, make_user)
+    await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
+    erasures = await asyncio.gather(*[client.delete("/v1/youth/me", headers=youth.headers) for _ in range(3)])
+    assert {r.status_code for r in erasures} == {204}
+    assert (await client.delete("/v1/youth/me", headers=youth.headers)).status_code == 204
+    tombstones = await Tombstone.find_all().to_list()
+    assert len(tombstones) == 1
+    tombstone = tombstones[0]
+    assert tombstone.province == "PK-PB"
+    assert tombstone.counted_as is not None
+    assert tombstone.counted_as["gender"] == "female"
+    month = month_of(now)
+    for area in LAHORE:
+        stored = await counts(area, month)
+        assert (stored["signups"], stored["erasures"], stored["checkins"], stored["reached"]) == (1, 1, 1, 1)
+    assert await ReachClaim.get(youth.uid) is None
+    claim = await ReachClaim.get(f"erased:{tombstone.id}")
+    assert claim is not None
+    assert len(claim.seen) == 8
+    copy = await Attendance.find_one({"uid": f"erased:{tombstone.id}"})
+    assert copy is not None
+    assert copy.counted_as is not None
+    assert copy.counted_as["age_band"] == "age_20_24"
