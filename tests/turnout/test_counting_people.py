@@ -1,0 +1,153 @@
+"""Turnout counters kept by young people's writes: check-ins, sign-ups and erasures, each counted once."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from backend.events.models import Attendance
+from backend.turnout.counting import month_of
+from backend.turnout.models import ReachClaim
+from backend.youth import service as youth_service
+from backend.youth.models import Tombstone, YouthProfile
+from schemas.accounts import Role
+from tests.conftest import MakeUser, User
+from tests.events.conftest import new_id, plan
+from tests.turnout.test_counting import LAHORE, counts, everywhere
+from tests.youth.test_router import signup
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+@pytest.fixture
+async def officer(make_user: MakeUser) -> User:
+    return await make_user(Role.FIELD_OFFICER, districts=["lahore"])
+
+
+async def _event_with_code(
+    client: httpx.AsyncClient, officer: User, starts: datetime, **overrides: Any
+) -> tuple[str, str]:
+    event_id = new_id()
+    body = plan(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(), **overrides)
+    assert (await client.put(f"/v1/events/{event_id}", json=body, headers=officer.headers)).status_code == 201
+    code = await client.get(f"/v1/events/{event_id}/checkin-code", headers=officer.headers)
+    return event_id, code.json()["payload"]
+
+
+async def _youth(client: httpx.AsyncClient, make_user: MakeUser, **overrides: Any) -> User:
+    youth = await make_user()
+    response = await client.post("/v1/youth/signup", json=signup(**overrides), headers=youth.headers)
+    assert response.status_code == 201, response.text
+    return youth
+
+
+async def test_check_ins_count_people_once_per_month_and_once_ever_whatever_the_replays(
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    month = month_of(now)
+    first = await _event_with_code(client, officer, now - timedelta(minutes=10))
+    second = await _event_with_code(client, officer, now - timedelta(minutes=5))
+    people = [await _youth(client, make_user, gender=g) for g in ("female", "male", "female")]
+    await asyncio.gather(
+        *[
+            client.post("/v1/youth/checkins", json={"code": code}, headers=person.headers)
+            for person in people
+            for _, code in (first, second)
+            for _ in range(3)
+        ]
+    )
+    assert await Attendance.find_all().count() == 6
+    for area in LAHORE:
+        stored = await counts(area, month)
+        assert {p: n for p, n in stored.items() if not p.startswith("signups")} == {
+            "checkins": 6,
+            "active": 3,
+            "reached": 3,
+            "reached_gender.female": 2,
+            "reached_gender.male": 1,
+            "reached_age.age_20_24": 3,
+        }, area
+    claim = await ReachClaim.get(people[0].uid)
+    assert claim is not None
+    assert sorted(claim.seen) == sorted(
+        [f"{area}:{code}" for area, code in LAHORE.items()]
+        + [f"{area}:{code}:{month}" for area, code in LAHORE.items()]
+    )
+
+
+async def test_sign_up_is_counted_once_at_its_places_with_its_snapshot(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    youth = await make_user()
+    responses = await asyncio.gather(
+        *[client.post("/v1/youth/signup", json=signup(), headers=youth.headers) for _ in range(4)]
+    )
+    assert sorted(r.status_code for r in responses) == [200, 200, 200, 201]
+    assert "counted_as" not in responses[0].json()
+    month = month_of(datetime.now(UTC))
+    assert (
+        await everywhere(month)
+        == [{"signups": 1, "signups_gender.female": 1, "signups_age.age_20_24": 1}] * 4
+    )
+    profile = await YouthProfile.get(youth.uid)
+    assert profile is not None
+    assert profile.counted_as == {
+        "month": month,
+        "constituency": "NA-117",
+        "district": "lahore",
+        "province": "PK-PB",
+        "gender": "female",
+        "age_band": "age_20_24",
+    }
+
+
+async def test_sign_up_and_check_in_at_the_month_boundary_count_in_pakistan_time(
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    moment = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # December in Karachi
+    monkeypatch.setattr(youth_service, "current_time", lambda: moment)
+    _, code = await _event_with_code(client, officer, moment - timedelta(minutes=10))
+    youth = await _youth(client, make_user)
+    checked = await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
+    assert checked.status_code == 201, checked.text
+    assert await counts("national", "2026-11") == {}
+    december = await counts("national", "2026-12")
+    assert (december["signups"], december["checkins"], december["active"], december["reached"]) == (
+        1,
+        1,
+        1,
+        1,
+    )
+
+
+async def test_erasure_is_counted_once_and_keeps_the_counts_and_the_reach_claim(
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    _, code = await _event_with_code(client, officer, now - timedelta(minutes=5))
+    youth = await _youth(client, make_user)
+    await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
+    erasures = await asyncio.gather(*[client.delete("/v1/youth/me", headers=youth.headers) for _ in range(3)])
+    assert {r.status_code for r in erasures} == {204}
+    assert (await client.delete("/v1/youth/me", headers=youth.headers)).status_code == 204
+    tombstones = await Tombstone.find_all().to_list()
+    assert len(tombstones) == 1
+    tombstone = tombstones[0]
+    assert tombstone.province == "PK-PB"
+    assert tombstone.counted_as is not None
+    assert tombstone.counted_as["gender"] == "female"
+    month = month_of(now)
+    for area in LAHORE:
+        stored = await counts(area, month)
+        assert (stored["signups"], stored["erasures"], stored["checkins"], stored["reached"]) == (1, 1, 1, 1)
+    assert await ReachClaim.get(youth.uid) is None
+    claim = await ReachClaim.get(f"erased:{tombstone.id}")
+    assert claim is not None
+    assert len(claim.seen) == 8
+    copy = await Attendance.find_one({"uid": f"erased:{tombstone.id}"})
+    assert copy is not None
+    assert copy.counted_as is not None
+    assert copy.counted_as["age_band"] == "age_20_24"
