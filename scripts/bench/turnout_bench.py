@@ -1,0 +1,487 @@
+"""Benchmark turnout dashboards: their latency as the store grows, against a naive `$group`, and the brief.
+
+Loads young people, approved event reports (held and cancelled, across all 266 National Assembly seats)
+and check-ins straight into the database in the form the API stores them, with the turnout counters
+computed by the functions the API's writes call (`turnout.counting`, `turnout.reach`) and stored with
+`$inc` upserts, first 1% of the full size, then the rest. At each size it times a constituency
+dashboard read through the API (an MP's, with the district, province and national comparisons and the
+small-cell rules), and the same constituency's figures computed by a naive `$group` over the raw
+records (events, check-ins, profiles: totals, months, gender and age splits, distinct people), and at
+the full size the brief as HTML and as PDF. Reach claims (`turnout_reach`) are not stored: dashboards
+never read them, and the bench keeps their effect (first check-ins) in memory.
+"""
+
+import argparse
+import functools
+import random
+import statistics
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from fastapi import Request
+from pymongo import MongoClient, UpdateOne
+from pymongo.collection import Collection
+from pymongo.database import Database
+
+from backend.accounts.models import Account
+from backend.core.settings import Settings
+from backend.turnout import counting, reach
+from schemas.accounts import Role
+from scripts.bench.common import (
+    ProcessBenchServer,
+    add_heap_option,
+    bench_settings,
+    load_geography,
+    p95_ms,
+    store_directly,
+    timed,
+)
+
+FULL = {"checkins": 1_000_000, "youth": 1_000_000, "events": 50_000}
+GENDERS = ("female", "male", "transgender", "prefer_not_to_say")
+GENDER_WEIGHTS = (46, 50, 1, 3)
+EVENT_AGE_BANDS = ("under_15", "age_15_19", "age_20_24", "age_25_29", "age_30_plus")
+KINDS = ("youth_dialogue", "awareness_session", "school_or_college_session", "community_meeting")
+TOPICS = ("legal_migration", "recruiter_check", "fake_job_or_visa", "rights_abroad", "where_to_get_help")
+MONTHS_OF_DATA = 24
+SPEED_GOALS = "goals: p95 at the full size within 1.5x of p95 at 1%; 20x faster than the naive $group"
+
+
+async def _caller(request: Request) -> Account:
+    """An MP of the seat in `x-bench-seat` (the heaviest read: residual suppression); async, no thread hop."""
+    now = datetime.now(UTC)
+    seat = request.headers["x-bench-seat"]
+    return Account(id=f"mp-{seat}", roles=[Role.MP], constituency=seat, created_at=now, updated_at=now)
+
+
+def _seats(settings: Settings) -> list[dict[str, Any]]:
+    """The National Assembly seats, each with its first district and its province."""
+    client: MongoClient[dict[str, Any]]
+    with MongoClient(settings.mongodb_uri) as client:
+        seats = list(client[settings.mongodb_database]["geo_constituencies"].find({"house": "NA"}))
+    return [
+        {"constituency": seat["_id"], "district": seat["districts"][0], "province": seat["province"]}
+        for seat in sorted(seats, key=lambda seat: seat["number"])
+    ]
+
+
+def _split(rng: random.Random, total: int, parts: int) -> list[int]:
+    cuts = sorted(rng.randint(0, total) for _ in range(parts - 1))
+    return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+
+
+class Generator:
+    """Deterministic records in the API's stored form, and the counter deltas their writes make."""
+
+    def __init__(self, seats: list[dict[str, Any]], now: datetime, seed: int = 12) -> None:
+        self.rng = random.Random(seed)  # noqa: S311  (repeatable bench data, not secrets)
+        self.seats = seats
+        self.start = now - timedelta(days=30 * MONTHS_OF_DATA)
+        self.span_minutes = int((now - self.start).total_seconds() // 60) - 60 * 24
+        self.events: list[dict[str, Any]] = []  # the few fields a check-in needs, by event number
+        self.held: list[int] = []  # numbers of the held events
+        self.youth_by_seat: dict[int, list[int]] = {}
+        self.youth: list[tuple[int, str, int]] = []  # seat number, gender, birth year
+        self.checkin_pairs: set[int] = set()
+        self.reach_seen: set[str] = set()
+        self.deltas: dict[str, dict[str, int]] = {}
+
+    def _count(self, deltas: dict[str, dict[str, int]]) -> None:
+        for document_id, inc in deltas.items():
+            merged = self.deltas.setdefault(document_id, {})
+            for path, n in inc.items():
+                merged[path] = merged.get(path, 0) + n
+
+    def events_to(self, count: int) -> Iterator[dict[str, Any]]:
+        rng = self.rng
+        for number in range(len(self.events), count):
+            seat_number = number % len(self.seats)
+            starts = self.start + timedelta(minutes=rng.randrange(self.span_minutes))
+            held = rng.random() < 0.9
+            total = rng.randint(8, 160) if held else 0
+            turnout = (
+                {
+                    "total": total,
+                    "by_gender": dict(zip(GENDERS, _split(rng, total, 4), strict=True)),
+                    "by_age": dict(zip(EVENT_AGE_BANDS, _split(rng, total, 5), strict=True)),
+                }
+                if held
+                else None
+            )
+            event = {
+                "_id": f"00000000-0000-4000-8000-{number:012d}",
+                "version": 3,
+                "kind": KINDS[number % len(KINDS)],
+                "title": f"Bench dialogue {number}",
+                "topics": rng.sample(TOPICS, 2),
+                **self.seats[seat_number],
+                "venue_name": "Community hall",
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=2),
+                "partner_organisations": [],
+                "expected_turnout": 50,
+                "status": "held" if held else "cancelled",
+                "cancel_reason": None if held else "weather",
+                "turnout": turnout,
+                "review": "approved",
+                "created_by": "bench-officer",
+                "reported_by": "bench-officer",
+                "reviewed_by": "bench-supervisor",
+                "created_at": starts - timedelta(days=7),
+                "updated_at": starts,
+                "deleted_at": None,
+                "rsvp_count": 0,
+                "checkin_count": 0,
+                "registration_count": 0,
+                "photo_ids": [],
+                "pending_change": None,
+            }
+            contribution = counting.event_contribution(event)
+            assert contribution is not None
+            self._count(counting.contribution_deltas(contribution))
+            self.events.append({"_id": event["_id"], "starts_at": starts, **self.seats[seat_number]})
+            if held:
+                self.held.append(number)
+            yield event
+
+    def youth_to(self, count: int) -> Iterator[dict[str, Any]]:
+        rng = self.rng
+        for number in range(len(self.youth), count):
+            seat_number = rng.randrange(len(self.seats))
+            gender = rng.choices(GENDERS, GENDER_WEIGHTS)[0]
+            birth_year = rng.randint(1996, 2011)
+            created = self.start + timedelta(minutes=rng.randrange(self.span_minutes))
+            counted = counting.snapshot(
+                self.seats[seat_number], gender=gender, birth_year=birth_year, at=created
+            )
+            self._count(
+                {
+                    counting.counter_id(a, c, counted["month"]): counting.signup_counts(counted)
+                    for a, c in counting.areas(counted)
+                }
+            )
+            self.youth.append((seat_number, gender, birth_year))
+            self.youth_by_seat.setdefault(seat_number, []).append(number)
+            yield {
+                "_id": f"bench-{number:07d}",
+                "display_name": "Bench Person",
+                "birth_year": birth_year,
+                "gender": gender,
+                **self.seats[seat_number],
+                "languages": ["ur"],
+                "interests": ["legal_migration"],
+                "consent": {"version": "2026-11-v1", "given_at": created, "method": "app"},
+                "quiet_start": "22:00",
+                "quiet_end": "07:00",
+                "alerts_stopped": False,
+                "status": "active",
+                "counted_as": counted,
+                "created_at": created,
+                "updated_at": created,
+            }
+
+    def checkins(self, count: int) -> Iterator[dict[str, Any]]:
+        """`count` new check-ins at held events, mostly by young people of the event's own seat."""
+        rng = self.rng
+        made = attempts = 0
+        while made < count and attempts < count * 20:
+            attempts += 1
+            event_number = self.held[rng.randrange(len(self.held))]
+            locals_ = self.youth_by_seat.get(event_number % len(self.seats))
+            # Nine in ten come from the seat itself, the others (and all, where no one lives) from anywhere.
+            if locals_ and rng.random() < 0.9:
+                person = locals_[rng.randrange(len(locals_))]
+            else:
+                person = rng.randrange(len(self.youth))
+            _, gender, birth_year = self.youth[person]
+            pair = event_number * 10_000_000 + person
+            if pair in self.checkin_pairs:
+                continue
+            self.checkin_pairs.add(pair)
+            event = self.events[event_number]
+            at = event["starts_at"] + timedelta(minutes=20)
+            counted = counting.snapshot(event, gender=gender, birth_year=birth_year, at=at)
+            uid = f"bench-{person:07d}"
+            deltas = {}
+            for (area, code), (ever, month) in reach.reach_keys(counted).items():
+                first_ever, first_month = (
+                    f"{uid} {ever}" not in self.reach_seen,
+                    f"{uid} {month}" not in self.reach_seen,
+                )
+                self.reach_seen.update((f"{uid} {ever}", f"{uid} {month}"))
+                deltas[counting.counter_id(area, code, counted["month"])] = reach.checkin_counts(
+                    counted, active=first_month, reached=first_ever
+                )
+            self._count(deltas)
+            made += 1
+            yield {
+                "_id": f"{event['_id']}:{uid}",
+                "event_id": event["_id"],
+                "uid": uid,
+                "district": event["district"],
+                "checked_in_at": at,
+                "counted": True,
+                "counted_as": counted,
+            }
+
+    def flush_counters(self, settings: Settings) -> int:
+        """Store the deltas gathered so far with `$inc` upserts, as the API's writes do; how many moved."""
+        updates = []
+        for document_id, inc in self.deltas.items():
+            area, rest = document_id.split(":", 1)
+            code, month = rest.rsplit(":", 1)
+            updates.append(
+                UpdateOne(
+                    {"_id": document_id},
+                    {
+                        "$inc": {f"c.{path}": n for path, n in inc.items() if n},
+                        "$setOnInsert": {"area": area, "code": code, "month": month},
+                    },
+                    upsert=True,
+                )
+            )
+        client: MongoClient[dict[str, Any]]
+        with MongoClient(settings.mongodb_uri) as client:
+            collection: Collection[dict[str, Any]] = client[settings.mongodb_database]["turnout_counters"]
+            for first in range(0, len(updates), 1_000):
+                collection.bulk_write(updates[first : first + 1_000], ordered=False)
+        self.deltas.clear()
+        return len(updates)
+
+
+def _month_bounds(months: int) -> tuple[datetime, datetime]:
+    """The UTC start of the first and the end of the last of the last `months` months in Pakistan time."""
+    local_now = datetime.now(counting.PAKISTAN)
+    index = local_now.year * 12 + local_now.month - 1
+    first = index - (months - 1)
+    start = datetime(first // 12, first % 12 + 1, 1, tzinfo=counting.PAKISTAN)
+    end = datetime((index + 1) // 12, (index + 1) % 12 + 1, 1, tzinfo=counting.PAKISTAN)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _month(field: str) -> dict[str, Any]:
+    return {"$dateToString": {"format": "%Y-%m", "date": field, "timezone": "Asia/Karachi"}}
+
+
+def naive_figures(database: Any, seat: str) -> dict[str, list[dict[str, Any]]]:
+    """One seat's figures over the last 12 months by `$group` over the raw records (no counters)."""
+    start, end = _month_bounds(12)
+    split_sums = {
+        f"{part}_{key}": {"$sum": f"$turnout.by_{part}.{key}"}
+        for part, keys in (("gender", GENDERS), ("age", EVENT_AGE_BANDS))
+        for key in keys
+    }
+    events = database["events"].aggregate(
+        [
+            {
+                "$match": {
+                    "constituency": seat,
+                    "review": "approved",
+                    "deleted_at": None,
+                    "starts_at": {"$gte": start, "$lt": end},
+                }
+            },
+            {
+                "$group": {
+                    "_id": {"month": _month("$starts_at"), "status": "$status", "kind": "$kind"},
+                    "events": {"$sum": 1},
+                    "headcount": {"$sum": "$turnout.total"},
+                    **split_sums,
+                }
+            },
+        ]
+    )
+    checkins = database["event_attendance"].aggregate(
+        [
+            {"$match": {"counted_as.constituency": seat, "checked_in_at": {"$gte": start, "$lt": end}}},
+            {
+                "$group": {
+                    "_id": {
+                        "month": _month("$checked_in_at"),
+                        "gender": "$counted_as.gender",
+                        "age": "$counted_as.age_band",
+                    },
+                    "checkins": {"$sum": 1},
+                }
+            },
+        ]
+    )
+    reached = database["event_attendance"].aggregate(
+        [
+            {"$match": {"counted_as.constituency": seat}},
+            {"$group": {"_id": "$uid", "first": {"$min": "$checked_in_at"}}},
+            {"$match": {"first": {"$gte": start, "$lt": end}}},
+            {"$group": {"_id": _month("$first"), "reached": {"$sum": 1}}},
+        ]
+    )
+    signups = database["youth_profiles"].aggregate(
+        [
+            {"$match": {"constituency": seat, "created_at": {"$gte": start, "$lt": end}}},
+            {
+                "$group": {
+                    "_id": {"month": _month("$created_at"), "gender": "$gender"},
+                    "signups": {"$sum": 1},
+                }
+            },
+        ]
+    )
+    return {
+        name: list(cursor)
+        for name, cursor in (
+            ("events", events),
+            ("checkins", checkins),
+            ("reached", reached),
+            ("signups", signups),
+        )
+    }
+
+
+def _dashboard_samples(base: str, seats: list[str], count: int, rng: random.Random) -> list[float]:
+    samples = []
+    with httpx.Client(base_url=base, timeout=60) as http:
+
+        def read(seat: str) -> None:
+            response = http.get(f"/v1/turnout/constituencies/{seat}", headers={"x-bench-seat": seat})
+            response.raise_for_status()
+
+        for done in range(1, count + 1):
+            samples.append(timed(functools.partial(read, rng.choice(seats))))
+            if done % 50 == 0:
+                print(f"  dashboards: {done}/{count}", end="\r", flush=True)
+    print(f"  dashboards: {count}/{count}")
+    return samples
+
+
+def _naive_samples(settings: Settings, seats: list[str], count: int, rng: random.Random) -> list[float]:
+    samples = []
+    client: MongoClient[dict[str, Any]]
+    with MongoClient(settings.mongodb_uri, tz_aware=True) as client:
+        database: Database[dict[str, Any]] = client[settings.mongodb_database]
+        for done in range(1, count + 1):
+            samples.append(timed(functools.partial(naive_figures, database, rng.choice(seats))))
+            print(f"  naive $group: {done}/{count}", end="\r", flush=True)
+    print()
+    return samples
+
+
+def _brief_samples(base: str, seat: str, path: str, count: int) -> list[float]:
+    samples = []
+    with httpx.Client(base_url=base, timeout=120) as http:
+
+        def read() -> None:
+            http.get(
+                f"/v1/turnout/constituencies/{seat}/{path}", headers={"x-bench-seat": seat}
+            ).raise_for_status()
+
+        for done in range(1, count + 1):
+            samples.append(timed(read))
+            print(f"  {path}: {done}/{count}", end="\r", flush=True)
+    print()
+    return samples
+
+
+def _line(label: str, samples: list[float]) -> str:
+    median = statistics.median(samples) * 1000
+    p95 = p95_ms(samples) if len(samples) >= 2 else median
+    return f"  {label:<34} median {median:9.2f} ms   p95 {p95:9.2f} ms   ({len(samples)} samples)"
+
+
+def _load(settings: Settings, generator: Generator, sizes: dict[str, int]) -> None:
+    began = time.perf_counter()
+    store_directly(settings, "events", generator.events_to(sizes["events"]), label="events")
+    store_directly(settings, "youth_profiles", generator.youth_to(sizes["youth"]), label="young people")
+    stored = store_directly(
+        settings,
+        "event_attendance",
+        generator.checkins(sizes["checkins"] - len(generator.checkin_pairs)),
+        label="check-ins",
+    )
+    documents = generator.flush_counters(settings)
+    print(
+        f"  counters: {documents:,} documents moved with $inc; loaded in {time.perf_counter() - began:.0f} s"
+        f" ({stored:,} new check-ins)"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.bench.turnout_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="fraction of the full size (1M check-ins, 1M young people, 50k events; default 1)",
+    )
+    parser.add_argument(
+        "--samples", type=int, default=200, help="dashboard reads timed at each size (default 200)"
+    )
+    parser.add_argument(
+        "--naive-samples",
+        type=int,
+        default=20,
+        help="naive $group computations timed at each size (default 20)",
+    )
+    parser.add_argument(
+        "--pdf-samples", type=int, default=5, help="brief PDFs timed at the full size (default 5)"
+    )
+    add_heap_option(parser)
+    args = parser.parse_args(argv)
+    full = {name: max(int(n * args.scale), 1) for name, n in FULL.items()}
+    small = {name: max(n // 100, 1) for name, n in full.items()}
+    rng = random.Random(7)  # noqa: S311  (repeatable choice of seats)
+    results: dict[str, dict[str, list[float]]] = {}
+    with bench_settings(heap_mb=args.engine_heap_mb or 8192) as settings:
+        print("loading geography ...", flush=True)
+        load_geography(settings)
+        seats = _seats(settings)
+        generator = Generator(seats, datetime.now(UTC))
+        codes = [seat["constituency"] for seat in seats]
+        with ProcessBenchServer(settings, _caller) as base:
+            for label, sizes in (("1%", small), ("full", full)):
+                print(
+                    f"loading up to {sizes['checkins']:,} check-ins, {sizes['youth']:,} young people, "
+                    f"{sizes['events']:,} events ...",
+                    flush=True,
+                )
+                _load(settings, generator, sizes)
+                _dashboard_samples(base, codes, min(20, args.samples), rng)  # warm-up, not counted
+                results[label] = {
+                    "dashboard": _dashboard_samples(base, codes, args.samples, rng),
+                    "naive": _naive_samples(settings, codes, args.naive_samples, rng),
+                }
+            seat = codes[0]
+            _brief_samples(base, seat, "brief?lang=ur", 3)  # warm-up
+            brief_html = _brief_samples(base, seat, "brief?lang=ur", 50)
+            brief_pdf = _brief_samples(base, seat, "brief.pdf?lang=ur", args.pdf_samples)
+    print(
+        f"\nsummary ({full['checkins']:,} check-ins, {full['youth']:,} young people, {full['events']:,} "
+        f"events over {len(codes)} seats at the full size; the last 12 months)"
+    )
+    for label, sizes in (("1%", small), ("full", full)):
+        print(f" at {sizes['checkins']:,} check-ins ({label})")
+        print(_line("constituency dashboard (API)", results[label]["dashboard"]))
+        print(_line("naive $group (same seat, no API)", results[label]["naive"]))
+    growth = p95_ms(results["full"]["dashboard"]) / p95_ms(results["1%"]["dashboard"])
+    speedup = p95_ms(results["full"]["naive"]) / p95_ms(results["full"]["dashboard"])
+    median_speedup = statistics.median(results["full"]["naive"]) / statistics.median(
+        results["full"]["dashboard"]
+    )
+    print(f"  growth of the dashboard's p95 from 1% to full: {growth:.2f}x")
+    print(
+        f"  dashboard vs naive $group at full size: {speedup:.0f}x faster at p95,"
+        f" {median_speedup:.0f}x at the median"
+    )
+    print(_line("brief (HTML, Urdu)", brief_html))
+    print(_line("brief (PDF, Urdu)", brief_pdf))
+    print(f"  {SPEED_GOALS}; the brief under 1 s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
