@@ -61,7 +61,9 @@ def _seats(settings: Settings) -> list[dict[str, Any]]:
     """The National Assembly seats, each with its first district and its province."""
     client: MongoClient[dict[str, Any]]
     with MongoClient(settings.mongodb_uri) as client:
-        seats = list(client[settings.mongodb_database]["geo_constituencies"].find({"house": "NA"}))
+        seats: list[dict[str, Any]] = list(
+            client[settings.mongodb_database]["geo_constituencies"].find({"house": "NA"})
+        )
     return [
         {"constituency": seat["_id"], "district": seat["districts"][0], "province": seat["province"]}
         for seat in sorted(seats, key=lambda seat: seat["number"])
