@@ -39,6 +39,7 @@ from backend.health.router import router as health_router
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
+from backend.turnout.pdf import close_printer
 from backend.turnout.router import router as turnout_router
 from backend.youth.router import router as youth_router
 from backend.youth.tasks import clean_up_devices
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if owned:
                 await app_database.close()
             app.state.firebase.close()
+            await close_printer()
 
     app = FastAPI(
         title=API_TITLE,

@@ -43,7 +43,9 @@ stamp=.venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c
 if [[ ! -f "$stamp" ]]; then
   echo "[setup] installing Python packages (pinned by constraints.txt)"
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+  # Playwright drives Debian's chromium (below); its own browser download is never wanted.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 .venv/bin/python -m pip install --quiet --disable-pip-version-check \
+    -c constraints.txt -e '.[dev]'
   rm -f .venv/.installed-*
   touch "$stamp"
 else
@@ -85,9 +87,10 @@ fi
 if [[ "$(readlink tools/firebase 2>/dev/null)" != "$fb_cache" ]]; then
   rm -rf tools/firebase && mkdir -p tools && ln -s "$fb_cache" tools/firebase
 fi
-# The MP brief: Debian's Chromium renders its PDF, poppler-utils (pdftotext, pdftoppm) checks it in tests,
-# fonts-noto-core carries Noto Nastaliq Urdu, Noto Naskh Arabic and Noto Sans. Asked of dpkg first, so a
-# machine that has them spends no time and never touches the network.
+# The MP brief: Debian's Chromium renders its PDF (driven by Playwright, never `playwright install`),
+# poppler-utils (pdftotext, pdftoppm) checks it in tests, fonts-noto-core carries Noto Nastaliq Urdu, Noto
+# Naskh Arabic and Noto Sans. Asked of dpkg first, so a machine that has them spends no time and never
+# touches the network.
 brief_packages=(chromium poppler-utils fonts-noto-core)
 missing=()
 for pkg in "${brief_packages[@]}"; do

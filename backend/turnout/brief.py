@@ -1,38 +1,19 @@
 """The MP's one-page brief: a self-contained HTML page (inline CSS and SVG), and the same page as PDF."""
 
-import asyncio
-import logging
-import os
-import shutil
-import signal
-import tempfile
 from datetime import UTC, datetime
 from html import escape
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from backend.core.errors import AppError
-from backend.core.settings import get_settings
 from backend.topics.router import TOPICS
 from backend.turnout.brief_charts import Bar, Chart, Group, bar_chart, column_chart, legend
 from backend.turnout.brief_labels import AGES, GENDERS, LABELS, MONTHS, UNITS, key_label, ordered_keys
 from backend.turnout.brief_style import STYLE
+from backend.turnout.pdf import printer
 from schemas.turnout import AreaRef, AverageCell, BriefLanguage, Cell, TurnoutRead
-
-logger = logging.getLogger(__name__)
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
 HIDDEN_MARK = "—"
-PDF_TIMEOUT_S = 30.0
-# Each Chromium takes a core and a few hundred MB: two at a time, the rest wait their turn.
-_PDF_RENDERS = asyncio.Semaphore(2)
 _TOPICS = {topic.code.value: (topic.label_en, topic.label_ur) for topic in TOPICS}
-
-
-class PdfUnavailableError(AppError):
-    status = 503
-    code = "pdf_unavailable"
-    title = "PDF unavailable"
 
 
 def _count(value: int) -> str:
@@ -216,73 +197,5 @@ async def render_brief_html(turnout: TurnoutRead, *, lang: BriefLanguage) -> str
 
 
 async def render_brief_pdf(html: str) -> bytes:
-    """The brief printed to an A4 PDF by headless Chromium (CHROMIUM_PATH)."""
-    return await print_pdf(html, chromium_path=get_settings().chromium_path)
-
-
-async def print_pdf(html: str, *, chromium_path: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
-    """Print a self-contained HTML page to PDF with the given Chromium, in a temporary directory."""
-    if not await asyncio.to_thread(_is_executable, chromium_path):
-        logger.error("no Chromium at CHROMIUM_PATH=%s: the brief cannot be printed", chromium_path)
-        raise PdfUnavailableError("The PDF renderer is not installed on this server; the HTML brief works.")
-    async with _PDF_RENDERS:
-        work = Path(await asyncio.to_thread(tempfile.mkdtemp, prefix="brief-"))
-        try:
-            page, pdf = work / "brief.html", work / "brief.pdf"
-            await asyncio.to_thread(page.write_text, html, encoding="utf-8")
-            await _run_chromium(chromium_path, work, page, pdf, timeout_s)
-            try:
-                return await asyncio.to_thread(pdf.read_bytes)
-            except FileNotFoundError:
-                logger.error("Chromium exited without writing the brief's PDF")
-                raise PdfUnavailableError("The PDF renderer failed; the HTML brief works.") from None
-        finally:
-            await asyncio.to_thread(shutil.rmtree, work, True)
-
-
-def _is_executable(path: str) -> bool:
-    return os.path.isfile(path) and os.access(path, os.X_OK)
-
-
-async def _run_chromium(chromium_path: str, work: Path, page: Path, pdf: Path, timeout_s: float) -> None:
-    process = await asyncio.create_subprocess_exec(
-        chromium_path,
-        *chromium_flags(work / "profile"),
-        f"--print-to-pdf={pdf}",
-        page.as_uri(),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-        # Its own process group, so a timeout ends Chromium's helper processes too.
-        start_new_session=True,
-    )
-    try:
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
-    except TimeoutError:
-        os.killpg(process.pid, signal.SIGKILL)
-        await process.wait()
-        logger.error("Chromium did not print the brief within %.0f s", timeout_s)
-        raise PdfUnavailableError("Printing the brief took too long; try again later.") from None
-    if process.returncode != 0:
-        tail = stderr.decode("utf-8", "replace")[-800:]
-        logger.error("Chromium failed to print the brief (exit %s): %s", process.returncode, tail)
-        raise PdfUnavailableError("The PDF renderer failed; the HTML brief works.")
-
-
-def chromium_flags(profile: Path) -> list[str]:
-    """Headless Chromium that reaches nothing: a fresh profile, no background traffic, no name lookups."""
-    return [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-crash-reporter",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        f"--user-data-dir={profile}",
-        "--no-pdf-header-footer",
-    ]
+    """The brief printed to an A4 PDF by this process's headless Chromium (CHROMIUM_PATH)."""
+    return await printer().print_pdf(html)

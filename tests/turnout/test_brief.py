@@ -6,14 +6,17 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
 from PIL import Image
+from playwright.async_api import Browser, async_playwright
 
 from backend.core.settings import get_settings
-from backend.turnout.brief import PdfUnavailableError, chromium_flags, print_pdf, render_brief_html
+from backend.turnout.brief import render_brief_html
+from backend.turnout.pdf import CHROMIUM_FLAGS, PdfPrinter
 from schemas.accounts import Role
 from schemas.turnout import BriefLanguage
 from tests.conftest import MakeUser
@@ -60,14 +63,29 @@ def _not_blank(png: Path) -> None:
     assert dark > image.width * image.height // 100, f"{png.name} is (almost) blank"
 
 
-async def _dom(html: str, tmp_path: Path, name: str) -> str:
-    page = tmp_path / f"{name}.html"
-    page.write_text(html, encoding="utf-8")
-    flags = [
-        flag for flag in chromium_flags(tmp_path / f"profile-{name}") if flag != "--no-pdf-header-footer"
-    ]
-    done = await asyncio.to_thread(_run, _chromium(), *flags, "--dump-dom", page.as_uri())
-    return done.stdout.decode("utf-8")
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Debian's Chromium with the printer's flags, to look at the brief as a page."""
+    async with async_playwright() as driver:
+        launched = await driver.chromium.launch(executable_path=_chromium(), args=list(CHROMIUM_FLAGS))
+        yield launched
+        await launched.close()
+
+
+@pytest.fixture(scope="module")
+async def printer() -> AsyncIterator[PdfPrinter]:
+    """One printer for the module's PDFs, as one API process keeps one."""
+    shared = PdfPrinter(_chromium())
+    yield shared
+    await shared.close()
+
+
+async def _dom(browser: Browser, html: str) -> str:
+    page = await browser.new_page()
+    await page.set_content(html)
+    dom = await page.content()
+    await page.close()
+    return dom
 
 
 async def test_brief_is_self_contained_and_escapes_names() -> None:
@@ -116,9 +134,9 @@ async def test_urdu_brief_is_right_to_left_in_a_naskh_or_nastaliq_font() -> None
     assert "Attendance" not in html
 
 
-async def test_chromium_renders_both_briefs_with_their_charts(tmp_path: Path) -> None:
+async def test_chromium_renders_both_briefs_with_their_charts(browser: Browser) -> None:
     for lang in BriefLanguage:
-        dom = await _dom(await render_brief_html(make_turnout(), lang=lang), tmp_path, lang.value)
+        dom = await _dom(browser, await render_brief_html(make_turnout(), lang=lang))
         assert dom.count("<svg") == 4, lang  # months, gender, age, topics
         assert dom.count("<rect") > 40
         if lang is BriefLanguage.UR:
@@ -130,24 +148,22 @@ async def test_chromium_renders_both_briefs_with_their_charts(tmp_path: Path) ->
             assert "Month by month" in dom
 
 
-async def test_brief_is_drawn_on_a_phone_screen(tmp_path: Path) -> None:
-    page = tmp_path / "brief.html"
-    page.write_text(await render_brief_html(make_turnout(), lang=BriefLanguage.UR), encoding="utf-8")
+async def test_brief_is_drawn_on_a_phone_screen(browser: Browser, tmp_path: Path) -> None:
+    page = await browser.new_page(viewport={"width": 390, "height": 1400})
+    await page.set_content(await render_brief_html(make_turnout(), lang=BriefLanguage.UR))
     shot = tmp_path / "phone.png"
-    flags = [flag for flag in chromium_flags(tmp_path / "profile") if flag != "--no-pdf-header-footer"]
-    await asyncio.to_thread(
-        _run, _chromium(), *flags, "--window-size=390,1400", f"--screenshot={shot}", page.as_uri()
-    )
+    await page.screenshot(path=shot)
+    await page.close()
     _not_blank(shot)
 
 
 @pytest.mark.parametrize("lang", list(BriefLanguage))
 async def test_pdf_is_one_a4_page_with_text_charts_and_no_hidden_value(
-    lang: BriefLanguage, tmp_path: Path
+    lang: BriefLanguage, printer: PdfPrinter, tmp_path: Path
 ) -> None:
     html = await render_brief_html(make_turnout(), lang=lang)
     pdf = tmp_path / "brief.pdf"
-    pdf.write_bytes(await print_pdf(html, chromium_path=_chromium()))
+    pdf.write_bytes(await printer.print_pdf(html))
 
     info = (await asyncio.to_thread(_run, _tool("pdfinfo"), str(pdf))).stdout.decode()
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
@@ -163,59 +179,6 @@ async def test_pdf_is_one_a4_page_with_text_charts_and_no_hidden_value(
     assert "2,802" in text
     assert "NA-120" in text
     assert _hidden_values_in(text) == []
-
-
-async def test_pdf_answers_503_when_chromium_is_missing(tmp_path: Path) -> None:
-    with pytest.raises(PdfUnavailableError) as raised:
-        await print_pdf("<p>brief</p>", chromium_path=str(tmp_path / "no-chromium"))
-    assert raised.value.status == 503
-    assert raised.value.code == "pdf_unavailable"
-
-
-async def test_pdf_renders_leave_no_temporary_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    tempfile_dir = tmp_path / "work"
-    tempfile_dir.mkdir()
-    monkeypatch.setattr("tempfile.tempdir", str(tempfile_dir))
-    pdfs = await asyncio.gather(*(print_pdf("<p>brief</p>", chromium_path=_chromium()) for _ in range(2)))
-    assert all(pdf.startswith(b"%PDF") for pdf in pdfs)
-    assert list(tempfile_dir.iterdir()) == []
-
-
-def _fake_chromium(tmp_path: Path, *, seconds: float) -> str:
-    """A stand-in that notes how many copies run at once, waits, then writes a PDF where it was told."""
-    script = tmp_path / "chromium"
-    script.write_text(
-        "#!/bin/sh\n"
-        'dir=$(dirname "$0"); touch "$dir/running.$$"\n'
-        'ls "$dir"/running.* | wc -l >> "$dir/peaks"\n'
-        f"sleep {seconds}\n"
-        'for arg in "$@"; do\n'
-        '  case "$arg" in --print-to-pdf=*) echo %PDF-fake > "${arg#--print-to-pdf=}";; esac\n'
-        "done\n"
-        'rm "$dir/running.$$"\n',
-        encoding="utf-8",
-    )
-    script.chmod(0o755)
-    return str(script)
-
-
-def _left_running(folder: Path) -> int:
-    return len(list(folder.glob("running.*")))
-
-
-async def test_at_most_two_pdfs_print_at_once(tmp_path: Path) -> None:
-    chromium = _fake_chromium(tmp_path, seconds=0.4)
-    pdfs = await asyncio.gather(*(print_pdf("<p>brief</p>", chromium_path=chromium) for _ in range(5)))
-    assert pdfs == [b"%PDF-fake\n"] * 5
-    peaks = [int(line) for line in (tmp_path / "peaks").read_text().split()]
-    assert max(peaks) == 2
-
-
-async def test_a_hung_chromium_answers_503_after_the_timeout(tmp_path: Path) -> None:
-    chromium = _fake_chromium(tmp_path, seconds=30)
-    with pytest.raises(PdfUnavailableError):
-        await print_pdf("<p>brief</p>", chromium_path=chromium, timeout_s=0.5)
-    assert _left_running(tmp_path) == 1  # killed at once: it never reached its own tidying up
 
 
 async def test_mp_reads_own_constituency_brief_in_urdu(
