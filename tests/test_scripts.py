@@ -25,6 +25,7 @@ PYTHON_SCRIPTS = [
     "scripts.bench.youth_bench",
     "scripts.bench.content_bench",
     "scripts.dev_users",
+    "scripts.fake_fcm",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 

@@ -1,0 +1,273 @@
+"""The ASGI application of the local FCM server (scripts/fake_fcm.py): HTTP v1 send and topic management.
+
+Errors are answered in FCM v1's shape (google.rpc.Status with an FcmError detail) so that firebase-admin
+raises the same exception classes as against Google.
+"""
+
+import asyncio
+import dataclasses
+import html
+import json
+import re
+import threading
+import time
+import urllib.parse
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+_FCM_ERROR = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
+_BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
+INVALID_TOKEN_MESSAGE = "The registration token is not a valid FCM registration token"  # noqa: S105
+# name -> (HTTP status, google.rpc status, message, FcmError errorCode, extra details)
+_ERRORS: dict[str, tuple[int, str, str, str, list[dict[str, Any]]]] = {
+    "UNREGISTERED": (404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED", []),
+    "INVALID_TOKEN": (400, "INVALID_ARGUMENT", INVALID_TOKEN_MESSAGE, "INVALID_ARGUMENT", []),
+    # The older form of the same answer (firebase-admin-python#187): generic message, violation on the token.
+    "INVALID_TOKEN_FIELD": (
+        400,
+        "INVALID_ARGUMENT",
+        "Request contains an invalid argument.",
+        "INVALID_ARGUMENT",
+        [
+            {
+                "@type": _BAD_REQUEST,
+                "fieldViolations": [{"field": "message.token", "description": "Invalid registration token"}],
+            }
+        ],
+    ),
+    "INVALID_PAYLOAD": (
+        400,
+        "INVALID_ARGUMENT",
+        "Invalid value at 'message.data[0].value' (TYPE_STRING), 7",
+        "INVALID_ARGUMENT",
+        [{"@type": _BAD_REQUEST, "fieldViolations": [{"field": "message.data[0].value"}]}],
+    ),
+    "SENDER_ID_MISMATCH": (403, "PERMISSION_DENIED", "SenderId mismatch", "SENDER_ID_MISMATCH", []),
+    "QUOTA_EXCEEDED": (429, "RESOURCE_EXHAUSTED", "Quota exceeded.", "QUOTA_EXCEEDED", []),
+    "UNAVAILABLE": (503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE", []),
+    "INTERNAL": (500, "INTERNAL", "Internal error encountered.", "INTERNAL", []),
+    "THIRD_PARTY_AUTH_ERROR": (401, "UNAUTHENTICATED", "Auth error from APNS.", "THIRD_PARTY_AUTH_ERROR", []),
+}
+ERROR_NAMES = frozenset(_ERRORS) | {"INVALID_ARGUMENT"}
+_SEND = re.compile(r"^/v1/projects/(?P<project>[^/]+)/messages:send$")
+_TOPIC = re.compile(
+    r"^/v1/projects/[^/]+/registrations/(?P<token>[^/]+)/topicSubscriptions(?:/(?P<topic>[^/]+))?$"
+)
+_LEGACY = re.compile(r"^/iid/v1:batch(?P<op>Add|Remove)$")
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as the fake saw and answered it; times are time.monotonic() in this process."""
+
+    kind: str  # "send", "subscribe" or "unsubscribe"
+    token: str | None
+    topic: str | None
+    message: dict[str, Any] | None
+    body_size: int
+    status: int
+    error: str | None
+    message_id: str | None
+    arrived: float
+    answered: float
+
+
+@dataclass
+class Rule:
+    target: str | None  # a token or topic; None for every request
+    error: str | None  # None: answer normally (with the delay)
+    remaining: int | None  # None: for ever
+    retry_after: int | None = None
+    delay_s: float = 0.0
+
+
+@dataclass
+class _State:
+    rules: list[Rule] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+    subscriptions: dict[str, set[str]] = field(default_factory=dict)
+    in_flight: int = 0
+    peak_in_flight: int = 0
+
+
+def error_body(name: str) -> tuple[int, dict[str, Any]]:
+    """The HTTP status and google.rpc.Status body FCM v1 answers for an error name."""
+    status, rpc, message, code, extra = _ERRORS["INVALID_PAYLOAD" if name == "INVALID_ARGUMENT" else name]
+    details = [{"@type": _FCM_ERROR, "errorCode": code}, *extra]
+    return status, {"error": {"code": status, "message": message, "status": rpc, "details": details}}
+
+
+class FakeFcmApp:
+    """The ASGI application; thread-safe, since tests read it from another thread than uvicorn's."""
+
+    def __init__(self, log_path: Path | None = None) -> None:
+        self._lock = threading.Lock()
+        self._state = _State()
+        self._log_path = log_path
+        self._ids = 0
+
+    def add_rule(self, rule: Rule) -> None:
+        with self._lock:
+            self._state.rules.append(rule)
+
+    def snapshot(self) -> _State:
+        with self._lock:
+            state = self._state
+            subscriptions = {topic: set(tokens) for topic, tokens in state.subscriptions.items()}
+            return _State(list(state.rules), list(state.received), subscriptions, 0, state.peak_in_flight)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._state = _State()
+
+    def _take_rule(self, target: str | None) -> Rule | None:
+        with self._lock:
+            for rule in self._state.rules:
+                if rule.remaining != 0 and rule.target in (None, target):
+                    if rule.remaining is not None:
+                        rule.remaining -= 1
+                    return rule
+            return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            event = await receive()
+            body += event.get("body", b"")
+            if not event.get("more_body"):
+                break
+        with self._lock:
+            self._state.in_flight += 1
+            self._state.peak_in_flight = max(self._state.peak_in_flight, self._state.in_flight)
+        try:
+            status, payload, headers = await self._handle(scope, body)
+        finally:
+            with self._lock:
+                self._state.in_flight -= 1
+        raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        kind = b"text/html; charset=utf-8" if isinstance(payload, bytes) else b"application/json"
+        headers = [(b"content-type", kind), (b"content-length", str(len(raw)).encode()), *headers]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": raw})
+
+    async def _handle(self, scope: Scope, body: bytes) -> tuple[int, Any, list[tuple[bytes, bytes]]]:
+        method, path = scope["method"], scope["path"]
+        raw_path = scope.get("raw_path", path.encode()).decode().split("?")[0]
+        query = urllib.parse.parse_qs(scope.get("query_string", b"").decode())
+        if method == "GET" and path == "/":
+            return 200, self._page(), []
+        if method == "GET" and path == "/received":
+            return 200, [dataclasses.asdict(r) for r in self.snapshot().received], []
+        headers = dict(scope["headers"])
+        if not headers.get(b"authorization", b"").startswith(b"Bearer "):
+            return (
+                401,
+                {"error": {"code": 401, "message": "No bearer token.", "status": "UNAUTHENTICATED"}},
+                [],
+            )
+        if method == "POST" and (match := _SEND.match(raw_path)):
+            return await self._send(match["project"], body)
+        if match := _TOPIC.match(raw_path):
+            token = urllib.parse.unquote(match["token"])
+            if method == "POST" and not match["topic"]:
+                return await self._topic("subscribe", [token], query.get("topic_name", [""])[0], len(body))
+            if method == "DELETE" and match["topic"]:
+                topic = urllib.parse.unquote(match["topic"])
+                return await self._topic("unsubscribe", [token], topic, len(body))
+        if method == "POST" and (match := _LEGACY.match(raw_path)):
+            data = json.loads(body or b"{}")
+            operation = "subscribe" if match["op"] == "Add" else "unsubscribe"
+            topic = str(data.get("to", "")).removeprefix("/topics/")
+            tokens = [str(token) for token in data.get("registration_tokens", [])]
+            return await self._topic(operation, tokens, topic, len(body), legacy=True)
+        return 404, {"error": {"code": 404, "message": "Not found.", "status": "NOT_FOUND"}}, []
+
+    async def _apply(self, target: str | None) -> tuple[str | None, list[tuple[bytes, bytes]]]:
+        rule = self._take_rule(target)
+        if rule is None:
+            return None, []
+        if rule.delay_s:
+            await asyncio.sleep(rule.delay_s)
+        retry = [(b"retry-after", str(rule.retry_after).encode())] if rule.retry_after is not None else []
+        return rule.error, retry
+
+    async def _send(self, project: str, body: bytes) -> tuple[int, Any, list[tuple[bytes, bytes]]]:
+        arrived, state = time.monotonic(), self._state
+        request = json.loads(body)
+        message = request.get("message", {})
+        # A device is addressed by its registration token, or by its installation ID (`fid`, newer SDKs).
+        token, topic = message.get("token") or message.get("fid"), message.get("topic")
+        error, headers = await self._apply(token or topic)
+        if error is None and sum(key in message for key in ("token", "fid", "topic", "condition")) != 1:
+            error = "INVALID_PAYLOAD"
+        status, answer, message_id = 200, {}, None
+        if error is None:
+            with self._lock:
+                self._ids += 1
+                message_id = f"projects/{project}/messages/{self._ids}"
+            answer = {"name": message_id}
+            if not request.get("validate_only"):
+                self._log(token or f"/topics/{topic}", message)
+        else:
+            status, answer = error_body(error)
+        answered = time.monotonic()
+        self._record(
+            state,
+            Received("send", token, topic, message, len(body), status, error, message_id, arrived, answered),
+        )
+        return status, answer, headers
+
+    async def _topic(
+        self, kind: str, tokens: list[str], topic: str, size: int, *, legacy: bool = False
+    ) -> tuple[int, Any, list[tuple[bytes, bytes]]]:
+        arrived, state = time.monotonic(), self._state
+        results: list[dict[str, Any]] = []
+        status: int = 200
+        answer: dict[str, Any] = {}
+        headers: list[tuple[bytes, bytes]] = []
+        for token in tokens:
+            error, headers = await self._apply(token)
+            results.append({"error": error} if error else {})
+            if error:
+                status, answer = error_body(error)
+            else:
+                with self._lock:
+                    members = state.subscriptions.setdefault(topic, set())
+                    members.add(token) if kind == "subscribe" else members.discard(token)
+            done = time.monotonic()
+            self._record(state, Received(kind, token, topic, None, size, status, error, None, arrived, done))
+        if legacy:  # the IID batch API answers 200 with one result per token
+            return 200, {"results": results}, []
+        return status, answer, headers
+
+    def _record(self, state: _State, received: Received) -> None:
+        # Into the state the request arrived in: one still running at a reset does not leak into the next.
+        with self._lock:
+            state.received.append(received)
+
+    def _log(self, target: str, message: dict[str, Any]) -> None:
+        if self._log_path is None:
+            return
+        line = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "to": target, "message": message}
+        with self._lock, self._log_path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+    def _page(self) -> bytes:
+        rows = []
+        for r in reversed(self.snapshot().received[-500:]):
+            note = (r.message or {}).get("notification", {})
+            data = json.dumps((r.message or {}).get("data", {}), ensure_ascii=False)
+            to = r.token or f"/topics/{r.topic}"
+            cells = (r.kind, to, note.get("title", ""), note.get("body", ""), data, r.error or "ok")
+            rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        head = "<tr><th>kind</th><th>to</th><th>title</th><th>body</th><th>data</th><th>answer</th></tr>"
+        page = "<!doctype html><title>Fake FCM</title><h1>What phones received (newest first)</h1>"
+        return f"{page}<table border=1>{head}{''.join(rows)}</table>".encode()

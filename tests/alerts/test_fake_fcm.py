@@ -1,0 +1,92 @@
+"""The local FCM server itself: as a process for development, its legacy IID endpoints, its refusals."""
+
+import asyncio
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from backend.alerts.fcm import FcmSender
+from backend.alerts.messages import OutgoingMessage
+from scripts.engine import free_port
+from scripts.fake_fcm import FakeFcm
+from tests.alerts.conftest import PROJECT
+
+
+async def _send_two(base_url: str) -> None:
+    sender = FcmSender(project_id=PROJECT, base_url=base_url)
+    try:
+        await sender.send(
+            [
+                OutgoingMessage(title="Visa <fraud>", body="Do not pay agents.", token="phone-1"),
+                OutgoingMessage(title="سیلاب", body="اونچی جگہ پر جائیں۔", topic="pk-sindh-ur"),
+            ]
+        )
+    finally:
+        await sender.close()
+
+
+def test_the_process_logs_and_lists_what_each_phone_received(tmp_path: Path, repo_root: Path) -> None:
+    port, log = free_port(), tmp_path / "fcm.jsonl"
+    command = [sys.executable, "-m", "scripts.fake_fcm", "--port", str(port), "--log", str(log)]
+    server = subprocess.Popen(
+        command, cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                httpx.get(base_url, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        # Its own loop: this test runs outside the session's, like the API process would.
+        asyncio.run(_send_two(base_url))
+        page = httpx.get(base_url, timeout=5).text
+        listed = httpx.get(f"{base_url}/received", timeout=5).json()
+        server.send_signal(signal.SIGINT)
+        output, _ = server.communicate(timeout=30)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert server.returncode == 0, output
+    assert "Visa &lt;fraud&gt;" in page
+    assert "سیلاب" in page
+    assert [entry["token"] or entry["topic"] for entry in listed] == ["phone-1", "pk-sindh-ur"]
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(line["to"], line["message"]["notification"]["title"]) for line in lines] == [
+        ("phone-1", "Visa <fraud>"),
+        ("/topics/pk-sindh-ur", "سیلاب"),
+    ]
+    assert output.rstrip().endswith("fake FCM stopped")
+
+
+def test_legacy_iid_batch_endpoints_answer_per_token() -> None:
+    with FakeFcm() as fcm:
+        auth = {"Authorization": "Bearer local"}
+        fcm.fail("bad", "INVALID_TOKEN")
+        added = httpx.post(
+            f"{fcm.base_url}/iid/v1:batchAdd",
+            json={"to": "/topics/news", "registration_tokens": ["a", "bad", "b"]},
+            headers=auth,
+        )
+        assert added.json() == {"results": [{}, {"error": "INVALID_TOKEN"}, {}]}
+        removed = httpx.post(
+            f"{fcm.base_url}/iid/v1:batchRemove",
+            json={"to": "/topics/news", "registration_tokens": ["a"]},
+            headers=auth,
+        )
+        assert removed.json() == {"results": [{}]}
+        assert fcm.subscribers("news") == {"b"}
+
+
+def test_a_send_without_a_bearer_token_is_refused() -> None:
+    with FakeFcm() as fcm:
+        answer = httpx.post(f"{fcm.base_url}/v1/projects/{PROJECT}/messages:send", json={"message": {}})
+        assert answer.status_code == 401
+        assert fcm.requests() == []
