@@ -165,6 +165,8 @@ def printer() -> PdfPrinter:
 
 
 async def close_printer() -> None:
-    """Close this process's Chromium, if one was started."""
-    if _printer is not None:
-        await _printer.close()
+    """Close this process's Chromium, if one was started; a later print makes a new printer."""
+    global _printer
+    closing, _printer = _printer, None
+    if closing is not None:
+        await closing.close()
