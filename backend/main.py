@@ -10,6 +10,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from backend.accounts.router import router as accounts_router
+from backend.alerts.router import router as alerts_router
 from backend.audit.router import router as audit_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
@@ -36,6 +37,7 @@ from backend.events.photos import MAX_PHOTO_BYTES
 from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
+from backend.notifications.router import router as notifications_router
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
@@ -141,6 +143,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(content_router)
     v1.include_router(editorial_router)
     v1.include_router(turnout_router)
+    v1.include_router(alerts_router)
+    v1.include_router(notifications_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

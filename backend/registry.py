@@ -3,6 +3,7 @@
 from beanie import Document
 
 from backend.accounts.models import Account
+from backend.alerts.models import AlertBatch, Campaign, Delivery, InboxEntry
 from backend.audit.models import AuditEntry
 from backend.content.models import (
     ContentChange,
@@ -20,6 +21,10 @@ from backend.turnout.models import AppliedChange, ReachClaim, TurnoutCounter
 from backend.youth.models import Device, Tombstone, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
+    Campaign,
+    AlertBatch,
+    Delivery,
+    InboxEntry,
     Province,
     District,
     Constituency,

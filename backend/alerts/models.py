@@ -1,0 +1,126 @@
+"""Stored alert campaigns, their delivery batches and per-device records, and each person's inbox.
+
+Never lost, never repeated, without transactions:
+- a campaign is planned into batches of at most 500 devices (`AlertBatch`, `<campaign id>:<seq>`), the
+  recipients streamed from a cursor and the plan's progress kept on the campaign (`plan_cursor`), so a
+  planner that dies resumes where it stopped;
+- a worker leases a batch with a conditional update (`lease_owner`, `lease_until`), renews the lease while
+  it works, and a batch whose worker died is taken over once the lease has run out;
+- each device's `Delivery` (`<campaign id>:<device id>`) is claimed (inserted) before its message is sent:
+  a device is sent a campaign at most once, whatever crashes; a claim whose send never reported back is
+  closed as `unconfirmed`, never sent again;
+- the person's `InboxEntry` (`<campaign id>:<uid>`) is written with the first delivery, so an alert whose
+  push was dismissed or never arrived is still there; its first `opened_at` is the claim that counts the
+  open once (campaign statistics, turnout `alert_reach`).
+"""
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from beanie import Document
+from pydantic import Field
+from pymongo import ASCENDING, IndexModel
+
+
+class Campaign(Document):
+    id: str  # type: ignore[assignment]  # a UUID chosen by the server
+    idempotency_key: str  # "<creator uid> <Idempotency-Key header>": a retried create is the same campaign
+    created_by: str
+    title: dict[str, str]
+    body: dict[str, str]
+    link: dict[str, str] | None = None
+    audience: dict[str, Any]
+    priority: str
+    send_at: datetime
+    status: str
+    confirmation_required: bool = False
+    confirmed_by: str | None = None
+    cancelled_at: datetime | None = None
+    # Planning: "<uid>" of the last person planned (the cursor resumes after it), batches made, done.
+    plan_cursor: str | None = None
+    batches_planned: int = 0
+    planned: bool = False
+    topics_sent: bool = False
+    finished_at: datetime | None = None
+    stats: dict[str, int] = Field(default_factory=dict)
+    created_at: datetime
+    updated_at: datetime
+
+    class Settings:
+        name = "alert_campaigns"
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("idempotency_key", ASCENDING)], name="idempotency_key", unique=True),
+            # The planner's due campaigns, earliest first.
+            IndexModel(
+                [("status", ASCENDING), ("send_at", ASCENDING), ("_id", ASCENDING)], name="status_send_at"
+            ),
+            # Editors' list, newest first.
+            IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="created"),
+        ]
+
+
+class AlertBatch(Document):
+    id: str  # type: ignore[assignment]  # "<campaign id>:<seq>"
+    campaign_id: str
+    seq: int
+    # Each: device_id, token, uid, language, and not_before (quiet hours) when held.
+    recipients: list[dict[str, Any]]
+    status: str = "pending"  # pending, done
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+    attempts: int = 0
+    created_at: datetime
+
+    class Settings:
+        name = "alert_batches"
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel(
+                [("status", ASCENDING), ("lease_until", ASCENDING), ("_id", ASCENDING)], name="status_lease"
+            ),
+        ]
+
+
+class Delivery(Document):
+    id: str  # type: ignore[assignment]  # "<campaign id>:<device id>"
+    campaign_id: str
+    uid: str
+    device_id: str
+    # claimed (sending), sent, failed, skipped, held (quiet hours, with release_at), unconfirmed
+    status: str
+    reason: str | None = None  # the FCM error code of a failure, why a device was skipped
+    message_id: str | None = None
+    channel: str = "token"  # token, or topic for an emergency sent to province topics
+    release_at: datetime | None = None
+    at: datetime
+
+    class Settings:
+        name = "alert_deliveries"
+        indexes: ClassVar[list[IndexModel]] = [
+            # Held deliveries whose morning has come.
+            IndexModel(
+                [("status", ASCENDING), ("release_at", ASCENDING), ("_id", ASCENDING)], name="status_release"
+            ),
+            IndexModel([("campaign_id", ASCENDING), ("status", ASCENDING)], name="campaign_status"),
+        ]
+
+
+class InboxEntry(Document):
+    id: str  # type: ignore[assignment]  # "<campaign id>:<uid>"
+    campaign_id: str
+    uid: str
+    language: str
+    title: str
+    body: str
+    link: dict[str, str] | None = None
+    priority: str
+    sent_at: datetime
+    read_at: datetime | None = None
+    opened_at: datetime | None = None
+    # Where the person was when sent: their open counts there (turnout alert_reach).
+    places: dict[str, str]
+
+    class Settings:
+        name = "alert_inbox"
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("uid", ASCENDING), ("sent_at", ASCENDING), ("_id", ASCENDING)], name="uid_sent"),
+        ]
