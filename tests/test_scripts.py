@@ -26,6 +26,8 @@ PYTHON_SCRIPTS = [
     "scripts.bench.content_bench",
     "scripts.dev_users",
     "scripts.fake_fcm",
+    "scripts.rebuild_turnout",
+    "scripts.bench.turnout_bench",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 
