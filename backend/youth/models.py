@@ -85,10 +85,16 @@ class Device(Document):
     locale: str
     registered_at: datetime
     last_seen_at: datetime
+    # Alert topic (notifications/topics.py): desired, as FCM has it, and "compare the two" for the sync.
+    topic: str | None = None
+    topic_subscribed: str | None = None
+    topic_pending: bool = False
 
     class Settings:
         name = "youth_devices"
         indexes: ClassVar[list[IndexModel]] = [
+            # The topic sync's devices to check, in a stable order (few at a time are pending).
+            IndexModel([("topic_pending", ASCENDING), ("_id", ASCENDING)], name="topic_pending"),
             IndexModel(
                 [("uid", ASCENDING), ("registered_at", ASCENDING), ("_id", ASCENDING)], name="uid_registered"
             ),
