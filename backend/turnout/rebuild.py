@@ -78,20 +78,18 @@ def _add(counts: Counts, deltas: Mapping[str, Mapping[str, int]]) -> None:
 async def _pages(
     collection: AsyncCollection[Any], projection: dict[str, int], label: str, progress: Progress
 ) -> AsyncIterator[dict[str, Any]]:
-    """Every document in `_id` order, a page at a time (a keyset range the `_id` index serves)."""
-    last: Any = None
+    """Every document in `_id` order from one cursor, fetched a page at a time.
+
+    One cursor, not a keyset range per page: the embedded engine serves `_id` ranges by a scan, so a
+    query per page would read the collection once per page.
+    """
     seen = 0
-    while True:
-        query = {} if last is None else {"_id": {"$gt": last}}
-        page = await collection.find(query, projection).sort("_id", 1).limit(PAGE).to_list()
-        for document in page:
-            yield document
-        seen += len(page)
-        if seen and (len(page) < PAGE or seen % PROGRESS_EVERY == 0):
+    async for document in collection.find({}, projection).sort("_id", 1).batch_size(PAGE):
+        yield document
+        seen += 1
+        if seen % PROGRESS_EVERY == 0:
             progress(f"{label}: {seen} read")
-        if len(page) < PAGE:
-            return
-        last = page[-1]["_id"]
+    progress(f"{label}: {seen} read")
 
 
 class _Recount:
