@@ -25,6 +25,8 @@ from pymongo import ASCENDING, IndexModel
 class Campaign(Document):
     id: str  # type: ignore[assignment]  # a UUID chosen by the server
     idempotency_key: str  # "<creator uid> <Idempotency-Key header>": a retried create is the same campaign
+    # A digest of the request as written: the same key with another request is refused, not replayed.
+    request_digest: str | None = None
     created_by: str
     title: dict[str, str]
     body: dict[str, str]
@@ -40,6 +42,9 @@ class Campaign(Document):
     plan_cursor: str | None = None
     batches_planned: int = 0
     planned: bool = False
+    # The planner holding the plan (a lease like a batch's), so two processes never plan one campaign.
+    plan_owner: str | None = None
+    plan_lease_until: datetime | None = None
     topics_sent: bool = False
     finished_at: datetime | None = None
     stats: dict[str, int] = Field(default_factory=dict)
@@ -56,6 +61,11 @@ class Campaign(Document):
             ),
             # Editors' list, newest first.
             IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="created"),
+            # Plans to resume (a planner died) and planned campaigns to finish.
+            IndexModel(
+                [("status", ASCENDING), ("planned", ASCENDING), ("plan_lease_until", ASCENDING)],
+                name="status_planned_lease",
+            ),
         ]
 
 
@@ -65,8 +75,13 @@ class AlertBatch(Document):
     seq: int
     # Each: device_id, token, uid, language, and not_before (quiet hours) when held.
     recipients: list[dict[str, Any]]
+    # plan: claims by inserting deliveries; release: held deliveries whose morning came; retry: deliveries
+    # that failed retryably. A batch's channel is topic when its devices had the message as a topic one.
+    kind: str = "plan"
+    channel: str = "token"
     status: str = "pending"  # pending, done
     lease_owner: str | None = None
+    # Set at creation (a retry's: when it may run), so a free batch is one whose lease_until has passed.
     lease_until: datetime | None = None
     attempts: int = 0
     created_at: datetime
@@ -77,6 +92,7 @@ class AlertBatch(Document):
             IndexModel(
                 [("status", ASCENDING), ("lease_until", ASCENDING), ("_id", ASCENDING)], name="status_lease"
             ),
+            IndexModel([("campaign_id", ASCENDING), ("status", ASCENDING)], name="campaign_status"),
         ]
 
 
@@ -85,9 +101,13 @@ class Delivery(Document):
     campaign_id: str
     uid: str
     device_id: str
-    # claimed (sending), sent, failed, skipped, held (quiet hours, with release_at), unconfirmed
+    # claimed (sending), sent, failed, skipped, held (quiet hours, with release_at), releasing (in a
+    # release batch), unconfirmed (claimed by a worker that died before recording the send's outcome)
     status: str
     reason: str | None = None  # the FCM error code of a failure, why a device was skipped
+    retryable: bool = False  # a failure a retry batch sends again (quota, unavailable)
+    batch_id: str | None = None  # the batch that claimed it last: its takeover closes what it left claimed
+    language: str | None = None  # the language it is sent in (a held one is sent later)
     message_id: str | None = None
     channel: str = "token"  # token, or topic for an emergency sent to province topics
     release_at: datetime | None = None
@@ -101,6 +121,7 @@ class Delivery(Document):
                 [("status", ASCENDING), ("release_at", ASCENDING), ("_id", ASCENDING)], name="status_release"
             ),
             IndexModel([("campaign_id", ASCENDING), ("status", ASCENDING)], name="campaign_status"),
+            IndexModel([("batch_id", ASCENDING), ("status", ASCENDING)], name="batch_status"),
         ]
 
 

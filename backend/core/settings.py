@@ -101,6 +101,35 @@ class Settings(BaseSettings):
         "scripts/setup.sh); when it is missing the PDF answers 503 pdf_unavailable.",
     )
 
+    fcm_base_url: str | None = Field(
+        default=None,
+        description="Base URL of a local FCM-compatible server (scripts/fake_fcm.py) that receives every "
+        "push instead of Google. Never in production. Unset outside production without Google credentials: "
+        "alerts are not sent.",
+    )
+    alerts_worker_enabled: bool = Field(
+        default=True, description="Whether the API process plans and sends alert campaigns itself."
+    )
+    alerts_lease_s: float = Field(
+        default=60,
+        ge=1,
+        le=3600,
+        description="How long a worker holds an alert batch (or a plan) without renewing it; a batch whose "
+        "worker died is taken over after this.",
+    )
+    alerts_poll_interval_s: float = Field(
+        default=2.0, gt=0, le=600, description="How often an idle alerts worker looks for work."
+    )
+    alerts_batch_size: int = Field(
+        default=500, ge=1, le=500, description="Devices per alert batch (FCM takes 500 per send_each call)."
+    )
+    alerts_topic_sync_interval_s: float = Field(
+        default=60,
+        ge=0,
+        description="How often devices' province-and-language topic subscriptions are brought up to date; "
+        "0 turns it off.",
+    )
+
     @field_validator("log_level")
     @classmethod
     def _known_log_level(cls, value: str) -> str:
@@ -158,6 +187,8 @@ class Settings(BaseSettings):
                 raise ValueError("FIREBASE_PROJECT_ID must name the real Firebase project in production")
             if self.checkin_signing_key is None:
                 raise ValueError("CHECKIN_SIGNING_KEY is required in production")
+            if self.fcm_base_url:
+                raise ValueError("FCM_BASE_URL is for development and tests and must not be set in production")
         return self
 
 

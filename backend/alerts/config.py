@@ -1,0 +1,33 @@
+"""Who a worker is, how long it holds what it leases, and its clock."""
+
+import os
+import secrets
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from backend.core.clock import utc_now
+from backend.core.settings import Settings
+
+
+def worker_id() -> str:
+    """hostname:pid:random, unique per running worker."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    owner: str
+    lease_s: float
+    batch_size: int
+    clock: Callable[[], datetime] = utc_now
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> "WorkerConfig":
+        """A new worker identity with the settings' lease and batch size."""
+        return cls(worker_id(), settings.alerts_lease_s, settings.alerts_batch_size, clock)
+
+    def lease_until(self) -> datetime:
+        """When a lease taken or renewed now runs out."""
+        return self.clock() + timedelta(seconds=self.lease_s)

@@ -1,0 +1,206 @@
+"""Delivering one leased batch: claim each device's delivery, send the claimed ones, record what FCM said.
+
+A device is sent a campaign at most once: its `Delivery` is claimed (inserted, or moved by a conditional
+update for a release or a retry) before the send, and a claim is never sent twice. A batch taken over
+from a worker that died closes what that worker left claimed as `unconfirmed`: it may or may not have
+left the process, so it is never sent again.
+"""
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import UpdateOne
+
+from backend.alerts.claims import insert_new
+from backend.alerts.fcm import FcmSender
+from backend.alerts.messages import SendOutcome
+from backend.alerts.models import AlertBatch, Campaign, Delivery
+from backend.alerts.pushes import message_for
+from backend.youth.models import Device
+
+logger = logging.getLogger(__name__)
+
+# Retry batches after a retryable failure: at most this many, the n-th waiting n leases.
+MAX_RETRIES = 5
+# The statuses a release or retry batch claims from.
+_CLAIMABLE = {"release": ["held", "releasing"], "retry": ["failed"]}
+
+
+@dataclass
+class BatchReport:
+    """What became of a batch's devices in this attempt."""
+
+    sent: int = 0
+    failed: int = 0
+    held: int = 0
+    released: int = 0
+    unconfirmed: int = 0
+    retried: int = 0
+    tokens_removed: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+async def deliver(
+    batch: AlertBatch,
+    *,
+    campaign: Campaign,
+    sender: FcmSender,
+    clock: Callable[[], datetime],
+    retry_after_s: float,
+    takeover: bool,
+) -> BatchReport:
+    """Work one batch this worker holds the lease of; the caller marks it done."""
+    report = BatchReport()
+    if takeover:
+        report.unconfirmed = await _close_unconfirmed(batch.id, now=clock())
+    if batch.channel == "topic":
+        # The devices had the topic message: record each once, send nothing.
+        docs = [_delivery(batch, r, status="sent", now=clock(), channel="topic") for r in batch.recipients]
+        report.sent = len(await insert_new(Delivery, docs))
+    else:
+        claimed = await _claim(batch, report, now=clock())
+        if claimed:
+            messages = [message_for(campaign, language=r["language"], token=r["token"]) for r in claimed]
+            outcomes = await sender.send(messages)
+            await _record(batch, claimed, outcomes, report, now=clock())
+        await _queue_retries(batch, report, now=clock(), retry_after_s=retry_after_s)
+    await _count(campaign.id, report)
+    return report
+
+
+async def _close_unconfirmed(batch_id: str, *, now: datetime) -> int:
+    closed = await Delivery.get_pymongo_collection().update_many(
+        {"batch_id": batch_id, "status": "claimed"},
+        {"$set": {"status": "unconfirmed", "reason": "unconfirmed", "at": now}},
+    )
+    return closed.modified_count
+
+
+def _delivery(
+    batch: AlertBatch, recipient: dict[str, Any], *, status: str, now: datetime, channel: str = "token"
+) -> dict[str, Any]:
+    return {
+        "_id": f"{batch.campaign_id}:{recipient['device_id']}",
+        "campaign_id": batch.campaign_id,
+        "uid": recipient["uid"],
+        "device_id": recipient["device_id"],
+        "status": status,
+        "reason": None,
+        "message_id": None,
+        "channel": channel,
+        "release_at": recipient.get("not_before") if status == "held" else None,
+        "retryable": False,
+        "batch_id": batch.id,
+        "language": recipient["language"],
+        "at": now,
+    }
+
+
+async def _claim(batch: AlertBatch, report: BatchReport, *, now: datetime) -> list[dict[str, Any]]:
+    """The recipients this attempt claimed; quiet hours hold the others of a planned batch."""
+    if batch.kind == "plan":
+        wait = [r for r in batch.recipients if r.get("not_before") and r["not_before"] > now]
+        report.held = len(
+            await insert_new(Delivery, [_delivery(batch, r, status="held", now=now) for r in wait])
+        )
+        due = [r for r in batch.recipients if not (r.get("not_before") and r["not_before"] > now)]
+        inserted = await insert_new(Delivery, [_delivery(batch, r, status="claimed", now=now) for r in due])
+        ids = {doc["device_id"] for doc in inserted}
+        return [r for r in due if r["device_id"] in ids]
+    collection = Delivery.get_pymongo_collection()
+    by_id = {f"{batch.campaign_id}:{r['device_id']}": r for r in batch.recipients}
+    condition: dict[str, Any] = {"_id": {"$in": list(by_id)}, "status": {"$in": _CLAIMABLE[batch.kind]}}
+    if batch.kind == "retry":
+        condition["retryable"] = True
+    moved = await collection.update_many(
+        condition, {"$set": {"status": "claimed", "batch_id": batch.id, "retryable": False, "at": now}}
+    )
+    if batch.kind == "release":
+        report.released = moved.modified_count
+    # Only this batch's lease holder claims for it, so what it holds claimed now is what it just claimed.
+    mine = await collection.find({"batch_id": batch.id, "status": "claimed"}, {"_id": 1}).to_list()
+    return [by_id[doc["_id"]] for doc in mine if doc["_id"] in by_id]
+
+
+async def _record(
+    batch: AlertBatch,
+    claimed: Sequence[dict[str, Any]],
+    outcomes: Sequence[SendOutcome],
+    report: BatchReport,
+    *,
+    now: datetime,
+) -> None:
+    updates, dead = [], []
+    for recipient, outcome in zip(claimed, outcomes, strict=True):
+        changes: dict[str, Any] = {"at": now}
+        if outcome.kind == "sent":
+            changes |= {"status": "sent", "message_id": outcome.message_id}
+            report.sent += 1
+        else:
+            reason = outcome.status.removeprefix("failed:")
+            changes |= {"status": "failed", "reason": reason, "retryable": outcome.retryable}
+            report.reasons[reason] += 1
+            report.failed += not outcome.retryable
+            if outcome.removes_token:
+                dead.append({"_id": recipient["device_id"], "fcm_token": recipient["token"]})
+        key = {
+            "_id": f"{batch.campaign_id}:{recipient['device_id']}",
+            "status": "claimed",
+            "batch_id": batch.id,
+        }
+        updates.append(UpdateOne(key, {"$set": changes}))
+    await Delivery.get_pymongo_collection().bulk_write(updates, ordered=False)
+    if dead:
+        # By id and token: a device registered again under another token is not this one.
+        removed = await Device.get_pymongo_collection().delete_many({"$or": dead})
+        report.tokens_removed = removed.deleted_count
+
+
+async def _queue_retries(
+    batch: AlertBatch, report: BatchReport, *, now: datetime, retry_after_s: float
+) -> None:
+    """Put this batch's retryable failures in a retry batch, or fail them for good after MAX_RETRIES."""
+    collection = Delivery.get_pymongo_collection()
+    failing = await collection.find(
+        {"batch_id": batch.id, "status": "failed", "retryable": True},
+        {"_id": 1, "device_id": 1, "language": 1},
+    ).to_list()
+    if not failing:
+        return
+    generation = batch.id.count(":r") + 1
+    if generation > MAX_RETRIES:
+        given_up = await collection.update_many(
+            {"batch_id": batch.id, "status": "failed", "retryable": True}, {"$set": {"retryable": False}}
+        )
+        report.failed += given_up.modified_count
+        return
+    tokens = {r["device_id"]: r for r in batch.recipients}
+    retry = {
+        "_id": f"{batch.id}:r",
+        "campaign_id": batch.campaign_id,
+        "seq": batch.seq,
+        "recipients": [tokens[doc["device_id"]] | {"language": doc["language"]} for doc in failing],
+        "kind": "retry",
+        "channel": "token",
+        "status": "pending",
+        "lease_owner": None,
+        # Not before then: a free batch is one whose lease_until has passed.
+        "lease_until": now + timedelta(seconds=retry_after_s * generation),
+        "attempts": 0,
+        "created_at": now,
+    }
+    report.retried = len(failing) if await insert_new(AlertBatch, [retry]) else 0
+
+
+async def _count(campaign_id: str, report: BatchReport) -> None:
+    changes = {
+        "stats.sent": report.sent,
+        "stats.failed": report.failed + report.unconfirmed,
+        "stats.held": report.held - report.released,
+    }
+    if any(changes.values()):
+        await Campaign.get_pymongo_collection().update_one({"_id": campaign_id}, {"$inc": changes})

@@ -1,0 +1,195 @@
+"""The alerts worker: plans due campaigns, works batches under a renewed lease, releases held deliveries
+at their morning and finishes campaigns. Runs inside the API process (a timer) or alone
+(scripts/alerts_worker.py); any number of them share the work.
+
+A campaign is `sent` (with `finished_at`) once it is planned, none of its batches is pending and none of
+its deliveries is held for quiet hours or claimed: a campaign with held deliveries stays `sending` until
+their morning. Its delivery statistics are then recounted from the delivery records, so they are exact
+even when a worker died between recording outcomes and counting them.
+"""
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.errors import PyMongoError
+
+from backend.alerts.config import WorkerConfig
+from backend.alerts.delivery import BatchReport, deliver
+from backend.alerts.fcm import FcmSender
+from backend.alerts.models import AlertBatch, Campaign, Delivery
+from backend.alerts.planner import claim_due, plan
+from backend.alerts.release import release_due
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RoundReport:
+    """What one round of the worker did."""
+
+    planned: int = 0
+    batches: int = 0
+    released: int = 0
+    finished: int = 0
+    reports: list[BatchReport] = field(default_factory=list)
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.planned or self.batches or self.released or self.finished)
+
+
+async def run_round(
+    *, sender: FcmSender, config: WorkerConfig, stop: asyncio.Event | None = None, log: bool = False
+) -> RoundReport:
+    """Plan what is due, work every free batch, release held deliveries, finish campaigns."""
+    report = RoundReport()
+
+    async def plan_all() -> None:
+        while (campaign := await claim_due(config=config)) is not None:
+            report.planned += await plan(campaign, sender=sender, config=config)
+
+    # Batches are worked while the plan is still being made: a big audience starts leaving at once.
+    planning = asyncio.create_task(plan_all())
+    try:
+        report.released = await release_due(config=config)
+        while stop is None or not stop.is_set():
+            batch = await work_one(sender=sender, config=config)
+            if batch is not None:
+                report.batches += 1
+                report.reports.append(batch)
+                if log:
+                    print(_describe(batch), flush=True)
+            elif planning.done():
+                break
+            else:
+                await asyncio.sleep(0.05)
+        await planning
+    finally:
+        planning.cancel()
+        await asyncio.gather(planning, return_exceptions=True)
+    report.finished = await finish_campaigns(now=config.clock())
+    return report
+
+
+def _describe(report: BatchReport) -> str:
+    parts = [f"sent {report.sent}", f"failed {report.failed}", f"held {report.held}"]
+    if report.unconfirmed:
+        parts.append(f"unconfirmed {report.unconfirmed} (taken over)")
+    if report.retried:
+        parts.append(f"to retry {report.retried}")
+    return "batch: " + ", ".join(parts)
+
+
+async def lease_batch(*, config: WorkerConfig) -> AlertBatch | None:
+    """Lease the oldest free batch (pending, its lease run out); None when there is none."""
+    now = config.clock()
+    before = await AlertBatch.get_pymongo_collection().find_one_and_update(
+        {"status": "pending", "lease_until": {"$lt": now}},
+        {"$set": {"lease_owner": config.owner, "lease_until": config.lease_until()}, "$inc": {"attempts": 1}},
+        sort=[("lease_until", 1), ("_id", 1)],
+        return_document=ReturnDocument.BEFORE,
+    )
+    if before is None:
+        return None
+    batch: AlertBatch = AlertBatch.model_validate({**before, "id": before["_id"]})
+    return batch
+
+
+async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | None:
+    """Lease one batch and deliver it while renewing the lease; None when no batch was free."""
+    batch = await lease_batch(config=config)
+    if batch is None:
+        return None
+    campaign = await Campaign.get(batch.campaign_id)
+    if campaign is None:  # never deleted today; a batch without its campaign has nothing to send
+        await _mark_done(batch, config=config)
+        return BatchReport()
+    # A batch leased before by someone (attempts counts leases) may hold claims of a worker that died.
+    work = asyncio.create_task(
+        deliver(
+            batch,
+            campaign=campaign,
+            sender=sender,
+            clock=config.clock,
+            retry_after_s=config.lease_s,
+            takeover=batch.attempts > 0,
+        )
+    )
+    renewer = asyncio.create_task(_renew(batch.id, config=config))
+    done, _ = await asyncio.wait({work, renewer}, return_when=asyncio.FIRST_COMPLETED)
+    if work not in done:
+        # The lease was lost: another worker may own the batch now; stop before sending anything more.
+        work.cancel()
+        await asyncio.gather(work, return_exceptions=True)
+        logger.warning("alert batch lease lost", extra={"batch_id": batch.id})
+        return BatchReport()
+    renewer.cancel()
+    await asyncio.gather(renewer, return_exceptions=True)
+    report = work.result()
+    await _mark_done(batch, config=config)
+    return report
+
+
+async def _renew(batch_id: str, *, config: WorkerConfig) -> None:
+    """Renew the lease every third of it; return when it is lost (or could not be renewed in time)."""
+    expires = config.lease_until()
+    while True:
+        await asyncio.sleep(config.lease_s / 3)
+        try:
+            renewed = await AlertBatch.get_pymongo_collection().update_one(
+                {"_id": batch_id, "status": "pending", "lease_owner": config.owner},
+                {"$set": {"lease_until": config.lease_until()}},
+            )
+        except PyMongoError:  # the database away: keep trying while the lease lasts
+            logger.warning("alert batch lease not renewed", extra={"batch_id": batch_id})
+            if config.clock() >= expires:
+                return
+            continue
+        if renewed.matched_count != 1:
+            return
+        expires = config.lease_until()
+
+
+async def _mark_done(batch: AlertBatch, *, config: WorkerConfig) -> None:
+    await AlertBatch.get_pymongo_collection().update_one(
+        {"_id": batch.id, "lease_owner": config.owner}, {"$set": {"status": "done"}}
+    )
+
+
+async def finish_campaigns(*, now: datetime) -> int:
+    """Mark `sent` the planned campaigns with nothing left to send, their statistics recounted."""
+    finished = 0
+    campaigns = Campaign.get_pymongo_collection().find({"status": "sending", "planned": True}, {"_id": 1})
+    async for campaign in campaigns:
+        campaign_id = campaign["_id"]
+        if await AlertBatch.get_pymongo_collection().find_one(
+            {"campaign_id": campaign_id, "status": "pending"}
+        ):
+            continue
+        waiting = {"campaign_id": campaign_id, "status": {"$in": ["held", "releasing", "claimed"]}}
+        if await Delivery.get_pymongo_collection().find_one(waiting):
+            continue
+        counts = await _delivery_counts(campaign_id)
+        moved = await Campaign.get_pymongo_collection().update_one(
+            {"_id": campaign_id, "status": "sending", "planned": True},
+            {"$set": {"status": "sent", "finished_at": now, "updated_at": now, **counts}},
+        )
+        finished += moved.modified_count
+    return finished
+
+
+async def _delivery_counts(campaign_id: str) -> dict[str, int]:
+    counts = {"stats.sent": 0, "stats.failed": 0, "stats.skipped": 0, "stats.held": 0}
+    pipeline: list[dict[str, Any]] = [
+        {"$match": {"campaign_id": campaign_id}},
+        {"$group": {"_id": "$status", "n": {"$sum": 1}}},
+    ]
+    async for group in await Delivery.get_pymongo_collection().aggregate(pipeline):
+        status = "failed" if group["_id"] == "unconfirmed" else group["_id"]
+        if f"stats.{status}" in counts:
+            counts[f"stats.{status}"] += group["n"]
+    return counts
