@@ -4,7 +4,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from schemas.common import ContractModel
 from schemas.events import SaneAwareDatetime, Topic
@@ -13,6 +14,10 @@ from schemas.youth import Gender, Language
 TitleText = Annotated[str, Field(min_length=1, max_length=120)]
 BodyText = Annotated[str, Field(min_length=1, max_length=1000)]
 AreaCode = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+# Every campaign has Urdu or English, the fallbacks of every other language.
+REQUIRED_ANY_OF = frozenset({Language.URDU, Language.ENGLISH})
 
 
 class Priority(StrEnum):
@@ -80,8 +85,25 @@ class CampaignWrite(ContractModel):
     audience: Audience
     priority: Priority = Priority.NORMAL
     send_at: SaneAwareDatetime | None = Field(
-        default=None, description="When to send (with its UTC offset; Pakistan time is +05:00); none: now."
+        default=None,
+        description="When to send (with its UTC offset; Pakistan time is +05:00), at most 90 days ahead; "
+        "none: now.",
     )
+
+    @field_validator("title")
+    @classmethod
+    def _urdu_or_english(cls, title: dict[Language, str]) -> dict[Language, str]:
+        if not REQUIRED_ANY_OF & set(title):
+            raise PydanticCustomError("urdu_or_english_required", "write the alert in Urdu or English")
+        return title
+
+    @field_validator("body")
+    @classmethod
+    def _same_languages(cls, body: dict[Language, str], info: ValidationInfo) -> dict[Language, str]:
+        title = info.data.get("title")
+        if title is not None and set(title) != set(body):
+            raise PydanticCustomError("languages_differ", "give a body for exactly the title's languages")
+        return body
 
 
 class CampaignStats(ContractModel):

@@ -1,68 +1,18 @@
 """Who an audience reaches: the profile filter, language choice, streamed recipients and exact counts."""
 
-import hashlib
-import uuid
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from backend.alerts.audience import choose_language, preview, profile_filter, recipients
 from backend.core.clock import utc_now
-from backend.youth.models import Device, YouthProfile
+from backend.youth.models import YouthProfile
+from tests.alerts.people import pakistan_year, person
 
 # Tests that only use the database (no geography): the app's lifespan empties it before each.
 pytestmark = pytest.mark.usefixtures("app")
 
 NATIONAL: dict[str, Any] = {"national": True}
-# Where each district is: the filter trusts canonical codes, so these need no seed.
-PLACES = {
-    "lahore": ("PK-PB", "NA-117"),
-    "quetta": ("PK-BA", "NA-263"),
-    "peshawar": ("PK-KP", "NA-28"),
-}
-
-
-def pakistan_year() -> int:
-    return datetime.now(ZoneInfo("Asia/Karachi")).year
-
-
-async def person(
-    uid: str | None = None, *, district: str = "lahore", devices: int = 1, **fields: Any
-) -> YouthProfile:
-    """A young person stored directly, with `devices` phones."""
-    province, seat = PLACES[district]
-    now = utc_now()
-    values: dict[str, Any] = {
-        "id": uid or uuid.uuid4().hex,
-        "display_name": "Ayesha",
-        "birth_year": pakistan_year() - 20,
-        "gender": "female",
-        "district": district,
-        "constituency": seat,
-        "province": province,
-        "languages": ["ur"],
-        "interests": ["legal_migration"],
-        "consent": {"version": "2026-11-v1"},
-        "created_at": now,
-        "updated_at": now,
-    } | fields
-    profile = YouthProfile(**values)
-    await profile.insert()
-    for _ in range(devices):
-        token = f"token-{uuid.uuid4().hex}"
-        await Device(
-            id=hashlib.sha256(token.encode()).hexdigest(),
-            fcm_token=token,
-            uid=profile.id,
-            platform="android",
-            app_version="1.0.0",
-            locale="ur-PK",
-            registered_at=now,
-            last_seen_at=now,
-        ).insert()
-    return profile
 
 
 async def counts(audience: dict[str, Any], priority: str = "normal") -> tuple[int, int]:

@@ -1,0 +1,149 @@
+"""What a campaign must satisfy when it is written: known places (stored as canonical codes), a deep link
+to something that exists, a sane send time, and a push payload FCM will accept."""
+
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from backend.alerts.messages import (
+    MAX_TTL_S,
+    PAYLOAD_LIMIT,
+    TOPIC_PAYLOAD_LIMIT,
+    OutgoingMessage,
+    Priority,
+    payload_size,
+)
+from backend.content.models import LiveContent
+from backend.core.errors import invalid_field
+from backend.events.models import Event
+from backend.geography import service as geography
+from schemas.alerts import Audience, CampaignWrite, DeepLink, LinkKind
+
+# A send time a little in the past is "now" from a slow form or clock; more is a mistake.
+SEND_AT_GRACE = timedelta(minutes=5)
+SEND_AT_HORIZON = timedelta(days=90)
+# The longest FCM registration token we expect (today's are about 160 characters), and a topic name as
+# long as a province-and-language topic can be: the payload check holds for every real recipient.
+PLACEHOLDER_TOKEN = "t" * 250
+PLACEHOLDER_TOPIC = "alerts-" + "x" * 57
+# The narrowing lists: an audience using none of them (and no district or seat) can go to topics.
+_NARROWING = ("districts", "constituencies", "languages", "age_bands", "genders", "interests")
+
+
+async def canonical_audience(audience: Audience, *, field: str) -> dict[str, Any]:
+    """The audience as stored: place codes canonical and each once; raises naming an unknown code."""
+    stored = audience.model_dump(mode="json")
+    provinces = await geography.province_codes()
+    canonical: dict[str, list[str]] = {"provinces": [], "districts": [], "constituencies": []}
+    for position, code in enumerate(audience.provinces):
+        found = code.strip().upper()
+        if found not in provinces:
+            raise invalid_field(f"{field}.provinces.{position}", "unknown_province", "not a known province")
+        canonical["provinces"].append(found)
+    for position, code in enumerate(audience.districts):
+        district = await geography.district_code(code)
+        if district is None:
+            raise invalid_field(f"{field}.districts.{position}", "unknown_district", "not a known district")
+        canonical["districts"].append(district)
+    for position, code in enumerate(audience.constituencies):
+        seat = await geography.constituency_code(code)
+        if seat is None:
+            raise invalid_field(
+                f"{field}.constituencies.{position}", "unknown_constituency", "not a known constituency"
+            )
+        canonical["constituencies"].append(seat)
+    for key, codes in canonical.items():
+        stored[key] = list(dict.fromkeys(codes))
+    return stored
+
+
+async def provinces_spanned(audience: dict[str, Any]) -> set[str]:
+    """The provinces a canonical audience reaches (every one for a national audience)."""
+    if audience.get("national"):
+        return set(await geography.province_codes())
+    reference = await geography.reference()
+    by_code = {ref.code: ref.province for ref in reference.districts.values()}
+    spanned = set(audience.get("provinces") or [])
+    spanned |= {by_code[code] for code in audience.get("districts") or [] if code in by_code}
+    spanned |= {
+        reference.seats[code].province
+        for code in audience.get("constituencies") or []
+        if code in reference.seats
+    }
+    return spanned
+
+
+def goes_to_topics(audience: dict[str, Any], *, priority: str) -> bool:
+    """Whether the delivery also sends it as province topic messages: an emergency to whole provinces."""
+    whole = bool(audience.get("national") or audience.get("provinces"))
+    return priority == Priority.EMERGENCY and whole and not any(audience.get(key) for key in _NARROWING)
+
+
+async def check_link(link: DeepLink | None, *, now: datetime) -> dict[str, str] | None:
+    """The stored link: a published content item or an existing event, by canonical id."""
+    if link is None:
+        return None
+    try:
+        target = str(UUID(link.id))
+    except ValueError:
+        raise invalid_field("body.link.id", "unknown_link", "no such content item or event") from None
+    if link.kind is LinkKind.CONTENT:
+        live = await LiveContent.get_pymongo_collection().find_one(
+            {"_id": target}, {"live": 1, "expires_at": 1}
+        )
+        if live is None or not live.get("live") or (live.get("expires_at") and live["expires_at"] <= now):
+            raise invalid_field("body.link.id", "unpublished_content", "link a published content item")
+    else:
+        event = await Event.get_pymongo_collection().find_one({"_id": target}, {"deleted_at": 1})
+        if event is None or event.get("deleted_at") is not None:
+            raise invalid_field("body.link.id", "unknown_event", "link an existing event")
+    return {"kind": link.kind.value, "id": target}
+
+
+def check_send_at(send_at: datetime | None, *, now: datetime) -> datetime:
+    """When to send: now when not given; refused far in the past or more than 90 days ahead."""
+    if send_at is None:
+        return now
+    if send_at < now - SEND_AT_GRACE:
+        raise invalid_field("body.send_at", "in_the_past", "the send time has passed")
+    if send_at > now + SEND_AT_HORIZON:
+        raise invalid_field("body.send_at", "too_far_ahead", "send at most 90 days ahead")
+    return send_at
+
+
+def message_data(*, campaign_id: str, link: dict[str, str] | None, priority: str) -> dict[str, str]:
+    """The data every push of a campaign carries, for the app to open the inbox entry and the link."""
+    data = {"campaign_id": campaign_id, "priority": priority}
+    if link is not None:
+        data |= {"link_kind": link["kind"], "link_id": link["id"]}
+    return data
+
+
+def check_payload(
+    write: CampaignWrite, *, campaign_id: str, link: dict[str, str] | None, topics: bool
+) -> None:
+    """Refuse a campaign whose longest language version would be over FCM's limit (2 KB for topics)."""
+    priority = Priority(write.priority.value)
+    data = message_data(campaign_id=campaign_id, link=link, priority=priority.value)
+    for language, title in write.title.items():
+        # The most a delivery adds: a collapse key and the longest TTL, on the longest token or topic.
+        common: dict[str, Any] = {
+            "title": title,
+            "body": write.body[language],
+            "data": data,
+            "priority": priority,
+            "ttl_s": MAX_TTL_S,
+            "collapse_key": campaign_id,
+        }
+        sends = [("push message", OutgoingMessage(token=PLACEHOLDER_TOKEN, **common), PAYLOAD_LIMIT)]
+        if topics:
+            sends.append(
+                ("topic message", OutgoingMessage(topic=PLACEHOLDER_TOPIC, **common), TOPIC_PAYLOAD_LIMIT)
+            )
+        for kind, message, limit in sends:
+            if (size := payload_size(message)) > limit:
+                raise invalid_field(
+                    "body.body",
+                    "payload_too_large",
+                    f"the {language.value} version makes a {kind} of {size} bytes; FCM's limit is {limit}",
+                )
