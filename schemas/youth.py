@@ -192,6 +192,9 @@ class YouthExport(ContractModel):
     devices: list[DeviceRead]
     checkins: list[CheckinRead]
     rsvps: list[dict[str, Any]]
+    notifications: list[dict[str, Any]] = Field(
+        default_factory=list, description="The alerts in the caller's inbox, newest first (as listed)."
+    )
 
 
 class RegistrationSummary(ContractModel):

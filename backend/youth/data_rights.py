@@ -11,9 +11,11 @@ from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
+from backend.notifications import service as notifications
+from backend.notifications import topics
 from backend.turnout import counting, reach
 from backend.youth.devices import list_devices
-from backend.youth.models import Device, Tombstone, YouthProfile
+from backend.youth.models import Tombstone, YouthProfile
 from backend.youth.service import own_profile, to_read
 from schemas.accounts import Role
 from schemas.youth import CheckinRead, YouthExport
@@ -25,6 +27,7 @@ async def export_own_data(*, account: Account) -> YouthExport:
     devices = await list_devices(account=account)
     attendance = await Attendance.find({"uid": account.id}).sort("+checked_in_at").to_list()
     rsvps = await Rsvp.find({"uid": account.id}).sort("+created_at").to_list()
+    inbox = await notifications.own_notifications(uid=account.id)
     await audit.record(
         actor=account.id, action="youth.exported", resource_type="youth", resource_id=account.id
     )
@@ -35,6 +38,7 @@ async def export_own_data(*, account: Account) -> YouthExport:
         devices=devices,
         checkins=[CheckinRead(event_id=UUID(a.event_id), checked_in_at=a.checked_in_at) for a in attendance],
         rsvps=[{"event_id": r.event_id, "created_at": r.created_at} for r in rsvps],
+        notifications=[notification.model_dump(mode="json") for notification in inbox],
     )
 
 
@@ -97,7 +101,8 @@ async def erase(*, account: Account) -> None:
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
-    await Device.get_pymongo_collection().delete_many({"uid": account.id})
+    await topics.delete_devices({"uid": account.id})  # their topic subscriptions are dropped by the sync
+    await notifications.forget_person(uid=account.id)
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():
         await uncount(Rsvp, rsvp.id, counter="rsvp_count")
     await Account.get_pymongo_collection().update_one(

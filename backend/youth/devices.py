@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
+from backend.notifications import topics
 from backend.youth.models import Device
 from backend.youth.service import own_profile
 from schemas.youth import DeviceRead, DeviceRegistration
@@ -25,7 +26,7 @@ def _device_read(device: Device) -> DeviceRead:
 async def register_device(*, account: Account, registration: DeviceRegistration) -> tuple[DeviceRead, bool]:
     """Register a phone for push. The same token again is a no-op; a token that moved is detached from the
     old account (it now belongs to this one); one person may have several devices."""
-    await own_profile(account=account)
+    profile = await own_profile(account=account)
     now = utc_now()
     device_id = _device_id(registration.fcm_token)
     existing = await Device.get(device_id)
@@ -38,10 +39,11 @@ async def register_device(*, account: Account, registration: DeviceRegistration)
         locale=registration.locale,
         registered_at=existing.registered_at if existing and existing.uid == account.id else now,
         last_seen_at=now,
+        topic=topics.person_topic(profile),
     )
-    await Device.get_pymongo_collection().replace_one(
-        {"_id": device_id}, device.model_dump(by_alias=True), upsert=True
-    )
+    await topics.store_device(device)
+    # Read again after the write: a profile change that raced it still reaches this device's topic.
+    await topics.follow_profile(uid=account.id)
     return _device_read(device), existing is None or existing.uid != account.id
 
 
@@ -52,10 +54,8 @@ async def list_devices(*, account: Account) -> list[DeviceRead]:
 
 async def remove_device(*, account: Account, device_id: str) -> None:
     """Remove one of the caller's phones (a lost one); removing it again is fine, another's is 404."""
-    removed = await Device.get_pymongo_collection().delete_one({"_id": device_id, "uid": account.id})
-    if removed.deleted_count == 0 and await Device.get_pymongo_collection().count_documents(
-        {"_id": device_id}, limit=1
-    ):
+    removed = await topics.delete_devices({"_id": device_id, "uid": account.id})
+    if removed == 0 and await Device.get_pymongo_collection().count_documents({"_id": device_id}, limit=1):
         raise NotFoundError("No such device.")
 
 

@@ -19,6 +19,7 @@ from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
+from backend.notifications import topics
 from backend.turnout import counting
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
@@ -256,6 +257,7 @@ async def update_preferences(*, account: Account, update: PreferencesUpdate) -> 
         changes["updated_at"] = utc_now()
         await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
         profile = profile.model_copy(update=changes)
+        await topics.follow_profile(uid=profile.id)  # a new first language moves the alert topic
     return to_read(profile)
 
 
@@ -292,6 +294,7 @@ async def _apply(profile: YouthProfile, changes: dict[str, Any]) -> YouthProfile
         return profile
     changes["updated_at"] = current_time()
     await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
+    await topics.follow_profile(uid=profile.id)  # a new province moves the alert topic
     updated: YouthProfile = profile.model_copy(update=changes)
     return updated
 

@@ -1,0 +1,1 @@
+"""The inbox, opens, and alert topic subscriptions (issue 13)."""
