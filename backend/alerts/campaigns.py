@@ -82,8 +82,6 @@ async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[Campaig
     audience = await checks.canonical_audience(write.audience, field="body.audience")
     link = await checks.check_link(write.link, now=now)
     send_at = stored_time(checks.check_send_at(write.send_at, now=now))
-    topics = checks.goes_to_topics(audience, priority=write.priority.value)
-    checks.check_payload(write, campaign_id=campaign_id, link=link, topics=topics)
     four_eyes = write.priority is Priority.EMERGENCY and len(await checks.provinces_spanned(audience)) > 1
     status = CampaignStatus.AWAITING_CONFIRMATION if four_eyes else CampaignStatus.SCHEDULED
     campaign = Campaign(
@@ -102,6 +100,7 @@ async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[Campaig
         created_at=now,
         updated_at=now,
     )
+    checks.check_payload(campaign)
     try:
         await campaign.insert()
     except DuplicateKeyError:

@@ -5,29 +5,23 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from backend.alerts.messages import (
-    MAX_TTL_S,
-    PAYLOAD_LIMIT,
-    TOPIC_PAYLOAD_LIMIT,
-    OutgoingMessage,
-    Priority,
-    payload_size,
-)
+from backend.alerts.messages import payload_limit, payload_size
+from backend.alerts.models import Campaign
+from backend.alerts.planner import uses_topics
+from backend.alerts.pushes import message_for
 from backend.content.models import LiveContent
 from backend.core.errors import invalid_field
 from backend.events.models import Event
 from backend.geography import service as geography
-from schemas.alerts import Audience, CampaignWrite, DeepLink, LinkKind
+from schemas.alerts import Audience, DeepLink, LinkKind
 
 # A send time a little in the past is "now" from a slow form or clock; more is a mistake.
 SEND_AT_GRACE = timedelta(minutes=5)
 SEND_AT_HORIZON = timedelta(days=90)
-# The longest FCM registration token we expect (today's are about 160 characters), and a topic name as
-# long as a province-and-language topic can be: the payload check holds for every real recipient.
+# Longer than any FCM registration token (today's are about 160 characters) and any province-and-language
+# topic (`alerts-PK-KP-skr`): a campaign that passes fits every real recipient.
 PLACEHOLDER_TOKEN = "t" * 250
 PLACEHOLDER_TOPIC = "alerts-" + "x" * 57
-# The narrowing lists: an audience using none of them (and no district or seat) can go to topics.
-_NARROWING = ("districts", "constituencies", "languages", "age_bands", "genders", "interests")
 
 
 async def canonical_audience(audience: Audience, *, field: str) -> dict[str, Any]:
@@ -73,12 +67,6 @@ async def provinces_spanned(audience: dict[str, Any]) -> set[str]:
     return spanned
 
 
-def goes_to_topics(audience: dict[str, Any], *, priority: str) -> bool:
-    """Whether the delivery also sends it as province topic messages: an emergency to whole provinces."""
-    whole = bool(audience.get("national") or audience.get("provinces"))
-    return priority == Priority.EMERGENCY and whole and not any(audience.get(key) for key in _NARROWING)
-
-
 async def check_link(link: DeepLink | None, *, now: datetime) -> dict[str, str] | None:
     """The stored link: a published content item or an existing event, by canonical id."""
     if link is None:
@@ -111,39 +99,17 @@ def check_send_at(send_at: datetime | None, *, now: datetime) -> datetime:
     return send_at
 
 
-def message_data(*, campaign_id: str, link: dict[str, str] | None, priority: str) -> dict[str, str]:
-    """The data every push of a campaign carries, for the app to open the inbox entry and the link."""
-    data = {"campaign_id": campaign_id, "priority": priority}
-    if link is not None:
-        data |= {"link_kind": link["kind"], "link_id": link["id"]}
-    return data
-
-
-def check_payload(
-    write: CampaignWrite, *, campaign_id: str, link: dict[str, str] | None, topics: bool
-) -> None:
+def check_payload(campaign: Campaign) -> None:
     """Refuse a campaign whose longest language version would be over FCM's limit (2 KB for topics)."""
-    priority = Priority(write.priority.value)
-    data = message_data(campaign_id=campaign_id, link=link, priority=priority.value)
-    for language, title in write.title.items():
-        # The most a delivery adds: a collapse key and the longest TTL, on the longest token or topic.
-        common: dict[str, Any] = {
-            "title": title,
-            "body": write.body[language],
-            "data": data,
-            "priority": priority,
-            "ttl_s": MAX_TTL_S,
-            "collapse_key": campaign_id,
-        }
-        sends = [("push message", OutgoingMessage(token=PLACEHOLDER_TOKEN, **common), PAYLOAD_LIMIT)]
-        if topics:
-            sends.append(
-                ("topic message", OutgoingMessage(topic=PLACEHOLDER_TOPIC, **common), TOPIC_PAYLOAD_LIMIT)
-            )
-        for kind, message, limit in sends:
-            if (size := payload_size(message)) > limit:
+    for language in campaign.title:
+        # Exactly the pushes the delivery sends, to the longest token and topic we expect.
+        sends = [("push message", message_for(campaign, language=language, token=PLACEHOLDER_TOKEN))]
+        if uses_topics(campaign):
+            sends.append(("topic message", message_for(campaign, language=language, topic=PLACEHOLDER_TOPIC)))
+        for kind, message in sends:
+            if (size := payload_size(message)) > (limit := payload_limit(message)):
                 raise invalid_field(
                     "body.body",
                     "payload_too_large",
-                    f"the {language.value} version makes a {kind} of {size} bytes; FCM's limit is {limit}",
+                    f"the {language} version makes a {kind} of {size} bytes; FCM's limit is {limit}",
                 )
