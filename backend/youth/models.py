@@ -41,6 +41,11 @@ class YouthProfile(Document):
         indexes: ClassVar[list[IndexModel]] = [
             IndexModel([("district", ASCENDING)], name="district"),
             IndexModel([("constituency", ASCENDING)], name="constituency"),
+            # An alert audience's places streamed in uid order: its lists are an $or of these, merged by
+            # `_id`, and a resumed plan starts after a uid within each.
+            IndexModel([("province", ASCENDING), ("_id", ASCENDING)], name="province_uid"),
+            IndexModel([("district", ASCENDING), ("_id", ASCENDING)], name="district_uid"),
+            IndexModel([("constituency", ASCENDING), ("_id", ASCENDING)], name="constituency_uid"),
             # An officer's registrations in their districts, newest first.
             IndexModel(
                 [

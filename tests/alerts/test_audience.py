@@ -8,6 +8,8 @@ from backend.alerts.audience import choose_language, preview, profile_filter, re
 from backend.core.clock import utc_now
 from backend.youth.models import YouthProfile
 from tests.alerts.people import pakistan_year, person
+from tests.coverage.recorder import declared_indexes
+from tests.coverage.shapes import command_shapes, shape_served
 
 # Tests that only use the database (no geography): the app's lifespan empties it before each.
 pytestmark = pytest.mark.usefixtures("app")
@@ -34,6 +36,16 @@ def test_age_bands_become_birth_year_ranges_in_pakistan_time() -> None:
     assert query["$or"] == [{"birth_year": {"$lte": year - 30}}, {"birth_year": {"$gte": year - 14}}]
     single = profile_filter({"national": True, "age_bands": ["age_20_24"]}, priority="normal")
     assert single["$and"] == [{"birth_year": {"$lte": year - 20, "$gte": year - 24}}]
+
+
+def test_a_place_audience_is_streamed_by_its_place_indexes_not_a_whole_scan() -> None:
+    audience = {"provinces": ["PK-KP"], "districts": ["lahore", "quetta"], "age_bands": ["age_15_19"]}
+    resumed = profile_filter(audience, priority="normal") | {"_id": {"$gt": "u1"}}
+    shapes = command_shapes("find", {"find": "youth_profiles", "filter": resumed, "sort": {"_id": 1}})
+    # Not the `_id` index: in production that would read every profile to find one district's.
+    by_place = [keys for keys in declared_indexes([YouthProfile])["youth_profiles"] if keys != (("_id", 1),)]
+    assert len(shapes) == 2
+    assert all(shape_served(shape, by_place) for shape in shapes)
 
 
 async def test_places_are_the_union_of_provinces_districts_and_constituencies() -> None:
