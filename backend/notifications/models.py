@@ -1,4 +1,4 @@
-"""Topic subscriptions FCM must still drop: the tokens of deleted devices (their records are gone)."""
+"""Topic subscriptions FCM must still drop (the tokens of deleted devices), and the topic sync's lease."""
 
 from datetime import datetime
 
@@ -16,3 +16,14 @@ class TopicRemoval(Document):
 
     class Settings:
         name = "alert_topic_removals"
+
+
+class TopicSyncLease(Document):
+    """Held by the one process running the topic sync (every API process has the timer)."""
+
+    id: str  # type: ignore[assignment]  # always "sync"
+    owner: str
+    until: datetime
+
+    class Settings:
+        name = "alert_topic_sync"

@@ -8,22 +8,25 @@ may make the two differ also sets `topic_pending`, the indexed mark the sync loo
 leaves its subscription behind as a `TopicRemoval` (its token), which the sync unsubscribes.
 
 Stopped people stay subscribed: emergencies still reach them. Erased people's devices are deleted.
-Failures stay pending for the next run. The sync is meant to run in one process at a time (a timer of
-the worker); two running at once stay correct for a device unless its topic changes between them.
+Failures stay pending for the next run. One process syncs at a time (a lease): two runs interleaving
+their FCM calls for a device whose topic changed between them could leave it in two topics.
 """
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 from firebase_admin import exceptions
+from pymongo.errors import DuplicateKeyError
 
 from backend.alerts.fcm import FcmSender
 from backend.alerts.messages import TopicOutcome
 from backend.core.clock import utc_now
-from backend.notifications.models import TopicRemoval
+from backend.notifications.models import TopicRemoval, TopicSyncLease
 from backend.youth.models import Device, YouthProfile
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,9 @@ FALLBACK_LANGUAGE = "ur"
 # Answers saying the token itself is dead: nothing left to unsubscribe, no use subscribing it again (the
 # delivery worker removes such devices when it next sends to them).
 _DEAD_TOKEN = frozenset({"UNREGISTERED", "INVALID_ARGUMENT", "SENDER_ID_MISMATCH", "NOT_FOUND"})
+# Far longer than a run of 1,000 removals and 1,000 devices takes; a process that died frees it then.
+SYNC_LEASE = timedelta(minutes=5)
+_LEASE_ID = "sync"
 
 
 def topic_name(province: str, language: str) -> str:
@@ -83,12 +89,10 @@ async def _note_removal(*, device_id: str, token: str, topic: str) -> None:
 
 async def delete_devices(query: Mapping[str, Any]) -> int:
     """Delete the devices `query` selects, first noting their subscriptions for the sync to drop."""
-    subscribed = (
-        await Device.get_pymongo_collection()
-        .find({**query, "topic_subscribed": {"$ne": None}}, {"fcm_token": 1, "topic_subscribed": 1})
-        .to_list()
+    subscribed = Device.get_pymongo_collection().find(
+        {**query, "topic_subscribed": {"$ne": None}}, {"fcm_token": 1, "topic_subscribed": 1}
     )
-    for device in subscribed:
+    async for device in subscribed:  # streamed: the stale-device clean-up may select many
         await _note_removal(
             device_id=device["_id"], token=device["fcm_token"], topic=device["topic_subscribed"]
         )
@@ -200,7 +204,28 @@ async def _move_devices(sender: FcmSender, *, limit: int) -> int:
     return changed
 
 
+async def _claim_lease(owner: str) -> bool:
+    collection = TopicSyncLease.get_pymongo_collection()
+    now = utc_now()
+    lease = {"owner": owner, "until": now + SYNC_LEASE}
+    expired = await collection.update_one({"_id": _LEASE_ID, "until": {"$lt": now}}, {"$set": lease})
+    if expired.matched_count:
+        return True
+    try:
+        await collection.insert_one({"_id": _LEASE_ID, **lease})
+    except DuplicateKeyError:
+        return False  # held by a live run
+    return True
+
+
 async def sync_topics(sender: FcmSender, *, limit: int = 1000) -> int:
     """Bring FCM's topic subscriptions in line with the devices (at most `limit` of each kind per run);
-    how many tokens changed topic at FCM (moved, joined, or left with their deleted device)."""
-    return await _drop_removed(sender, limit=limit) + await _move_devices(sender, limit=limit)
+    how many tokens changed topic at FCM (moved, joined, or left with their deleted device). A run while
+    another process's holds the lease does nothing."""
+    owner = uuid.uuid4().hex
+    if not await _claim_lease(owner):
+        return 0
+    try:
+        return await _drop_removed(sender, limit=limit) + await _move_devices(sender, limit=limit)
+    finally:
+        await TopicSyncLease.get_pymongo_collection().delete_one({"_id": _LEASE_ID, "owner": owner})

@@ -61,5 +61,5 @@ async def remove_device(*, account: Account, device_id: str) -> None:
 
 async def drop_stale_devices(*, now: datetime, unseen_for: timedelta = STALE_DEVICE_AGE) -> int:
     """Remove devices not seen for 270 days (FCM tokens expire then); run on a schedule."""
-    result = await Device.get_pymongo_collection().delete_many({"last_seen_at": {"$lt": now - unseen_for}})
-    return result.deleted_count
+    # Through the topic removals: FCM advises unsubscribing stale tokens from their topics too.
+    return await topics.delete_devices({"last_seen_at": {"$lt": now - unseen_for}})

@@ -1,15 +1,18 @@
 """Alert topic subscriptions: each device in its person's province-and-language topic, synced with FCM."""
 
+import asyncio
 import hashlib
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
 from backend.alerts.fcm import FcmSender
-from backend.notifications.models import TopicRemoval
+from backend.notifications.models import TopicRemoval, TopicSyncLease
 from backend.notifications.topics import sync_topics, topic_name
+from backend.youth.devices import drop_stale_devices
 from backend.youth.models import Device
 from scripts.fake_fcm import FakeFcm
 from tests.conftest import User
@@ -197,3 +200,43 @@ async def test_a_failed_unsubscription_of_a_removed_device_is_retried(
     assert await sync_topics(sender) == 1
     assert fcm.subscribers(PUNJAB_UR) == set()
     assert await TopicRemoval.find({}).count() == 0
+
+
+async def test_stale_devices_leave_their_topic_when_dropped(
+    client: httpx.AsyncClient, make_young: MakeYoung, fcm: FakeFcm, sender: FcmSender
+) -> None:
+    person = await make_young()
+    phone = token()
+    await register(client, person, phone)
+    await sync_topics(sender)
+    assert await drop_stale_devices(now=datetime.now(UTC) + timedelta(days=271)) == 1
+    assert await sync_topics(sender) == 1
+    assert fcm.subscribers(PUNJAB_UR) == set()
+
+
+async def test_one_process_syncs_at_a_time(
+    client: httpx.AsyncClient, make_young: MakeYoung, fcm: FakeFcm, sender: FcmSender
+) -> None:
+    person = await make_young()
+    phones = [token(), token()]
+    for each in phones:
+        await register(client, person, each)
+    assert sorted(await asyncio.gather(sync_topics(sender), sync_topics(sender))) == [0, 2]
+    assert topic_requests(fcm) == sorted(("subscribe", PUNJAB_UR, each) for each in phones)
+    assert await TopicSyncLease.find({}).count() == 0  # released: the next run may start at once
+    await client.patch("/v1/youth/me/preferences", json={"languages": ["en"]}, headers=person.headers)
+    assert await sync_topics(sender) == 2
+
+
+async def test_a_lease_left_by_a_dead_process_runs_out(
+    client: httpx.AsyncClient, make_young: MakeYoung, sender: FcmSender
+) -> None:
+    person = await make_young()
+    await register(client, person, token())
+    now = datetime.now(UTC)
+    await TopicSyncLease(id="sync", owner="died", until=now + timedelta(minutes=1)).insert()
+    assert await sync_topics(sender) == 0
+    await TopicSyncLease.get_pymongo_collection().update_one(
+        {"_id": "sync"}, {"$set": {"until": now - timedelta(seconds=1)}}
+    )
+    assert await sync_topics(sender) == 1
