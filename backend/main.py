@@ -1,7 +1,8 @@
 """The application factory and its lifespan. `uvicorn backend.main:app` serves the API."""
 
 import asyncio
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
@@ -10,7 +11,10 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from backend.accounts.router import router as accounts_router
+from backend.alerts.config import WorkerConfig
+from backend.alerts.fcm import FcmSender
 from backend.alerts.router import router as alerts_router
+from backend.alerts.tasks import make_sender, run_alerts, stop_alerts
 from backend.audit.router import router as audit_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
@@ -38,6 +42,7 @@ from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
 from backend.notifications.router import router as notifications_router
+from backend.notifications.topics import sync_topics
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
@@ -45,6 +50,8 @@ from backend.turnout.pdf import close_printer
 from backend.turnout.router import router as turnout_router
 from backend.youth.router import router as youth_router
 from backend.youth.tasks import clean_up_devices
+
+logger = logging.getLogger(__name__)
 
 API_TITLE = "Hamqadam API"
 API_VERSION = "0.1.0"
@@ -57,6 +64,13 @@ API_DESCRIPTION = (
 def operation_id(route: APIRoute) -> str:
     """Short, stable ids for client generators: `<tag>_<handler name>`, e.g. `accounts_revoke_role`."""
     return f"{route.tags[0]}_{route.name}" if route.tags else route.name
+
+
+def _topic_sync(sender: FcmSender) -> Callable[[], Awaitable[None]]:
+    async def sync() -> None:
+        await sync_topics(sender)
+
+    return sync
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
@@ -78,11 +92,30 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await app_database.start()
         else:
             await app_database.attach()
-        timers = [
+        # One FCM sender per process, made on this event loop (the SDK's HTTP client is bound to it).
+        sender = make_sender(settings, firebase_app=app.state.firebase.app)
+        app.state.fcm = sender
+        timers: list[tuple[float, Callable[[], Awaitable[None]], str]] = [
             (settings.device_cleanup_interval_s, clean_up_devices, "device cleanup"),
             (settings.content_scheduler_interval_s, publish_and_expire, "content scheduler"),
             (settings.rate_counter_cleanup_interval_s, delete_expired_counters, "rate counter cleanup"),
         ]
+        alerts_stop = asyncio.Event()
+        alerts: asyncio.Task[None] | None = None
+        if sender is None:
+            logger.warning("alerts are not sent: set FCM_BASE_URL, or Google credentials for Firebase")
+        else:
+            timers.append((settings.alerts_topic_sync_interval_s, _topic_sync(sender), "alert topic sync"))
+            if settings.alerts_worker_enabled:
+                config = WorkerConfig.from_settings(settings)
+                alerts = asyncio.create_task(
+                    run_alerts(
+                        sender=sender,
+                        config=config,
+                        interval_s=settings.alerts_poll_interval_s,
+                        stop=alerts_stop,
+                    )
+                )
         workers = [
             asyncio.create_task(run_every(interval_s, job, name=name))
             for interval_s, job, name in timers
@@ -91,9 +124,14 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         try:
             yield
         finally:
+            if alerts is not None:
+                # The batch in hand is finished rather than cut off (its claims would end unconfirmed).
+                await stop_alerts(alerts, alerts_stop, grace_s=10)
             for worker in workers:
                 worker.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
+            if sender is not None:
+                await sender.close()
             if owned:
                 await app_database.close()
             app.state.firebase.close()

@@ -94,6 +94,11 @@ class FakeFcm:
         return self.app.snapshot().subscriptions.get(topic, set())
 
     @property
+    def in_flight(self) -> int:
+        """The requests the server is answering now (a slow answer keeps them in flight)."""
+        return self.app.in_flight()
+
+    @property
     def peak_in_flight(self) -> int:
         """The most requests the server was answering at once."""
         return self.app.snapshot().peak_in_flight

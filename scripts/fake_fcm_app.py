@@ -126,6 +126,11 @@ class FakeFcmApp:
         with self._lock:
             self._state = _State()
 
+    def in_flight(self) -> int:
+        """Requests being answered now (arrived, not yet recorded)."""
+        with self._lock:
+            return self._state.in_flight
+
     def _take_rule(self, target: str | None) -> Rule | None:
         with self._lock:
             for rule in self._state.rules:

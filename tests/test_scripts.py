@@ -26,6 +26,7 @@ PYTHON_SCRIPTS = [
     "scripts.bench.content_bench",
     "scripts.dev_users",
     "scripts.fake_fcm",
+    "scripts.alerts_worker",
     "scripts.rebuild_turnout",
     "scripts.bench.turnout_bench",
 ]

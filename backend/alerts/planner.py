@@ -167,12 +167,13 @@ async def _send_topics(campaign: Campaign, *, sender: FcmSender) -> None:
     provinces = campaign.audience.get("provinces") or [
         province.id for province in await Province.find_all().to_list()
     ]
+    # A topic per province and first language a person may have, in the text that person would get.
     messages = [
-        message_for(campaign, language=language, topic=topic_name(province, language))
-        for province in sorted(provinces)
-        for language in (
-            choose_language([spoken], campaign.title) for spoken in sorted(item.value for item in Language)
+        message_for(
+            campaign, language=choose_language([spoken], campaign.title), topic=topic_name(province, spoken)
         )
+        for province in sorted(provinces)
+        for spoken in sorted(language.value for language in Language)
     ]
     outcomes = await sender.send(messages)
     failed = [

@@ -88,7 +88,7 @@ async def lease_batch(*, config: WorkerConfig) -> AlertBatch | None:
     """Lease the oldest free batch (pending, its lease run out); None when there is none."""
     now = config.clock()
     before = await AlertBatch.get_pymongo_collection().find_one_and_update(
-        {"status": "pending", "lease_until": {"$lt": now}},
+        {"status": "pending", "lease_until": {"$lte": now}},
         {"$set": {"lease_owner": config.owner, "lease_until": config.lease_until()}, "$inc": {"attempts": 1}},
         sort=[("lease_until", 1), ("_id", 1)],
         return_document=ReturnDocument.BEFORE,

@@ -85,6 +85,11 @@ class FirebaseAuth:
             self._client = auth.Client(self._app)
 
     @property
+    def app(self) -> firebase_admin.App:
+        """The Firebase App, which Cloud Messaging shares in production."""
+        return self._app
+
+    @property
     def emulated(self) -> bool:
         return bool(self._client.emulated)
 

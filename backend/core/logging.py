@@ -74,3 +74,5 @@ def configure_logging(level: str) -> None:
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
     # PyMongo logs every heartbeat failure at length while the database is away; keep its warnings only.
     logging.getLogger("pymongo").setLevel(logging.WARNING)
+    # httpx logs every request at INFO, and FCM topic-management URLs carry device tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -188,7 +188,9 @@ class Settings(BaseSettings):
             if self.checkin_signing_key is None:
                 raise ValueError("CHECKIN_SIGNING_KEY is required in production")
             if self.fcm_base_url:
-                raise ValueError("FCM_BASE_URL is for development and tests and must not be set in production")
+                raise ValueError(
+                    "FCM_BASE_URL is for development and tests and must not be set in production"
+                )
         return self
 
 

@@ -6,15 +6,26 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from backend.alerts.config import WorkerConfig
 from backend.alerts.fcm import FcmSender
 from backend.alerts.models import Campaign
 from backend.alerts.worker import RoundReport, run_round
 from backend.core.clock import utc_now
+from backend.core.database import Database
+from backend.core.settings import Settings
 from backend.youth.models import Device, YouthProfile
 
 # No quiet hours (start == end): these people are never held.
 AWAKE = ("00:00", "00:00")
+
+
+@pytest.fixture
+async def database(shared_database: Database) -> Settings:
+    """The run's database, emptied, without the app (nor the Auth emulator it needs)."""
+    await shared_database.clear()
+    return shared_database.settings
 
 
 def token_of(uid: str, number: int = 0) -> str:
@@ -110,7 +121,11 @@ async def add_campaign(
 
 
 def worker(
-    owner: str = "test-worker", *, lease_s: float = 60, batch_size: int = 500, clock: Callable[[], datetime] = utc_now
+    owner: str = "test-worker",
+    *,
+    lease_s: float = 60,
+    batch_size: int = 500,
+    clock: Callable[[], datetime] = utc_now,
 ) -> WorkerConfig:
     return WorkerConfig(owner=owner, lease_s=lease_s, batch_size=batch_size, clock=clock)
 

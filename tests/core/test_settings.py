@@ -61,3 +61,13 @@ def test_production_needs_a_checkin_signing_key_of_32_characters(monkeypatch: py
     monkeypatch.setenv("CHECKIN_SIGNING_KEY", "short")
     with pytest.raises(ValidationError, match="at least 32 characters"):
         Settings()
+
+
+def test_production_refuses_a_local_fcm_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    monkeypatch.setenv("CHECKIN_SIGNING_KEY", "k" * 40)
+    monkeypatch.setenv("FCM_BASE_URL", "http://127.0.0.1:9098")
+    with pytest.raises(ValidationError, match="FCM_BASE_URL is for development and tests"):
+        Settings()
