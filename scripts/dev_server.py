@@ -3,6 +3,8 @@
 import argparse
 import asyncio
 import os
+import socket
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -62,8 +64,33 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip loading the seed data (geography, sample recruiters, content)",
     )
+    parser.add_argument(
+        "--fcm-port",
+        type=int,
+        default=int(os.environ.get("FAKE_FCM_PORT", "9098")),
+        help="port of the local FCM server that receives alerts when FCM_BASE_URL and "
+        "GOOGLE_APPLICATION_CREDENTIALS are unset (default 9098, or FAKE_FCM_PORT); GET / lists what "
+        "each phone received, var/fcm.log has one JSON line per message",
+    )
     parser.add_argument("--reload", action="store_true", help="restart the API when code changes")
     return parser
+
+
+def _start_fake_fcm(port: int, log: Path) -> subprocess.Popen[bytes]:
+    # Without Firebase credentials, alerts go to this local server: visible, never silently nowhere.
+    command = [sys.executable, "-m", "scripts.fake_fcm", "--port", str(port), "--log", str(log)]
+    process = subprocess.Popen(command, cwd=ROOT)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the local FCM server exited with status {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"the local FCM server did not listen on port {port}")
 
 
 def _seed() -> None:
@@ -109,7 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"engine ready in {time.monotonic() - started:.1f}s", flush=True)
         os.environ["MONGODB_URI"] = engine.uri
     emulator: AuthEmulator | None = None
+    fake_fcm: subprocess.Popen[bytes] | None = None
     try:
+        if not os.environ.get("FCM_BASE_URL") and not os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
+            fake_fcm = _start_fake_fcm(args.fcm_port, args.data_dir.parent / "fcm.log")
+            os.environ["FCM_BASE_URL"] = f"http://127.0.0.1:{args.fcm_port}"
+            print(f"alerts go to the local FCM server: http://127.0.0.1:{args.fcm_port}/", flush=True)
         if not args.no_auth_emulator and not os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
             emulator = AuthEmulator(work_dir=args.data_dir.parent / "auth-emulator", port=args.auth_port)
             print(f"starting the Firebase Auth emulator on {emulator.host} ...", flush=True)
@@ -124,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         )
         uvicorn.run("backend.main:app", host=args.host, port=args.port, reload=args.reload, log_config=None)
     finally:
+        if fake_fcm is not None:
+            fake_fcm.terminate()
+            fake_fcm.wait(timeout=10)
         if emulator is not None:
             print("stopping the Auth emulator ...", flush=True)
             emulator.stop()

@@ -85,8 +85,9 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(
 def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
     tmp_path: Path, repo_root: Path
 ) -> None:
-    api_port, db_port, auth_port = free_port(), free_port(), free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST")}
+    api_port, db_port, auth_port, fcm_port = free_port(), free_port(), free_port(), free_port()
+    skip = ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST", "FCM_BASE_URL", "GOOGLE_APPLICATION_CREDENTIALS")
+    env = {k: v for k, v in os.environ.items() if k not in skip}
     command = [
         sys.executable,
         "-m",
@@ -97,6 +98,8 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
         str(db_port),
         "--auth-port",
         str(auth_port),
+        "--fcm-port",
+        str(fcm_port),
         "--data-dir",
         str(tmp_path / "data"),
     ]
@@ -138,6 +141,8 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
         assert httpx.get(f"{api}/v1/admin/audit", headers=admin, timeout=10).status_code == 200
         officer = httpx.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {officer_token}"}, timeout=10)
         assert officer.json()["districts"] == ["lahore"]
+        # Alerts go to the local FCM server, whose page lists what each phone received.
+        assert "What phones received" in httpx.get(f"http://127.0.0.1:{fcm_port}/", timeout=10).text
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
     finally:
@@ -146,7 +151,7 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
     output = (tmp_path / "server.log").read_text()
     assert "stopping the Auth emulator" in output
     assert output.rstrip().endswith("stopped")
-    for port in (db_port, auth_port):
+    for port in (db_port, auth_port, fcm_port):
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}", timeout=1)
 
