@@ -1,5 +1,6 @@
 """Delivery: each device once, in its language, at a decent hour; dead tokens dropped; statistics."""
 
+import asyncio
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -8,8 +9,10 @@ import pytest
 from backend.alerts.fcm import FcmSender
 from backend.alerts.models import Campaign, Delivery, InboxEntry
 from backend.alerts.quiet import release_at
+from backend.core.database import Database
 from backend.geography.models import Province
 from backend.geography.service import import_seed_data
+from backend.main import create_app
 from backend.notifications.topics import topic_name
 from backend.youth.models import Device
 from schemas.youth import Language
@@ -23,6 +26,7 @@ from tests.alerts.delivery_helpers import (
     drain,
     worker,
 )
+from tests.conftest import make_settings
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -189,3 +193,26 @@ async def test_an_emergency_to_the_whole_country_goes_out_as_province_topic_mess
     stored = await Campaign.get(campaign.id)
     assert stored is not None
     assert (stored.status, stored.topics_sent, stored.stats["sent"]) == ("sent", True, 35)
+
+
+async def test_the_api_process_sends_due_campaigns_with_its_own_worker(
+    shared_database: Database, fcm: FakeFcm
+) -> None:
+    settings = make_settings(
+        shared_database.settings.mongodb_uri,
+        mongodb_database=shared_database.db.name,
+        fcm_base_url=fcm.base_url,
+        alerts_poll_interval_s=0.05,
+        alerts_topic_sync_interval_s=0,
+    )
+    app = create_app(settings, database=shared_database)
+    tokens = await add_people(20)
+    async with app.router.lifespan_context(app):
+        assert isinstance(app.state.fcm, FcmSender)
+        campaign = await add_campaign()
+        for _ in range(400):
+            stored = await Campaign.get(campaign.id)
+            if stored is not None and stored.status == "sent":
+                break
+            await asyncio.sleep(0.05)
+    assert Counter(r.token for r in fcm.sent()) == Counter(tokens)
