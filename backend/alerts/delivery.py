@@ -34,6 +34,7 @@ _CLAIMABLE = {"release": ["held", "releasing"], "retry": ["failed"]}
 class BatchReport:
     """What became of a batch's devices in this attempt."""
 
+    batch_id: str = ""
     sent: int = 0
     failed: int = 0
     held: int = 0
@@ -54,7 +55,7 @@ async def deliver(
     takeover: bool,
 ) -> BatchReport:
     """Work one batch this worker holds the lease of; the caller marks it done."""
-    report = BatchReport()
+    report = BatchReport(batch_id=batch.id)
     if takeover:
         report.unconfirmed = await _close_unconfirmed(batch.id, now=clock())
     if batch.channel == "topic":

@@ -81,7 +81,7 @@ def _describe(report: BatchReport) -> str:
         parts.append(f"unconfirmed {report.unconfirmed} (taken over)")
     if report.retried:
         parts.append(f"to retry {report.retried}")
-    return "batch: " + ", ".join(parts)
+    return f"batch {report.batch_id}: " + ", ".join(parts)
 
 
 async def lease_batch(*, config: WorkerConfig) -> AlertBatch | None:
@@ -107,7 +107,7 @@ async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | 
     campaign = await Campaign.get(batch.campaign_id)
     if campaign is None:  # never deleted today; a batch without its campaign has nothing to send
         await _mark_done(batch, config=config)
-        return BatchReport()
+        return BatchReport(batch_id=batch.id)
     # A batch leased before by someone (attempts counts leases) may hold claims of a worker that died.
     work = asyncio.create_task(
         deliver(
@@ -126,7 +126,7 @@ async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | 
         work.cancel()
         await asyncio.gather(work, return_exceptions=True)
         logger.warning("alert batch lease lost", extra={"batch_id": batch.id})
-        return BatchReport()
+        return BatchReport(batch_id=batch.id)
     renewer.cancel()
     await asyncio.gather(renewer, return_exceptions=True)
     report = work.result()
