@@ -53,21 +53,25 @@ async def deliver(
     clock: Callable[[], datetime],
     retry_after_s: float,
     takeover: bool,
+    claim: str,
 ) -> BatchReport:
-    """Work one batch this worker holds the lease of; the caller marks it done."""
+    """Work one batch this worker holds the lease of (`claim` names this lease); the caller marks it done."""
     report = BatchReport(batch_id=batch.id)
     if takeover:
         report.unconfirmed = await _close_unconfirmed(batch.id, now=clock())
     if batch.channel == "topic":
         # The devices had the topic message: record each once, send nothing.
-        docs = [_delivery(batch, r, status="sent", now=clock(), channel="topic") for r in batch.recipients]
+        docs = [
+            _delivery(batch, r, status="sent", claim=claim, now=clock(), channel="topic")
+            for r in batch.recipients
+        ]
         report.sent = len(await insert_new(Delivery, docs))
     else:
-        claimed = await _claim(batch, report, now=clock())
+        claimed = await _claim(batch, report, claim=claim, now=clock())
         if claimed:
             messages = [message_for(campaign, language=r["language"], token=r["token"]) for r in claimed]
             outcomes = await sender.send(messages)
-            await _record(batch, claimed, outcomes, report, now=clock())
+            await _record(batch, claimed, outcomes, report, claim=claim, now=clock())
         await _queue_retries(batch, report, now=clock(), retry_after_s=retry_after_s)
     await _count(campaign.id, report)
     return report
@@ -82,7 +86,13 @@ async def _close_unconfirmed(batch_id: str, *, now: datetime) -> int:
 
 
 def _delivery(
-    batch: AlertBatch, recipient: dict[str, Any], *, status: str, now: datetime, channel: str = "token"
+    batch: AlertBatch,
+    recipient: dict[str, Any],
+    *,
+    status: str,
+    claim: str,
+    now: datetime,
+    channel: str = "token",
 ) -> dict[str, Any]:
     return {
         "_id": f"{batch.campaign_id}:{recipient['device_id']}",
@@ -96,20 +106,27 @@ def _delivery(
         "release_at": recipient.get("not_before") if status == "held" else None,
         "retryable": False,
         "batch_id": batch.id,
+        "claim": claim,
         "language": recipient["language"],
         "at": now,
     }
 
 
-async def _claim(batch: AlertBatch, report: BatchReport, *, now: datetime) -> list[dict[str, Any]]:
+async def _claim(
+    batch: AlertBatch, report: BatchReport, *, claim: str, now: datetime
+) -> list[dict[str, Any]]:
     """The recipients this attempt claimed; quiet hours hold the others of a planned batch."""
     if batch.kind == "plan":
         wait = [r for r in batch.recipients if r.get("not_before") and r["not_before"] > now]
         report.held = len(
-            await insert_new(Delivery, [_delivery(batch, r, status="held", now=now) for r in wait])
+            await insert_new(
+                Delivery, [_delivery(batch, r, status="held", claim=claim, now=now) for r in wait]
+            )
         )
         due = [r for r in batch.recipients if not (r.get("not_before") and r["not_before"] > now)]
-        inserted = await insert_new(Delivery, [_delivery(batch, r, status="claimed", now=now) for r in due])
+        inserted = await insert_new(
+            Delivery, [_delivery(batch, r, status="claimed", claim=claim, now=now) for r in due]
+        )
         ids = {doc["device_id"] for doc in inserted}
         return [r for r in due if r["device_id"] in ids]
     collection = Delivery.get_pymongo_collection()
@@ -118,12 +135,15 @@ async def _claim(batch: AlertBatch, report: BatchReport, *, now: datetime) -> li
     if batch.kind == "retry":
         condition["retryable"] = True
     moved = await collection.update_many(
-        condition, {"$set": {"status": "claimed", "batch_id": batch.id, "retryable": False, "at": now}}
+        condition,
+        {"$set": {"status": "claimed", "batch_id": batch.id, "claim": claim, "retryable": False, "at": now}},
     )
     if batch.kind == "release":
         report.released = moved.modified_count
-    # Only this batch's lease holder claims for it, so what it holds claimed now is what it just claimed.
-    mine = await collection.find({"batch_id": batch.id, "status": "claimed"}, {"_id": 1}).to_list()
+    # By this lease's claim: a worker that lost the lease meanwhile never sends what the new holder claimed.
+    mine = await collection.find(
+        {"batch_id": batch.id, "status": "claimed", "claim": claim}, {"_id": 1}
+    ).to_list()
     return [by_id[doc["_id"]] for doc in mine if doc["_id"] in by_id]
 
 
@@ -133,6 +153,7 @@ async def _record(
     outcomes: Sequence[SendOutcome],
     report: BatchReport,
     *,
+    claim: str,
     now: datetime,
 ) -> None:
     updates, dead = [], []
@@ -151,7 +172,7 @@ async def _record(
         key = {
             "_id": f"{batch.campaign_id}:{recipient['device_id']}",
             "status": "claimed",
-            "batch_id": batch.id,
+            "claim": claim,
         }
         updates.append(UpdateOne(key, {"$set": changes}))
     await Delivery.get_pymongo_collection().bulk_write(updates, ordered=False)

@@ -107,6 +107,7 @@ class Delivery(Document):
     reason: str | None = None  # the FCM error code of a failure, why a device was skipped
     retryable: bool = False  # a failure a retry batch sends again (quota, unavailable)
     batch_id: str | None = None  # the batch that claimed it last: its takeover closes what it left claimed
+    claim: str | None = None  # "<worker>#<lease number>": the lease of that batch that claimed it
     language: str | None = None  # the language it is sent in (a held one is sent later)
     message_id: str | None = None
     channel: str = "token"  # token, or topic for an emergency sent to province topics

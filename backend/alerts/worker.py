@@ -117,6 +117,7 @@ async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | 
             clock=config.clock,
             retry_after_s=config.lease_s,
             takeover=batch.attempts > 0,
+            claim=f"{config.owner}#{batch.attempts + 1}",
         )
     )
     renewer = asyncio.create_task(_renew(batch.id, config=config))
