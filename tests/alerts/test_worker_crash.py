@@ -23,7 +23,7 @@ import pytest
 from backend.alerts.fcm import FcmSender
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.alerts.planner import claim_due, plan
-from backend.alerts.worker import lease_batch
+from backend.alerts.worker import lease_batch, work_one
 from backend.core.clock import utc_now
 from backend.core.database import Database
 from backend.core.settings import Settings
@@ -171,3 +171,29 @@ async def test_two_worker_processes_share_a_campaign_without_sending_a_device_tw
     owners = {batch.lease_owner for batch in await AlertBatch.find({"campaign_id": campaign.id}).to_list()}
     pids = {owner.split(":")[1] for owner in owners if owner}
     assert pids == {str(process.pid) for process in workers}
+
+
+async def test_a_worker_that_loses_its_lease_stops_without_recording_or_finishing_the_batch(
+    fcm: FakeFcm, sender: FcmSender
+) -> None:
+    await add_people(5)
+    fcm.slow(None, 3)
+    campaign = await add_campaign()
+    config = worker("loser", lease_s=1.5)
+    claimed = await claim_due(config=config)
+    assert claimed is not None
+    assert await plan(claimed, sender=sender, config=config)
+
+    async def steal_when_sending() -> None:
+        await _until(lambda: fcm.in_flight == 5, timeout_s=10, what="the sends")
+        await AlertBatch.get_pymongo_collection().update_many({}, {"$set": {"lease_owner": "thief"}})
+
+    thief = asyncio.create_task(steal_when_sending())
+    report = await work_one(sender=sender, config=config)
+    await thief
+    assert report is not None
+    assert report.sent == 0
+    deliveries = await Delivery.find({"campaign_id": campaign.id}).to_list()
+    assert {d.status for d in deliveries} == {"claimed"}  # left for the thief's takeover to close
+    (batch,) = await AlertBatch.find({"campaign_id": campaign.id}).to_list()
+    assert (batch.status, batch.lease_owner) == ("pending", "thief")
