@@ -22,11 +22,18 @@ class WorkerConfig:
     lease_s: float
     batch_size: int
     clock: Callable[[], datetime] = utc_now
+    concurrency: int = 1  # batches worked at once
 
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> "WorkerConfig":
-        """A new worker identity with the settings' lease and batch size."""
-        return cls(worker_id(), settings.alerts_lease_s, settings.alerts_batch_size, clock)
+        """A new worker identity with the settings' lease, batch size and concurrency."""
+        return cls(
+            worker_id(),
+            settings.alerts_lease_s,
+            settings.alerts_batch_size,
+            clock,
+            settings.alerts_concurrency,
+        )
 
     def lease_until(self) -> datetime:
         """When a lease taken or renewed now runs out."""

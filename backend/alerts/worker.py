@@ -56,17 +56,22 @@ async def run_round(
     planning = asyncio.create_task(plan_all())
     try:
         report.released = await release_due(config=config)
-        while stop is None or not stop.is_set():
-            batch = await work_one(sender=sender, config=config)
-            if batch is not None:
-                report.batches += 1
-                report.reports.append(batch)
-                if log:
-                    print(_describe(batch), flush=True)
-            elif planning.done():
-                break
-            else:
-                await asyncio.sleep(0.05)
+
+        async def work_batches() -> None:
+            while stop is None or not stop.is_set():
+                batch = await work_one(sender=sender, config=config)
+                if batch is not None:
+                    report.batches += 1
+                    report.reports.append(batch)
+                    if log:
+                        print(_describe(batch), flush=True)
+                elif planning.done():
+                    return
+                else:
+                    await asyncio.sleep(0.05)
+
+        # Several batches at once: one's bookkeeping overlaps another's sending.
+        await asyncio.gather(*(work_batches() for _ in range(config.concurrency)))
         await planning
     finally:
         planning.cancel()

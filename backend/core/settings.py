@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     alerts_batch_size: int = Field(
         default=500, ge=1, le=500, description="Devices per alert batch (FCM takes 500 per send_each call)."
     )
+    alerts_concurrency: int = Field(
+        default=2, ge=1, le=8, description="Alert batches one worker sends at once (each up to 500 messages)."
+    )
     alerts_topic_sync_interval_s: float = Field(
         default=60,
         ge=0,

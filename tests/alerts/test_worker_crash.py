@@ -81,7 +81,7 @@ async def test_a_batch_taken_over_after_its_lease_closes_claimed_devices_as_unco
 
 
 def _start_worker(
-    settings: Settings, fcm: FakeFcm, log: Path, *, once: bool, batch_size: int
+    settings: Settings, fcm: FakeFcm, log: Path, *, once: bool, batch_size: int, concurrency: int
 ) -> subprocess.Popen[str]:
     env = {
         **os.environ,
@@ -92,6 +92,7 @@ def _start_worker(
         "FCM_BASE_URL": fcm.base_url,
         "ALERTS_LEASE_S": "3",
         "ALERTS_BATCH_SIZE": str(batch_size),
+        "ALERTS_CONCURRENCY": str(concurrency),
         "ALERTS_POLL_INTERVAL_S": "0.2",
         "ALERTS_TOPIC_SYNC_INTERVAL_S": "0",
         "NO_GCE_CHECK": "true",
@@ -116,11 +117,12 @@ async def test_a_worker_killed_mid_campaign_leaves_every_device_received_exactly
     shared_database: Database, fcm: FakeFcm, tmp_path: Path
 ) -> None:
     tokens = await add_people(600)
-    # The first three batches of 50 are answered slowly: the kill lands while the third is unanswered.
+    # The first three batches of 50 are answered slowly, one batch at a time: the kill lands while the third
+    # is in flight, all of it at FCM.
     fcm.slow(None, 1.5, times=150)
     campaign = await add_campaign()
     log = tmp_path / "workers.log"
-    first = _start_worker(shared_database.settings, fcm, log, once=True, batch_size=50)
+    first = _start_worker(shared_database.settings, fcm, log, once=True, batch_size=50, concurrency=1)
     try:
         await _until(
             lambda: len(fcm.requests()) >= 100 and fcm.in_flight == 50, timeout_s=30, what="3rd batch"
@@ -129,7 +131,7 @@ async def test_a_worker_killed_mid_campaign_leaves_every_device_received_exactly
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
     await _until(lambda: fcm.in_flight == 0, timeout_s=10, what="the killed worker's requests")
-    second = _start_worker(shared_database.settings, fcm, log, once=True, batch_size=50)
+    second = _start_worker(shared_database.settings, fcm, log, once=True, batch_size=50, concurrency=1)
     assert await asyncio.to_thread(second.wait, 40) == 0, log.read_text()
 
     assert Counter(r.token for r in fcm.sent()) == Counter(tokens)
@@ -147,7 +149,8 @@ async def test_two_worker_processes_share_a_campaign_without_sending_a_device_tw
     fcm.slow(None, 0.05)
     log = tmp_path / "workers.log"
     workers = [
-        _start_worker(shared_database.settings, fcm, log, once=False, batch_size=100) for _ in range(2)
+        _start_worker(shared_database.settings, fcm, log, once=False, batch_size=100, concurrency=2)
+        for _ in range(2)
     ]
     try:
         await _until(lambda: log.read_text().count(" ready ") == 2, timeout_s=30, what="both workers")
