@@ -6,6 +6,7 @@ dies in between is resumed after its lease by another one, which writes the same
 ignored) and counts the chunk once.
 """
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -52,7 +53,7 @@ async def claim_due(*, config: WorkerConfig) -> Campaign | None:
     if before is None:
         # A planner that died: its lease has run out.
         before = await collection.find_one_and_update(
-            {"status": "sending", "planned": False, "plan_lease_until": {"$lt": now}},
+            {"status": "sending", "planned": False, "plan_lease_until": {"$lte": now}},
             {"$set": lease},
             sort=[("plan_lease_until", 1)],
             return_document=ReturnDocument.BEFORE,
@@ -64,8 +65,10 @@ async def claim_due(*, config: WorkerConfig) -> Campaign | None:
     return campaign
 
 
-async def plan(campaign: Campaign, *, sender: FcmSender, config: WorkerConfig) -> bool:
-    """Plan a claimed campaign to its end; False when its plan lease was lost to another planner."""
+async def plan(
+    campaign: Campaign, *, sender: FcmSender, config: WorkerConfig, stop: asyncio.Event | None = None
+) -> bool:
+    """Plan a claimed campaign to its end; False when its lease was lost, or `stop` came first."""
     if uses_topics(campaign) and not campaign.topics_sent:
         await _send_topics(campaign, sender=sender)
     cursor, seq = campaign.plan_cursor, campaign.batches_planned
@@ -73,6 +76,13 @@ async def plan(campaign: Campaign, *, sender: FcmSender, config: WorkerConfig) -
     languages = list(campaign.title)
     chunks = recipients(campaign.audience, priority=campaign.priority, languages=languages, after_uid=cursor)
     async for chunk in chunks:
+        if stop is not None and stop.is_set():
+            # Shutting down: hand the plan over now rather than after the lease.
+            await Campaign.get_pymongo_collection().update_one(
+                {"_id": campaign.id, "plan_owner": config.owner},
+                {"$set": {"plan_lease_until": config.clock()}},
+            )
+            return False
         now = config.clock()
         batches = _batches(campaign, chunk, seq=seq, size=config.batch_size, channel=channel, now=now)
         await insert_new(InboxEntry, [_inbox_entry(campaign, person, now) for person in chunk])

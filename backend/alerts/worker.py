@@ -49,8 +49,8 @@ async def run_round(
     report = RoundReport()
 
     async def plan_all() -> None:
-        while (campaign := await claim_due(config=config)) is not None:
-            report.planned += await plan(campaign, sender=sender, config=config)
+        while (stop is None or not stop.is_set()) and (campaign := await claim_due(config=config)):
+            report.planned += await plan(campaign, sender=sender, config=config, stop=stop)
 
     # Batches are worked while the plan is still being made: a big audience starts leaving at once.
     planning = asyncio.create_task(plan_all())

@@ -1,5 +1,6 @@
 """Planning: one planner at a time per campaign, resumed after its lease, counting each person once."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -77,3 +78,17 @@ async def test_a_held_device_deleted_before_the_morning_is_skipped(fcm: FakeFcm,
         1,
         0,
     )
+
+
+async def test_a_planner_told_to_stop_hands_its_plan_over_at_once(fcm: FakeFcm, sender: FcmSender) -> None:
+    await add_people(3)
+    campaign = await add_campaign()
+    first = worker("first")
+    claimed = await claim_due(config=first)
+    assert claimed is not None
+    stop = asyncio.Event()
+    stop.set()
+    assert not await plan(claimed, sender=sender, config=first, stop=stop)
+    resumed = await claim_due(config=worker("second"))
+    assert resumed is not None
+    assert resumed.id == campaign.id
