@@ -155,6 +155,13 @@ class Settings(BaseSettings):
             raise ValueError("MONGODB_URI must start with mongodb:// or mongodb+srv://")
         return value
 
+    @field_validator("fcm_base_url")
+    @classmethod
+    def _fcm_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("FCM_BASE_URL must start with http:// or https://")
+        return value
+
     @field_validator("rate_limits")
     @classmethod
     def _valid_limits(cls, value: dict[str, str]) -> dict[str, str]:

@@ -71,3 +71,7 @@ def test_production_refuses_a_local_fcm_server(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("FCM_BASE_URL", "http://127.0.0.1:9098")
     with pytest.raises(ValidationError, match="FCM_BASE_URL is for development and tests"):
         Settings()
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    monkeypatch.setenv("FCM_BASE_URL", "127.0.0.1:9098")
+    with pytest.raises(ValidationError, match="FCM_BASE_URL must start with http"):
+        Settings()
