@@ -25,6 +25,9 @@ DATABASE_UNAVAILABLE = _problem(503, "The database is unavailable; retry after t
 AUTH_ERRORS: Responses = _problem(
     401, "No valid ID token (missing, malformed, expired, forged or revoked)."
 ) | _problem(403, "Signed in, but the account is disabled or lacks the role.")
+PDF_UNAVAILABLE = _problem(
+    503, "The PDF printer (headless Chromium) is unavailable or timed out; retry later."
+)
 RATE_LIMITED = _problem(429, "Too many requests; retry after the `Retry-After` seconds.")
 PAYLOAD_TOO_LARGE = _problem(413, "The request body is over the size limit.")
 BAD_REQUEST = _problem(

@@ -16,6 +16,8 @@ DEFAULT_RATE_LIMITS = {
     "recruiter_lookup": "30/minute;500/hour",
     "device_registration": "10/minute;100/hour",
     "notification_open": "60/minute;1000/hour",
+    # A PDF costs a browser page: enough for an MP's office, not for a loop.
+    "brief_pdf": "10/minute;60/hour",
 }
 
 

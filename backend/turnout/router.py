@@ -1,13 +1,14 @@
 """Turnout dashboards for MPs, field staff and editors, and the constituency brief (HTML and PDF)."""
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
-from backend.accounts.dependencies import RequireRole
+from backend.accounts.dependencies import AccountRateLimit, RequireRole
 from backend.accounts.models import Account
-from backend.core.responses import AUTH_ERRORS, NOT_FOUND, Responses
+from backend.core.responses import AUTH_ERRORS, NOT_FOUND, PDF_UNAVAILABLE, RATE_LIMITED, Responses
 from backend.turnout import service
 from schemas.accounts import Role
 from schemas.turnout import MONTH_PATTERN, AreaKind, BriefLanguage, TurnoutRead
@@ -30,6 +31,12 @@ ToMonth = Annotated[
 HTML_PAGE: Responses = {200: {"content": {"text/html": {}}, "description": "The one-page brief."}}
 PDF_FILE: Responses = {200: {"content": {"application/pdf": {}}, "description": "The brief as PDF."}}
 Language = Annotated[BriefLanguage, Query(description="The brief's language.")]
+# The brief is a page of our own: it loads nothing (styles and charts are inline) and runs no script.
+BRIEF_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "private, no-store",
+}
 
 
 @router.get("/constituencies/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
@@ -85,14 +92,15 @@ async def read_brief(
     html = await service.brief_html(
         account=staff, code=code, lang=lang, from_month=from_month, to_month=to_month
     )
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers=BRIEF_HEADERS)
 
 
 @router.get(
     "/constituencies/{code}/brief.pdf",
     status_code=200,
     response_class=Response,
-    responses=PDF_FILE | NOT_FOUND,
+    responses=PDF_FILE | NOT_FOUND | RATE_LIMITED | PDF_UNAVAILABLE,
+    dependencies=[Depends(AccountRateLimit("brief_pdf"))],
 )
 async def read_brief_pdf(
     staff: Staff,
@@ -105,4 +113,9 @@ async def read_brief_pdf(
     pdf = await service.brief_pdf(
         account=staff, code=code, lang=lang, from_month=from_month, to_month=to_month
     )
-    return Response(pdf, media_type="application/pdf")
+    # Only letters, digits and dashes reach the header: the code is the caller's text.
+    seat = re.sub(r"[^A-Z0-9-]", "", code.upper())
+    disposition = f'inline; filename="brief-{seat}-{lang.value}.pdf"'
+    return Response(
+        pdf, media_type="application/pdf", headers=BRIEF_HEADERS | {"Content-Disposition": disposition}
+    )

@@ -14,7 +14,9 @@ import pytest
 from PIL import Image
 from playwright.async_api import Browser, async_playwright
 
-from backend.core.settings import get_settings
+from backend.core.database import Database
+from backend.core.settings import Settings, get_settings
+from backend.main import create_app
 from backend.turnout.brief import render_brief_html
 from backend.turnout.pdf import CHROMIUM_FLAGS, PdfPrinter
 from schemas.accounts import Role
@@ -193,6 +195,8 @@ async def test_mp_reads_own_constituency_brief_in_urdu(
     assert answer.text.startswith('<!DOCTYPE html><html lang="ur" dir="rtl">')
     assert "(NA-117)" in answer.text
     assert "<svg" in answer.text  # the months, even before the first event
+    assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+    assert answer.headers["cache-control"] == "private, no-store"
     other = await client.get("/v1/turnout/constituencies/NA-132/brief", headers=mp.headers)
     assert other.status_code == 404
 
@@ -204,9 +208,27 @@ async def test_mp_downloads_own_constituency_brief_as_one_page_pdf(
     answer = await client.get("/v1/turnout/constituencies/NA-117/brief.pdf", headers=mp.headers)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"] == "application/pdf"
+    assert answer.headers["content-disposition"] == 'inline; filename="brief-NA-117-en.pdf"'
     pdf = tmp_path / "brief.pdf"
     pdf.write_bytes(answer.content)
     info = (await asyncio.to_thread(_run, _tool("pdfinfo"), str(pdf))).stdout.decode()
     assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
     text = (await asyncio.to_thread(_run, _tool("pdftotext"), str(pdf), "-")).stdout.decode("utf-8")
     assert "Lahore-I (NA-117)" in text
+
+
+async def test_pdf_briefs_are_rate_limited_per_account(
+    settings: Settings, shared_database: Database, make_user: MakeUser, seeded: None
+) -> None:
+    mp = await make_user(Role.MP, constituency="NA-117")
+    app = create_app(
+        settings.model_copy(update={"rate_limits": {"brief_pdf": "1/hour"}}), database=shared_database
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            path = "/v1/turnout/constituencies/NA-117/brief.pdf"
+            assert (await http.get(path, headers=mp.headers)).status_code == 200
+            refused = await http.get(path, headers=mp.headers)
+    assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
+    assert int(refused.headers["retry-after"]) >= 1
