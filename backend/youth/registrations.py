@@ -11,7 +11,8 @@ from backend.events.models import Event
 from backend.geography import service as geography
 from backend.youth import service
 from backend.youth.models import YouthProfile
-from backend.youth.service import _apply, _checked_age, _create_profile, _profile_changes, to_read
+from backend.youth.profile_changes import _apply, _profile_changes
+from backend.youth.service import _checked_age, _create_profile, to_read
 from schemas.common import Page
 from schemas.youth import (
     ConsentMethod,

@@ -12,7 +12,7 @@ from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, RATE_LIMITED
 from backend.events.dependencies import FieldStaff, Signer
 from backend.youth import attendance as checkins
-from backend.youth import data_rights, devices, registrations, service
+from backend.youth import data_rights, devices, profile_changes, registrations, service
 from schemas.common import Page
 from schemas.youth import (
     CheckinRead,
@@ -73,7 +73,7 @@ async def read_my_profile(account: CurrentAccount) -> YouthRead:
 @router.patch("/me/preferences", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
 async def update_preferences(account: CurrentAccount, update: PreferencesUpdate) -> YouthRead:
     """Change topics, languages, quiet hours (Pakistan time), or stop all but emergency alerts."""
-    return await service.update_preferences(account=account, update=update)
+    return await profile_changes.update_preferences(account=account, update=update)
 
 
 @router.put(
@@ -135,7 +135,7 @@ async def check_in(
 @router.patch("/me", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
 async def update_my_profile(account: CurrentAccount, update: ProfileUpdate) -> YouthRead:
     """Change name, gender, phone, or district and constituency together (counts follow from today)."""
-    return await service.update_profile(account=account, update=update)
+    return await profile_changes.update_profile(account=account, update=update)
 
 
 @router.get("/me/export", response_model=YouthExport, status_code=200, responses=NOT_FOUND)

@@ -1,9 +1,9 @@
-"""Young people: sign-up (consent, age rules, geography), own profile, preferences and profile changes.
+"""Young people: sign-up (consent, age rules, geography) and the own profile.
 
 Each write that feeds turnout counts (sign-up, check-in) happens in one function of this package (sign-up
 here, check-in in `attendance`), so that counting is one call added in one place. Personal fields are
-never logged. Field officers' registrations are in `registrations`, devices in `devices`, check-ins in
-`attendance`, export and erasure in `data_rights`.
+never logged. Preferences and profile changes are in `profile_changes`, field officers' registrations in
+`registrations`, devices in `devices`, check-ins in `attendance`, export and erasure in `data_rights`.
 """
 
 import asyncio
@@ -19,15 +19,12 @@ from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.events.service import PAKISTAN
 from backend.geography import service as geography
-from backend.notifications import topics
 from backend.turnout import counting
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
 from schemas.youth import (
     ConsentMethod,
     ConsentText,
-    PreferencesUpdate,
-    ProfileUpdate,
     QuietHours,
     YouthRead,
     YouthSignup,
@@ -238,69 +235,3 @@ async def own_profile(*, account: Account) -> YouthProfile:
     if profile is None or profile.status == "erased":
         raise NotFoundError("Sign up first.")
     return profile
-
-
-async def update_preferences(*, account: Account, update: PreferencesUpdate) -> YouthRead:
-    profile = await own_profile(account=account)
-    changes: dict[str, Any] = {}
-    if update.topics is not None:
-        changes["interests"] = [topic.value for topic in update.topics]
-    if update.languages is not None:
-        changes["languages"] = [language.value for language in update.languages]
-    if update.quiet_hours is not None:
-        changes["quiet_start"] = update.quiet_hours.start
-        changes["quiet_end"] = update.quiet_hours.end
-    if update.alerts_stopped is not None:
-        changes["alerts_stopped"] = update.alerts_stopped
-        changes["status"] = "stopped" if update.alerts_stopped else "active"
-    if changes:
-        changes["updated_at"] = utc_now()
-        await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
-        profile = profile.model_copy(update=changes)
-        await topics.follow_profile(uid=profile.id)  # a new first language moves the alert topic
-    return to_read(profile)
-
-
-async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
-    """The stored form of a profile change (canonical geography, E.164 phone); raises naming the field."""
-    changes: dict[str, Any] = {}
-    if update.display_name is not None:
-        changes["display_name"] = update.display_name
-    if update.gender is not None:
-        changes["gender"] = update.gender.value
-    if update.phone is not None:
-        changes["phone"] = _phone(update.phone) if update.phone.strip() else None
-    if update.district is not None or update.constituency is not None:
-        if update.district is None or update.constituency is None:
-            raise invalid_field("body.district", "pair_required", "change district and constituency together")
-        district = await geography.resolve_district(update.district)
-        constituency = await geography.constituency_code(update.constituency)
-        if district is None:
-            raise invalid_field(
-                "body.district", "unknown_district", f"'{update.district}' is not a known district"
-            )
-        if constituency is None or not await geography.constituency_covers_district(
-            constituency_code=constituency, district_code=district.code
-        ):
-            raise invalid_field(
-                "body.constituency", "inconsistent_pair", "the constituency does not cover the district"
-            )
-        changes |= {"district": district.code, "constituency": constituency, "province": district.province}
-    return changes
-
-
-async def _apply(profile: YouthProfile, changes: dict[str, Any]) -> YouthProfile:
-    if not changes:
-        return profile
-    changes["updated_at"] = current_time()
-    await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
-    await topics.follow_profile(uid=profile.id)  # a new province moves the alert topic
-    updated: YouthProfile = profile.model_copy(update=changes)
-    return updated
-
-
-async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
-    """Change profile fields. A new district moves the person in every count from today on (counts are
-    read from the profile's current district)."""
-    profile = await own_profile(account=account)
-    return to_read(await _apply(profile, await _profile_changes(update)))
