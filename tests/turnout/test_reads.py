@@ -1,4 +1,4 @@
-"""Turnout reads over HTTP: counter documents summed by month, scope by role, small cells suppressed."""
+"""Turnout reads over HTTP: counter documents summed by month over a period, and compared with peer areas."""
 
 from datetime import datetime
 from typing import Any
@@ -7,38 +7,12 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role
 from schemas.events import EventKind, Topic
 from tests.conftest import MakeUser
+from tests.turnout.read_data import DISTRICT, JANUARY, OTHER_SEAT, PERIOD, PROVINCE, SEAT, put_counts
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-# Jhelum has exactly two National Assembly seats, NA-60 and NA-61; both in Punjab (141 NA seats of 266).
-SEAT, OTHER_SEAT, DISTRICT, PROVINCE = "NA-60", "NA-61", "jhelum", "PK-PB"
-PERIOD = {"from": "2026-01", "to": "2026-03"}
-JANUARY = {"from": "2026-01", "to": "2026-01"}
-GENDER = ("female", "male", "transgender", "prefer_not_to_say")
-YOUTH_CELLS = ("checkins", "reached", "active", "signups", "erasures", "alert_reach")
-
-
-async def put_counts(area: str, code: str, month: str, c: dict[str, Any]) -> None:
-    """A counter document as counting.py leaves it (nested `c`, missing counts being zero)."""
-    await TurnoutCounter.get_pymongo_collection().insert_one(
-        {"_id": f"{area}:{code}:{month}", "area": area, "code": code, "month": month, "c": c}
-    )
-
-
-def youth_cells(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every figure derived from young people in a response (totals, months, breakdowns)."""
-    rows = [body["totals"], *body["months"]]
-    cells = [row[name] for row in rows for name in YOUTH_CELLS if row.get(name) is not None]
-    breakdowns = body["breakdowns"]
-    for name, split in breakdowns.items():
-        if not name.startswith("events_") and name != "headcount_by_topic":
-            cells += split.values()
-    return cells
-
 
 JANUARY_COUNTS: dict[str, Any] = {
     "events_held": 6,
@@ -142,151 +116,6 @@ async def test_sixty_months_are_allowed(client: httpx.AsyncClient, make_user: Ma
     response = await client.get("/v1/turnout/national", params=params, headers=editor.headers)
     assert response.status_code == 200
     assert len(response.json()["months"]) == 60
-
-
-async def _statuses(client: httpx.AsyncClient, headers: dict[str, str], paths: list[str]) -> list[int]:
-    return [
-        (await client.get(f"/v1/turnout/{path}", params=JANUARY, headers=headers)).status_code
-        for path in paths
-    ]
-
-
-async def test_mp_reads_own_constituency_and_the_areas_holding_it_only(
-    client: httpx.AsyncClient, make_user: MakeUser
-) -> None:
-    mp = await make_user(Role.MP, constituency=SEAT)
-    allowed = [
-        f"constituencies/{SEAT}",
-        f"districts/{DISTRICT}",
-        "districts/Jhelum",
-        f"provinces/{PROVINCE}",
-        "national",
-    ]
-    assert await _statuses(client, mp.headers, allowed) == [200] * 5
-    refused = [
-        f"constituencies/{OTHER_SEAT}",
-        "districts/lahore",
-        "provinces/PK-SD",
-        f"constituencies/{OTHER_SEAT}/brief",
-    ]
-    assert await _statuses(client, mp.headers, refused) == [404] * 4
-
-
-async def test_mp_cannot_read_other_constituency(client: httpx.AsyncClient, make_user: MakeUser) -> None:
-    mp = await make_user(Role.MP, constituency=SEAT)
-    response = await client.get(f"/v1/turnout/constituencies/{OTHER_SEAT}", headers=mp.headers)
-    assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
-
-
-@pytest.mark.parametrize("role", [Role.FIELD_OFFICER, Role.SUPERVISOR])
-async def test_field_staff_read_their_districts_the_seats_covering_them_and_wider_areas(
-    client: httpx.AsyncClient, make_user: MakeUser, role: Role
-) -> None:
-    staff = await make_user(role, districts=[DISTRICT])
-    allowed = [
-        f"districts/{DISTRICT}",
-        f"constituencies/{SEAT}",
-        f"constituencies/{OTHER_SEAT}",
-        f"provinces/{PROVINCE}",
-        "national",
-    ]
-    assert await _statuses(client, staff.headers, allowed) == [200] * 5
-    refused = ["districts/lahore", "constituencies/NA-117", "provinces/PK-SD"]
-    assert await _statuses(client, staff.headers, refused) == [404] * 3
-
-
-@pytest.mark.parametrize("role", [Role.EDITOR, Role.ADMIN])
-async def test_editors_and_admins_read_every_area(
-    client: httpx.AsyncClient, make_user: MakeUser, role: Role
-) -> None:
-    caller = await make_user(role)
-    paths = [
-        "constituencies/NA-117",
-        "constituencies/PS-1",
-        "districts/quetta",
-        "provinces/PK-SD",
-        "national",
-    ]
-    assert await _statuses(client, caller.headers, paths) == [200] * 5
-
-
-async def test_young_people_read_no_turnout(client: httpx.AsyncClient, make_user: MakeUser) -> None:
-    youth = await make_user(Role.YOUTH)
-    for path in ["national", f"constituencies/{SEAT}", f"constituencies/{SEAT}/brief.pdf"]:
-        response = await client.get(f"/v1/turnout/{path}", headers=youth.headers)
-        assert response.status_code == 403
-        assert response.json()["code"] == "role_required"
-
-
-async def test_an_unknown_area_answers_404(client: httpx.AsyncClient, make_user: MakeUser) -> None:
-    editor = await make_user(Role.EDITOR)
-    paths = ["constituencies/NA-999", "constituencies/PK-KP", "districts/atlantis", "provinces/PK-XX"]
-    assert await _statuses(client, editor.headers, paths) == [404] * 4
-
-
-async def test_small_counts_are_shown_suppressed_never_as_their_value(
-    client: httpx.AsyncClient, make_user: MakeUser
-) -> None:
-    mp = await make_user(Role.MP, constituency=SEAT)
-    small = {
-        "headcount": 3,
-        "headcount_gender": {"female": 1, "male": 2},
-        "checkins": 3,
-        "active": 2,
-        "reached": 2,
-        "reached_gender": {"female": 2},
-        "reached_age": {"age_15_19": 1, "age_20_24": 1},
-        "signups": 7,
-        "signups_gender": {"female": 4, "male": 3},
-        "erasures": 1,
-    }
-    await put_counts("constituency", SEAT, "2026-01", small)
-    await put_counts(
-        "constituency", SEAT, "2026-02", {"checkins": 12, "signups": 6, "signups_gender": {"male": 6}}
-    )
-    response = await client.get(f"/v1/turnout/constituencies/{SEAT}", params=PERIOD, headers=mp.headers)
-    body = response.json()
-    cells = youth_cells(body)
-    assert all(not 1 <= (cell["value"] or 0) <= 4 for cell in cells)
-    assert all(cell["suppressed"] == (cell["value"] is None) for cell in cells)
-    assert body["totals"]["headcount"] == 3  # the officers' public-facing figure
-    assert body["breakdowns"]["headcount_by_gender"]["female"]["suppressed"]
-    january = body["months"][0]
-    assert january["checkins"]["suppressed"]
-    # One more cell of the checkins row hides January: here the empty March, so the total stays visible.
-    assert body["months"][2]["checkins"]["suppressed"]
-    assert body["totals"]["checkins"]["value"] == 15
-    assert body["breakdowns"]["signups_by_gender"]["female"]["suppressed"]
-
-
-async def test_mp_reading_a_two_seat_district_cannot_subtract_their_own_seat(
-    client: httpx.AsyncClient, make_user: MakeUser
-) -> None:
-    mp = await make_user(Role.MP, constituency=SEAT)
-    editor = await make_user(Role.EDITOR)
-    await put_counts("constituency", SEAT, "2026-01", {"checkins": 20, "reached": 50})
-    # The other seat adds 3 check-ins: the district minus the MP's own seat would show them.
-    await put_counts("district", DISTRICT, "2026-01", {"checkins": 23, "reached": 90})
-    as_mp = (await client.get(f"/v1/turnout/districts/{DISTRICT}", params=JANUARY, headers=mp.headers)).json()
-    assert as_mp["totals"]["checkins"] == {"value": None, "suppressed": True}
-    assert as_mp["months"][0]["checkins"]["suppressed"]
-    assert as_mp["totals"]["reached"]["value"] == 90
-    as_editor = (
-        await client.get(f"/v1/turnout/districts/{DISTRICT}", params=JANUARY, headers=editor.headers)
-    ).json()
-    assert as_editor["totals"]["checkins"]["value"] == 23
-    # The same rule holds in comparisons: the district's average would give its total back.
-    seat_view = (
-        await client.get(f"/v1/turnout/constituencies/{SEAT}", params=JANUARY, headers=mp.headers)
-    ).json()
-    district_average = seat_view["comparisons"][0]["average"]
-    assert district_average["checkins"] == {"value": None, "suppressed": True}
-    assert district_average["reached"]["value"] == 45.0
-    seat_view = (
-        await client.get(f"/v1/turnout/constituencies/{SEAT}", params=JANUARY, headers=editor.headers)
-    ).json()
-    assert seat_view["comparisons"][0]["average"]["checkins"]["value"] == 11.5
 
 
 async def test_comparisons_average_the_seats_of_the_same_assembly(

@@ -1,0 +1,17 @@
+"""Turnout reads over HTTP: the Jhelum seats the tests read, and counter documents as counting leaves them."""
+
+from typing import Any
+
+from backend.turnout.models import TurnoutCounter
+
+# Jhelum has exactly two National Assembly seats, NA-60 and NA-61; both in Punjab (141 NA seats of 266).
+SEAT, OTHER_SEAT, DISTRICT, PROVINCE = "NA-60", "NA-61", "jhelum", "PK-PB"
+PERIOD = {"from": "2026-01", "to": "2026-03"}
+JANUARY = {"from": "2026-01", "to": "2026-01"}
+
+
+async def put_counts(area: str, code: str, month: str, c: dict[str, Any]) -> None:
+    """A counter document as counting.py leaves it (nested `c`, missing counts being zero)."""
+    await TurnoutCounter.get_pymongo_collection().insert_one(
+        {"_id": f"{area}:{code}:{month}", "area": area, "code": code, "month": month, "c": c}
+    )
