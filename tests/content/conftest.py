@@ -1,4 +1,4 @@
-"""Helpers for content tests: a valid item body, an editor, and the editor's steps over HTTP."""
+"""Helpers for content tests: an item body, an editor, the editor's steps and a phone's sync, over HTTP."""
 
 import uuid
 from datetime import UTC, datetime
@@ -12,6 +12,7 @@ from schemas.accounts import Role
 from tests.conftest import MakeUser, User
 
 EDITORIAL = "/v1/editorial/content"
+SYNC = "/v1/content/sync"
 
 
 def item_body(**overrides: Any) -> dict[str, Any]:
@@ -78,3 +79,17 @@ async def step(
 async def editor(make_user: MakeUser, seeded: None) -> User:
     """An editor, with the geography seed loaded for targeting."""
     return await make_user(Role.EDITOR)
+
+
+async def sync_all(
+    http: httpx.AsyncClient, cursor: str | None = None, **params: Any
+) -> tuple[list[dict[str, Any]], str]:
+    """Page through the feed like a phone; returns every entry received and the last cursor."""
+    received: list[dict[str, Any]] = []
+    while True:
+        query = {**params, **({"since": cursor} if cursor else {})}
+        page = (await http.get(SYNC, params=query)).json()
+        received += page["entries"]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return received, cursor
