@@ -14,8 +14,7 @@ import functools
 import sys
 import time
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -24,9 +23,6 @@ from pymongo import AsyncMongoClient
 
 from backend.accounts.models import Account
 from backend.core.settings import Settings
-from backend.events.checkin_codes import CheckinSigner
-from backend.events.models import Attendance, Event
-from backend.youth.models import YouthProfile
 from scripts.bench.common import (
     GROWTH_SIZES,
     BenchServer,
@@ -35,12 +31,17 @@ from scripts.bench.common import (
     bench_settings,
     growth_line,
     load_geography,
-    store_directly,
     timed,
+)
+from scripts.bench.youth_data import (
+    attendance_document,
+    profile_document,
+    signup_body,
+    store_event,
+    store_people,
 )
 
 SIGNING_KEY = "bench-signing-key-" + "x" * 32
-CONSENT_VERSION = "2026-11-v1"
 
 
 async def _caller(request: Request) -> Account:
@@ -48,111 +49,6 @@ async def _caller(request: Request) -> Account:
     # parameter would cost more there than the sign-up itself; async, so it runs without a thread hop.
     now = datetime.now(UTC)
     return Account(id=request.headers["x-bench-uid"], created_at=now, updated_at=now)
-
-
-def _signup() -> dict[str, Any]:
-    return {
-        "display_name": "Bench Person",
-        "birth_year": datetime.now(UTC).year - 20,
-        "gender": "female",
-        "district": "lahore",
-        "constituency": "NA-117",
-        "languages": ["ur"],
-        "interests": ["legal_migration"],
-        "consent": {"version": CONSENT_VERSION},
-    }
-
-
-def _event(settings: Settings) -> tuple[str, str]:
-    """An event happening now, stored directly, and its check-in code."""
-    now = datetime.now(UTC).replace(microsecond=0)
-    event_id = str(uuid.uuid4())
-    doc = {
-        "_id": event_id,
-        "version": 1,
-        "kind": "youth_dialogue",
-        "title": "Bench dialogue",
-        "topics": ["legal_migration"],
-        "district": "lahore",
-        "constituency": "NA-117",
-        "province": "PK-PB",
-        "venue_name": "Hall",
-        "starts_at": now - timedelta(minutes=10),
-        "ends_at": now + timedelta(hours=2),
-        "partner_organisations": [],
-        "expected_turnout": 100,
-        "status": "planned",
-        "review": "not_reported",
-        "created_by": "bench",
-        "created_at": now,
-        "updated_at": now,
-        "deleted_at": None,
-        "rsvp_count": 0,
-        "checkin_count": 0,
-        "photo_ids": [],
-        "pending_change": None,
-    }
-
-    async def insert() -> None:
-        client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongodb_uri)
-        await client[settings.mongodb_database][Event.Settings.name].insert_one(doc)
-        await client.close()
-
-    asyncio.run(insert())
-    event = Event.model_construct(id=event_id, starts_at=doc["starts_at"], ends_at=doc["ends_at"])
-    return event_id, CheckinSigner(settings).issue(event).payload
-
-
-def _profile(uid: str, now: datetime) -> dict[str, Any]:
-    """A profile as the API stores it after an app sign-up."""
-    return {
-        "_id": uid,
-        "display_name": "Stored Person",
-        "birth_year": now.year - 20,
-        "gender": "male",
-        "district": "lahore",
-        "constituency": "NA-117",
-        "province": "PK-PB",
-        "languages": ["ur"],
-        "interests": ["legal_migration"],
-        "phone": None,
-        "consent": {"version": CONSENT_VERSION, "given_at": now, "method": "app", "guardian_consent": False},
-        "quiet_start": "22:00",
-        "quiet_end": "07:00",
-        "alerts_stopped": False,
-        "status": "active",
-        "registered_by": None,
-        "tombstone_id": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _attendance(uid: str, event_id: str, now: datetime) -> dict[str, Any]:
-    """A counted check-in as the API stores it."""
-    return {
-        "_id": f"{event_id}:{uid}",
-        "event_id": event_id,
-        "uid": uid,
-        "district": "lahore",
-        "checked_in_at": now,
-        "counted": True,
-    }
-
-
-def _store_people(settings: Settings, first: int, count: int) -> None:
-    """`count` profiles and one past check-in each (100 people per past event), written directly."""
-    now = datetime.now(UTC)
-    uids = [f"stored-{n}" for n in range(first, first + count)]
-    store_directly(
-        settings, YouthProfile.Settings.name, (_profile(uid, now) for uid in uids), label="profiles"
-    )
-
-    def checkins() -> Iterator[dict[str, Any]]:
-        for n, uid in enumerate(uids, start=first):
-            yield _attendance(uid, f"00000000-0000-4000-8000-{n // 100:012d}", now)
-
-    store_directly(settings, Attendance.Settings.name, checkins(), label="check-ins")
 
 
 def _post(http: httpx.Client, path: str, uid: str, body: dict[str, Any]) -> None:
@@ -187,7 +83,7 @@ def _growth_samples(base: str, code: str, count: int) -> tuple[list[float], list
     signups, checkins = [], []
     with httpx.Client(base_url=base, timeout=60) as http:
         for done, uid in enumerate(uids, start=1):
-            signups.append(timed(functools.partial(_post, http, "/v1/youth/signup", uid, _signup())))
+            signups.append(timed(functools.partial(_post, http, "/v1/youth/signup", uid, signup_body())))
             if done % 50 == 0:
                 print(f"  sign-ups: {done}/{count}", end="\r", flush=True)
         print()
@@ -257,16 +153,16 @@ def main(argv: list[str] | None = None) -> int:
         print("loading geography ...", flush=True)
         load_geography(settings)
         uids = [f"bench-{uuid.uuid4().hex}" for _ in range(args.people)]
-        event_id, code = _event(settings)
+        event_id, code = store_event(settings)
         # A server process of its own: in a thread here it would share the client's interpreter lock.
         server = BenchServer if args.server_in_thread else ProcessBenchServer
         with server(settings, _caller) as base:
             print(f"warming up: {args.warm_up} sign-ups and check-ins (not counted) ...", flush=True)
-            warm_up = [(f"warm-{uuid.uuid4().hex}", _signup()) for _ in range(args.warm_up)]
+            warm_up = [(f"warm-{uuid.uuid4().hex}", signup_body()) for _ in range(args.warm_up)]
             _api_rate(base, "/v1/youth/signup", warm_up, "sign-ups")
             _api_rate(base, "/v1/youth/checkins", [(uid, {"code": code}) for uid, _ in warm_up], "check-ins")
             print(f"{args.people} sign-ups through the API ...", flush=True)
-            signups = _api_rate(base, "/v1/youth/signup", [(uid, _signup()) for uid in uids], "sign-ups")
+            signups = _api_rate(base, "/v1/youth/signup", [(uid, signup_body()) for uid in uids], "sign-ups")
             print(f"{args.people} check-ins through the API ...", flush=True)
             checkins = _api_rate(
                 base, "/v1/youth/checkins", [(uid, {"code": code}) for uid in uids], "check-ins"
@@ -277,13 +173,13 @@ def main(argv: list[str] | None = None) -> int:
             stored = 0
             for size in sizes:
                 print(f"growth: storing up to {size:,} people and check-ins ...", flush=True)
-                _store_people(settings, stored, size - stored)
+                store_people(settings, stored, size - stored)
                 stored = size
                 print(f"growth: timing with {size:,} stored ...", flush=True)
                 timings[size] = _growth_samples(base, code, args.growth_samples)
         now = datetime.now(UTC)
-        profiles = [_profile(f"raw-{uuid.uuid4().hex}", now) for _ in range(args.people)]
-        attendance = [_attendance(f"raw-{n}", event_id, now) for n in range(args.people)]
+        profiles = [profile_document(f"raw-{uuid.uuid4().hex}", now) for _ in range(args.people)]
+        attendance = [attendance_document(f"raw-{n}", event_id, now) for n in range(args.people)]
         print("the same documents with raw PyMongo inserts ...", flush=True)
         raw_signups = _raw_rate(settings, "raw_youth_profiles", profiles)
         raw_checkins = _raw_rate(settings, "raw_event_attendance", attendance)
