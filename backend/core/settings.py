@@ -125,8 +125,10 @@ class Settings(BaseSettings):
     alerts_batch_size: int = Field(
         default=500, ge=1, le=500, description="Devices per alert batch (FCM takes 500 per send_each call)."
     )
+    # One: firebase-admin's HTTP pool slows down more than the overlap gains with 1,000 requests queued
+    # (measured with scripts/bench/alerts_bench.py: 0.68x of a bare send loop with two, 0.76x with one).
     alerts_concurrency: int = Field(
-        default=2, ge=1, le=8, description="Alert batches one worker sends at once (each up to 500 messages)."
+        default=1, ge=1, le=8, description="Alert batches one worker sends at once (each up to 500 messages)."
     )
     alerts_topic_sync_interval_s: float = Field(
         default=60,
