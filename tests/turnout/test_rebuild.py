@@ -155,20 +155,6 @@ async def test_records_from_before_the_snapshots_are_counted_from_their_current_
     assert after["signups_gender.male"] == national["signups_gender.male"] == 1
 
 
-def test_rebuild_script_has_help(repo_root: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.rebuild_turnout", "--help"],
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "usage:" in result.stdout.lower()
-    assert "--dry-run" in result.stdout
-
-
 async def test_rebuild_script_reports_a_dry_run_with_progress(
     client: httpx.AsyncClient, make_user: MakeUser, settings: Settings, repo_root: Path
 ) -> None:
