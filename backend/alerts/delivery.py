@@ -68,11 +68,15 @@ async def deliver(
         report.sent = len(await insert_new(Delivery, docs))
     else:
         claimed = await _claim(batch, report, claim=claim, now=clock())
+        retryable = False
         if claimed:
             messages = [message_for(campaign, language=r["language"], token=r["token"]) for r in claimed]
             outcomes = await sender.send(messages)
             await _record(batch, claimed, outcomes, report, claim=claim, now=clock())
-        await _queue_retries(batch, report, now=clock(), retry_after_s=retry_after_s)
+            retryable = any(outcome.retryable for outcome in outcomes)
+        # Looked up only when there can be some: this attempt's own, or a dead worker's on a takeover.
+        if retryable or takeover:
+            await _queue_retries(batch, report, now=clock(), retry_after_s=retry_after_s)
     await _count(campaign.id, report)
     return report
 

@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +17,7 @@ import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.AbstractMongoBackend;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.DocumentWithPosition;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -114,7 +117,43 @@ public final class EmbeddedMongo {
                     return matchDocuments(query, index.getPositions(narrowed), orderBy, skip, limit, batchSize, fields);
                 }
             }
+            Set<String> wanted = null;
+            String field = null;
+            for (String key : query.keySet()) {
+                if (!key.startsWith("$") && !key.contains(".") && query.get(key) instanceof Document condition
+                        && condition.size() == 1 && condition.get("$in") instanceof Collection<?> values
+                        && !values.isEmpty() && values.stream().allMatch(String.class::isInstance)) {
+                    field = key;
+                    wanted = new HashSet<>();
+                    for (Object value : values) {
+                        wanted.add((String) value);
+                    }
+                    break;
+                }
+            }
+            if (wanted != null) {
+                // The stock matcher tests `$in` against every value of the list, for every document: a
+                // lookup of 500 people's devices read the collection 500 times over. A set keeps the
+                // candidates; the whole query is then matched against them.
+                Set<String> set = wanted;
+                String name = field;
+                List<Integer> positions = streamAllDocumentsWithPosition()
+                    .filter(entry -> holdsAny(entry.getDocument().get(name), set))
+                    .map(DocumentWithPosition::getPosition)
+                    .toList();
+                return matchDocuments(query, positions, orderBy, skip, limit, batchSize, fields);
+            }
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
+        }
+
+        private static boolean holdsAny(Object value, Set<String> wanted) {
+            if (value instanceof String text) {
+                return wanted.contains(text);
+            }
+            if (value instanceof Collection<?> items) {
+                return items.stream().anyMatch(item -> item instanceof String text && wanted.contains(text));
+            }
+            return false;
         }
     }
 
