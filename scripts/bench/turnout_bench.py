@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         help="naive $group computations timed at each size (default 20)",
     )
     parser.add_argument(
-        "--pdf-samples", type=int, default=5, help="brief PDFs timed at the full size (default 5)"
+        "--pdf-samples", type=int, default=10, help="brief PDFs timed at the full size (default 10)"
     )
     add_heap_option(parser)
     args = parser.parse_args(argv)
@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
             seat = codes[0]
             _brief_samples(base, seat, "brief?lang=ur", 3)  # warm-up
             brief_html = _brief_samples(base, seat, "brief?lang=ur", 50)
+            _brief_samples(base, seat, "brief.pdf?lang=ur", 1)  # warm-up: the server starts Chromium once
             brief_pdf = _brief_samples(base, seat, "brief.pdf?lang=ur", args.pdf_samples)
     print(
         f"\nsummary ({full['checkins']:,} check-ins, {full['youth']:,} young people, {full['events']:,} "
