@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from backend.core.clock import utc_now
-from backend.events.service import PAKISTAN
+from backend.core.clock import PAKISTAN, utc_now
 from backend.youth.models import Device, YouthProfile
 from schemas.alerts import AudiencePreview
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from firebase_admin import messaging
 
+from schemas.alerts import Priority
+
 # FCM's limits: bytes of payload (4 KB, 2 KB for topic messages), messages per send_each call, tokens per
 # topic (un)subscription call, and the longest time FCM keeps an undelivered message.
 PAYLOAD_LIMIT = 4096
@@ -18,13 +20,6 @@ TOPIC_PAYLOAD_LIMIT = 2048
 MAX_BATCH = 500
 MAX_TOPIC_BATCH = 1000
 MAX_TTL_S = 28 * 24 * 3600
-
-
-class Priority(StrEnum):
-    NORMAL = "normal"
-    HIGH = "high"
-    # Travels like HIGH; what makes it an emergency (no quiet hours, four eyes) is the campaign's business.
-    EMERGENCY = "emergency"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 """The push a campaign sends: its text in one language, its data, priority, lifetime and collapse key."""
 
-from backend.alerts.messages import OutgoingMessage, Priority
+from backend.alerts.messages import OutgoingMessage
 from backend.alerts.models import Campaign
+from schemas.alerts import Priority
 
 # Kept by FCM while a phone is off: a day for news, three for urgent and emergency alerts (28 at most).
 _TTL_S = {"normal": 24 * 3600, "high": 3 * 24 * 3600, "emergency": 3 * 24 * 3600}

@@ -1,9 +1,8 @@
 """Quiet hours: when a person's normal and high alerts wait for their morning (Pakistan time)."""
 
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-PAKISTAN = ZoneInfo("Asia/Karachi")
+from backend.core.clock import PAKISTAN
 
 
 def _minutes(hhmm: str) -> int:

@@ -1,6 +1,10 @@
 """The current time as stored: UTC, truncated to milliseconds (BSON's precision) so it reads back equal."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+# Where months, ages and quiet hours are counted: UTC+5, no daylight saving.
+PAKISTAN = ZoneInfo("Asia/Karachi")
 
 
 def utc_now() -> datetime:

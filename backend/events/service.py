@@ -10,13 +10,12 @@ Reports and review live in reports.py, lists and upcoming events in lists.py, RS
 from datetime import datetime
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
-from backend.core.clock import stored_time, utc_now
+from backend.core.clock import PAKISTAN, stored_time, utc_now
 from backend.core.errors import (
     AppError,
     ConflictError,
@@ -37,8 +36,6 @@ from schemas.events import (
     EventWrite,
     ReviewStatus,
 )
-
-PAKISTAN = ZoneInfo("Asia/Karachi")
 
 
 def local_time(moment: datetime) -> str:

@@ -6,9 +6,8 @@ from datetime import date
 from pymongo import UpdateOne
 from rapidfuzz import fuzz, process
 
-from backend.core.clock import utc_now
+from backend.core.clock import PAKISTAN, utc_now
 from backend.core.imports import ImportRejectedError
-from backend.events.service import PAKISTAN
 from backend.recruiters import importer
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from schemas.recruiters import LicenceRead, LicenceStatus, RecruiterCheck

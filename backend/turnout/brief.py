@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 from html import escape
-from zoneinfo import ZoneInfo
 
+from backend.core.clock import PAKISTAN
 from backend.topics.router import TOPICS
 from backend.turnout.brief_charts import Bar, Chart, Group, bar_chart, column_chart, legend
 from backend.turnout.brief_labels import AGES, GENDERS, LABELS, MONTHS, UNITS, key_label, ordered_keys
@@ -11,7 +11,6 @@ from backend.turnout.brief_style import STYLE
 from backend.turnout.pdf import printer
 from schemas.turnout import AreaRef, AverageCell, BriefLanguage, Cell, TurnoutRead
 
-PAKISTAN = ZoneInfo("Asia/Karachi")
 HIDDEN_MARK = "—"
 _TOPICS = {topic.code.value: (topic.label_en, topic.label_ur) for topic in TOPICS}
 

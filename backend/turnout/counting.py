@@ -17,14 +17,13 @@ import asyncio
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
 from pymongo.errors import DuplicateKeyError
 
 from backend.core import counters
+from backend.core.clock import PAKISTAN
 from backend.turnout.models import AREAS, NATIONAL_CODE, AppliedChange, TurnoutCounter
 
-PAKISTAN = ZoneInfo("Asia/Karachi")
 PLACE_AREAS = ("constituency", "district", "province")
 
 

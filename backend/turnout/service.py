@@ -1,19 +1,17 @@
 """Turnout reads: one area's figures over a period, from its counter documents only, small cells hidden."""
 
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.geography import service as geography
-from backend.turnout import brief, figures
+from backend.turnout import brief, counting, figures
 from backend.turnout.figures import AreaFigures
 from backend.turnout.models import NATIONAL_CODE, TurnoutCounter
 from backend.turnout.scope import Area, area_in_scope, comparisons, contains, residual_seat
 from schemas.turnout import AreaKind, AreaRef, BriefLanguage, Comparison, TurnoutRead
 
-PAKISTAN = ZoneInfo("Asia/Karachi")
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
 
@@ -29,7 +27,7 @@ def _month_at(index: int) -> str:
 
 def current_month() -> str:
     """This month in Pakistan time, where turnout months are counted."""
-    return utc_now().astimezone(PAKISTAN).strftime("%Y-%m")
+    return counting.month_of(utc_now())
 
 
 def month_range(*, from_month: str | None, to_month: str | None) -> list[str]:

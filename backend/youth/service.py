@@ -15,9 +15,8 @@ import phonenumbers
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
-from backend.core.clock import utc_now
+from backend.core.clock import PAKISTAN, utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
-from backend.events.service import PAKISTAN
 from backend.geography import service as geography
 from backend.turnout import counting
 from backend.youth.models import YouthProfile

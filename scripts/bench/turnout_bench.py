@@ -25,8 +25,8 @@ from pymongo import MongoClient
 from pymongo.database import Database
 
 from backend.accounts.models import Account
+from backend.core.clock import PAKISTAN
 from backend.core.settings import Settings
-from backend.turnout import counting
 from schemas.accounts import Role
 from scripts.bench.common import (
     ProcessBenchServer,
@@ -52,11 +52,11 @@ async def _caller(request: Request) -> Account:
 
 def _month_bounds(months: int) -> tuple[datetime, datetime]:
     """The UTC start of the first and the end of the last of the last `months` months in Pakistan time."""
-    local_now = datetime.now(counting.PAKISTAN)
+    local_now = datetime.now(PAKISTAN)
     index = local_now.year * 12 + local_now.month - 1
     first = index - (months - 1)
-    start = datetime(first // 12, first % 12 + 1, 1, tzinfo=counting.PAKISTAN)
-    end = datetime((index + 1) // 12, (index + 1) % 12 + 1, 1, tzinfo=counting.PAKISTAN)
+    start = datetime(first // 12, first % 12 + 1, 1, tzinfo=PAKISTAN)
+    end = datetime((index + 1) // 12, (index + 1) % 12 + 1, 1, tzinfo=PAKISTAN)
     return start.astimezone(UTC), end.astimezone(UTC)
 
 

@@ -15,11 +15,11 @@ from backend.alerts.messages import (
     MAX_BATCH,
     OutcomeKind,
     OutgoingMessage,
-    Priority,
     payload_limit,
     payload_size,
 )
 from backend.core.firebase import _OfflineCredential
+from schemas.alerts import Priority
 from scripts.fake_fcm import FakeFcm
 from tests.alerts.conftest import PROJECT
 
