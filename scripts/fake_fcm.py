@@ -11,13 +11,21 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 import uvicorn
 
-from scripts.fake_fcm_app import ERROR_NAMES, FakeFcmApp, Received, Rule
+from scripts.fake_fcm_app import FakeFcmApp, Received
+from scripts.fake_fcm_rules import ERROR_NAMES, Rule
 
-__all__ = ["ERROR_NAMES", "FakeFcm", "Received"]
+__all__ = ["ERROR_NAMES", "FakeFcm", "Received", "collapse_identity"]
+
+
+def collapse_identity(message: dict[str, Any]) -> str:
+    """What a phone replaces a shown notification by: Android's tag (the same as iOS's apns-collapse-id);
+    a message without one is shown on its own."""
+    tag = message.get("android", {}).get("notification", {}).get("tag")
+    return str(tag) if tag else f"untagged:{id(message)}"
 
 
 class FakeFcm:
@@ -89,6 +97,14 @@ class FakeFcm:
         """The messages FCM would have accepted (dry runs included)."""
         return [r for r in self.requests() if r.kind == "send" and r.error is None]
 
+    def received_by(self, token: str) -> list[dict[str, Any]]:
+        """The messages a phone received: sent to its token, or to a topic it was in when sent."""
+        return self.app.received_by(token)
+
+    def displayed(self, token: str) -> list[str]:
+        """The notifications a phone shows: one per collapse identity (Android `tag`) it received."""
+        return sorted({collapse_identity(message) for message in self.received_by(token)})
+
     def subscribers(self, topic: str) -> set[str]:
         """The tokens subscribed to a topic now."""
         return self.app.snapshot().subscriptions.get(topic, set())
@@ -111,7 +127,10 @@ def _parser() -> argparse.ArgumentParser:
             "Serve a local FCM-compatible endpoint (HTTP v1 messages:send, topic subscriptions, legacy IID "
             "batchAdd/batchRemove) that accepts every message and shows what each phone would have "
             "received: GET / lists them, GET /received gives them as JSON, and --log appends one JSON "
-            "line per message. Point the API's FCM base URL at http://HOST:PORT."
+            'line per message. Failure rules: POST /rules with {"target": token, topic or null for all, '
+            '"error": "UNREGISTERED" | "QUOTA_EXCEEDED" | "UNAVAILABLE" | ... or null, "times": n '
+            'or null, "retry_after": s, "delay_s": s}; GET /rules lists them, DELETE /rules clears '
+            "them. Point the API's FCM base URL at http://HOST:PORT."
         ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="address (default 127.0.0.1)")

@@ -1,7 +1,10 @@
 """The ASGI application of the local FCM server (scripts/fake_fcm.py): HTTP v1 send and topic management.
 
 Errors are answered in FCM v1's shape (google.rpc.Status with an FcmError detail) so that firebase-admin
-raises the same exception classes as against Google.
+raises the same exception classes as against Google. A topic message reaches the tokens subscribed to the
+topic when it is accepted (`delivered_to`), as FCM's fan-out does. Failure rules (dead tokens, 429, 503,
+slowness) are set from Python (`FakeFcm.fail`, `FakeFcm.slow`) or over HTTP (`/rules`), so the same checks
+can be made from outside a test suite.
 """
 
 import asyncio
@@ -17,44 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scripts.fake_fcm_rules import Rule, error_body, rule_from_json
+
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
-
-_FCM_ERROR = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
-_BAD_REQUEST = "type.googleapis.com/google.rpc.BadRequest"
-INVALID_TOKEN_MESSAGE = "The registration token is not a valid FCM registration token"  # noqa: S105
-# name -> (HTTP status, google.rpc status, message, FcmError errorCode, extra details)
-_ERRORS: dict[str, tuple[int, str, str, str, list[dict[str, Any]]]] = {
-    "UNREGISTERED": (404, "NOT_FOUND", "Requested entity was not found.", "UNREGISTERED", []),
-    "INVALID_TOKEN": (400, "INVALID_ARGUMENT", INVALID_TOKEN_MESSAGE, "INVALID_ARGUMENT", []),
-    # The older form of the same answer (firebase-admin-python#187): generic message, violation on the token.
-    "INVALID_TOKEN_FIELD": (
-        400,
-        "INVALID_ARGUMENT",
-        "Request contains an invalid argument.",
-        "INVALID_ARGUMENT",
-        [
-            {
-                "@type": _BAD_REQUEST,
-                "fieldViolations": [{"field": "message.token", "description": "Invalid registration token"}],
-            }
-        ],
-    ),
-    "INVALID_PAYLOAD": (
-        400,
-        "INVALID_ARGUMENT",
-        "Invalid value at 'message.data[0].value' (TYPE_STRING), 7",
-        "INVALID_ARGUMENT",
-        [{"@type": _BAD_REQUEST, "fieldViolations": [{"field": "message.data[0].value"}]}],
-    ),
-    "SENDER_ID_MISMATCH": (403, "PERMISSION_DENIED", "SenderId mismatch", "SENDER_ID_MISMATCH", []),
-    "QUOTA_EXCEEDED": (429, "RESOURCE_EXHAUSTED", "Quota exceeded.", "QUOTA_EXCEEDED", []),
-    "UNAVAILABLE": (503, "UNAVAILABLE", "The service is currently unavailable.", "UNAVAILABLE", []),
-    "INTERNAL": (500, "INTERNAL", "Internal error encountered.", "INTERNAL", []),
-    "THIRD_PARTY_AUTH_ERROR": (401, "UNAUTHENTICATED", "Auth error from APNS.", "THIRD_PARTY_AUTH_ERROR", []),
-}
-ERROR_NAMES = frozenset(_ERRORS) | {"INVALID_ARGUMENT"}
 _SEND = re.compile(r"^/v1/projects/(?P<project>[^/]+)/messages:send$")
 _TOPIC = re.compile(
     r"^/v1/projects/[^/]+/registrations/(?P<token>[^/]+)/topicSubscriptions(?:/(?P<topic>[^/]+))?$"
@@ -76,15 +46,8 @@ class Received:
     message_id: str | None
     arrived: float
     answered: float
-
-
-@dataclass
-class Rule:
-    target: str | None  # a token or topic; None for every request
-    error: str | None  # None: answer normally (with the delay)
-    remaining: int | None  # None: for ever
-    retry_after: int | None = None
-    delay_s: float = 0.0
+    # A topic message: the tokens subscribed to its topic when it was accepted (FCM's fan-out).
+    delivered_to: tuple[str, ...] = ()
 
 
 @dataclass
@@ -94,13 +57,6 @@ class _State:
     subscriptions: dict[str, set[str]] = field(default_factory=dict)
     in_flight: int = 0
     peak_in_flight: int = 0
-
-
-def error_body(name: str) -> tuple[int, dict[str, Any]]:
-    """The HTTP status and google.rpc.Status body FCM v1 answers for an error name."""
-    status, rpc, message, code, extra = _ERRORS["INVALID_PAYLOAD" if name == "INVALID_ARGUMENT" else name]
-    details = [{"@type": _FCM_ERROR, "errorCode": code}, *extra]
-    return status, {"error": {"code": status, "message": message, "status": rpc, "details": details}}
 
 
 class FakeFcmApp:
@@ -125,6 +81,21 @@ class FakeFcmApp:
     def reset(self) -> None:
         with self._lock:
             self._state = _State()
+
+    def clear_rules(self) -> None:
+        with self._lock:
+            self._state.rules = []
+
+    def received_by(self, token: str) -> list[dict[str, Any]]:
+        """The messages a phone received, sent to its token or to a topic it was in, in arrival order."""
+        return [
+            r.message
+            for r in self.snapshot().received
+            if r.kind == "send"
+            and r.error is None
+            and r.message is not None
+            and (r.token == token or token in r.delivered_to)
+        ]
 
     def in_flight(self) -> int:
         """Requests being answered now (arrived, not yet recorded)."""
@@ -171,6 +142,8 @@ class FakeFcmApp:
             return 200, self._page(), []
         if method == "GET" and path == "/received":
             return 200, [dataclasses.asdict(r) for r in self.snapshot().received], []
+        if path == "/rules":
+            return self._rules(method, body)
         headers = dict(scope["headers"])
         if not headers.get(b"authorization", b"").startswith(b"Bearer "):
             return (
@@ -194,6 +167,18 @@ class FakeFcmApp:
             tokens = [str(token) for token in data.get("registration_tokens", [])]
             return await self._topic(operation, tokens, topic, len(body), legacy=True)
         return 404, {"error": {"code": 404, "message": "Not found.", "status": "NOT_FOUND"}}, []
+
+    def _rules(self, method: str, body: bytes) -> tuple[int, Any, list[tuple[bytes, bytes]]]:
+        if method == "POST":
+            try:
+                self.add_rule(rule_from_json(json.loads(body or b"null")))
+            except ValueError as error:  # json.JSONDecodeError is one too
+                return 400, {"error": {"code": 400, "message": str(error), "status": "INVALID_ARGUMENT"}}, []
+        elif method == "DELETE":
+            self.clear_rules()
+        elif method != "GET":
+            return 405, {"error": {"code": 405, "message": "GET, POST or DELETE.", "status": "UNKNOWN"}}, []
+        return 200, [dataclasses.asdict(rule) for rule in self.snapshot().rules], []
 
     async def _apply(self, target: str | None) -> tuple[str | None, list[tuple[bytes, bytes]]]:
         rule = self._take_rule(target)
@@ -224,10 +209,14 @@ class FakeFcmApp:
         else:
             status, answer = error_body(error)
         answered = time.monotonic()
-        self._record(
-            state,
-            Received("send", token, topic, message, len(body), status, error, message_id, arrived, answered),
+        reached: tuple[str, ...] = ()
+        if topic is not None and error is None and not request.get("validate_only"):
+            with self._lock:
+                reached = tuple(sorted(state.subscriptions.get(topic, ())))
+        received = Received(
+            "send", token, topic, message, len(body), status, error, message_id, arrived, answered
         )
+        self._record(state, dataclasses.replace(received, delivered_to=reached))
         return status, answer, headers
 
     async def _topic(
@@ -270,7 +259,7 @@ class FakeFcmApp:
         for r in reversed(self.snapshot().received[-500:]):
             note = (r.message or {}).get("notification", {})
             data = json.dumps((r.message or {}).get("data", {}), ensure_ascii=False)
-            to = r.token or f"/topics/{r.topic}"
+            to = r.token or f"/topics/{r.topic} ({len(r.delivered_to)} phones)"
             cells = (r.kind, to, note.get("title", ""), note.get("body", ""), data, r.error or "ok")
             rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
         head = "<tr><th>kind</th><th>to</th><th>title</th><th>body</th><th>data</th><th>answer</th></tr>"
