@@ -42,12 +42,13 @@ from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
 from backend.notifications.router import router as notifications_router
-from backend.notifications.topics import sync_topics
+from backend.notifications.topic_sync import sync_topics
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
 from backend.turnout.pdf import close_printer
 from backend.turnout.router import router as turnout_router
+from backend.youth import profile_changes
 from backend.youth.router import router as youth_router
 from backend.youth.tasks import clean_up_devices
 
@@ -148,6 +149,13 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     install_docs(app)
     app.state.settings = settings
+
+    async def block_young_person(uid: str, disabled: bool) -> None:
+        await profile_changes.follow_account_status(
+            uid=uid, disabled=disabled, sender=getattr(app.state, "fcm", None)
+        )
+
+    app.state.account_followers = (block_young_person,)
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(

@@ -16,7 +16,7 @@ from backend.content.models import (
 from backend.core.rate_limit import RateCounter
 from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
-from backend.notifications.models import TopicRemoval, TopicSyncLease
+from backend.notifications.models import TopicRemoval
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.turnout.models import AppliedChange, ReachClaim, TurnoutCounter
 from backend.youth.models import Device, Tombstone, YouthProfile
@@ -27,7 +27,6 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Delivery,
     InboxEntry,
     TopicRemoval,
-    TopicSyncLease,
     Province,
     District,
     Constituency,

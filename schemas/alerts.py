@@ -107,12 +107,22 @@ class CampaignWrite(ContractModel):
 
 
 class CampaignStats(ContractModel):
+    """What became of a campaign's deliveries, one figure per device (`opened` per person)."""
+
     people: int = 0
     devices: int = 0
-    sent: int = 0
+    sent: int = Field(default=0, description="Accepted by FCM, directly or as a topic message (by_topic).")
+    by_topic: int = Field(
+        default=0, description="Of `sent`: devices confirmed in their topic before its message left."
+    )
     failed: int = 0
     skipped: int = 0
-    held: int = 0
+    held: int = Field(default=0, description="Waiting for the person's morning (quiet hours).")
+    unconfirmed: int = Field(
+        default=0,
+        description="Claimed by a worker that died before FCM's answer was recorded: being sent again "
+        "(the phone shows one notification); each becomes sent or failed.",
+    )
     opened: int = 0
 
 

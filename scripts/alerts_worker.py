@@ -16,7 +16,7 @@ from backend.alerts.worker import run_round
 from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
 from backend.core.settings import Settings
-from backend.notifications.topics import sync_topics
+from backend.notifications.topic_sync import sync_topics
 from scripts.db import beanie_session
 
 

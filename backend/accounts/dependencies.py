@@ -26,6 +26,15 @@ def get_identity(request: Request) -> FirebaseAuth:
 Identity = Annotated[FirebaseAuth, Depends(get_identity)]
 
 
+def _account_followers(request: Request) -> tuple[service.AccountFollower, ...]:
+    followers: tuple[service.AccountFollower, ...] = getattr(request.app.state, "account_followers", ())
+    return followers
+
+
+# What other features do when an account is disabled or enabled (main.py wires them).
+AccountFollowers = Annotated[tuple[service.AccountFollower, ...], Depends(_account_followers)]
+
+
 @access_rule("signed in: any valid Firebase ID token of an enabled account")
 async def current_account(
     request: Request,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from backend.accounts import service
-from backend.accounts.dependencies import AdminAccount, CurrentAccount, Identity
+from backend.accounts.dependencies import AccountFollowers, AdminAccount, CurrentAccount, Identity
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
 from schemas.accounts import AccountRead, Role, RoleGrant, ScopeUpdate, StatusUpdate
@@ -70,7 +70,9 @@ async def update_scope(admin: AdminAccount, identity: Identity, uid: Uid, scope:
     responses=NOT_FOUND | CONFLICT,
 )
 async def update_status(
-    admin: AdminAccount, identity: Identity, uid: Uid, status: StatusUpdate
+    admin: AdminAccount, identity: Identity, followers: AccountFollowers, uid: Uid, status: StatusUpdate
 ) -> AccountRead:
-    """Disable or re-enable an account; a disabled account is refused at once."""
-    return await service.set_disabled(actor=admin.id, uid=uid, disabled=status.disabled, identity=identity)
+    """Disable or re-enable an account; a disabled account is refused at once and gets no alert."""
+    return await service.set_disabled(
+        actor=admin.id, uid=uid, disabled=status.disabled, identity=identity, followers=followers
+    )

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from pymongo.errors import DuplicateKeyError
@@ -239,8 +240,28 @@ async def set_scope(*, actor: str, uid: str, scope: ScopeUpdate, identity: Fireb
     return to_read(saved)
 
 
-async def set_disabled(*, actor: str, uid: str, disabled: bool, identity: FirebaseAuth) -> AccountRead:
-    """Disable or re-enable an account; a disabled account is refused on its very next request."""
+# What other features do when an account is disabled or enabled (a young person blocked from alerts). Wired
+# by main.py, so that accounts, which every feature builds on, imports none of them.
+AccountFollower = Callable[[str, bool], Awaitable[None]]
+
+
+async def set_disabled(
+    *,
+    actor: str,
+    uid: str,
+    disabled: bool,
+    identity: FirebaseAuth,
+    followers: Sequence[AccountFollower] = (),
+) -> AccountRead:
+    """Disable or re-enable an account; a disabled account is refused on its very next request. The
+    followers run every time (also when nothing changed), so a retry completes what a crash left."""
+    read = await _set_disabled(actor=actor, uid=uid, disabled=disabled, identity=identity)
+    for follow in followers:
+        await follow(uid, disabled)
+    return read
+
+
+async def _set_disabled(*, actor: str, uid: str, disabled: bool, identity: FirebaseAuth) -> AccountRead:
     account = await get_account(uid=uid)
     before = _snapshot(account)
     if disabled and Role.ADMIN in account.roles and not account.disabled and await _enabled_admins() <= 1:

@@ -5,13 +5,13 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from backend.core.clock import PAKISTAN, utc_now
 from backend.youth.models import Device, YouthProfile
 from schemas.alerts import AudiencePreview
 
-# Statuses that may receive alerts at all: blocked and erased people never do.
+# Statuses that may receive alerts at all: blocked (a disabled account) and erased people never do.
 _RECEIVING = ["active", "stopped"]
 # Age bands as (youngest, oldest) age reached this year in Pakistan; None is open-ended.
 _AGE_BANDS: dict[str, tuple[int | None, int | None]] = {
@@ -33,6 +33,15 @@ _PROFILE_FIELDS = {
 }
 
 
+class Phone(NamedTuple):
+    """A registered phone: its id and FCM token, and the alert topic FCM confirmed it in, since when."""
+
+    device_id: str
+    token: str
+    topic: str | None = None
+    topic_since: datetime | None = None
+
+
 @dataclass(frozen=True)
 class Recipient:
     """A person a campaign reaches, in the language chosen for them, with their phones."""
@@ -43,7 +52,7 @@ class Recipient:
     quiet_start: str
     quiet_end: str
     stopped: bool
-    devices: tuple[tuple[str, str], ...]
+    devices: tuple[Phone, ...]
 
 
 def choose_language(preferred: Sequence[str], available: Iterable[str]) -> str:
@@ -125,11 +134,14 @@ async def _profile_chunks(
         await cursor.close()
 
 
-async def _devices_of(uids: list[str]) -> dict[str, list[tuple[str, str]]]:
-    devices: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    cursor = Device.get_pymongo_collection().find({"uid": {"$in": uids}}, {"uid": 1, "fcm_token": 1})
-    async for device in cursor:
-        devices[device["uid"]].append((device["_id"], device["fcm_token"]))
+async def _devices_of(uids: list[str]) -> dict[str, list[Phone]]:
+    devices: dict[str, list[Phone]] = defaultdict(list)
+    fields = {"uid": 1, "fcm_token": 1, "topic_subscribed": 1, "topic_since": 1}
+    async for device in Device.get_pymongo_collection().find({"uid": {"$in": uids}}, fields):
+        phone = Phone(
+            device["_id"], device["fcm_token"], device.get("topic_subscribed"), device.get("topic_since")
+        )
+        devices[device["uid"]].append(phone)
     return devices
 
 

@@ -1,9 +1,11 @@
 """Delivering one leased batch: claim each device's delivery, send the claimed ones, record what FCM said.
 
-A device is sent a campaign at most once: its `Delivery` is claimed (inserted, or moved by a conditional
-update for a release or a retry) before the send, and a claim is never sent twice. A batch taken over
-from a worker that died closes what that worker left claimed as `unconfirmed`: it may or may not have
-left the process, so it is never sent again.
+At least once, shown once. Each device's `Delivery` is claimed (inserted, or moved by a conditional
+update for a release or a retry) just before the one `send_each` call of its batch, so a worker never
+holds more unsent claims than one call's. A batch taken over from a worker that died finds what that
+worker left claimed: it may or may not have reached FCM, so it becomes `unconfirmed` (its own figure in
+the statistics) and is sent again by the worker taking over. Every message of a campaign carries the
+campaign's collapse identity (pushes.py), so a phone that had the first send shows one notification.
 """
 
 import logging
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 5
 # The statuses a release or retry batch claims from.
 _CLAIMABLE = {"release": ["held", "releasing"], "retry": ["failed"]}
+# A claimed delivery on its way to FCM: claimed, or unconfirmed and being sent again.
+_IN_FLIGHT = ("claimed", "unconfirmed")
 
 
 @dataclass
@@ -39,7 +43,8 @@ class BatchReport:
     failed: int = 0
     held: int = 0
     released: int = 0
-    unconfirmed: int = 0
+    unconfirmed: int = 0  # left claimed by a worker that died, found by this takeover
+    resolved: int = 0  # unconfirmed ones this attempt sent again and recorded (sent or failed)
     retried: int = 0
     tokens_removed: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
@@ -67,12 +72,12 @@ async def deliver(
         ]
         report.sent = len(await insert_new(Delivery, docs))
     else:
-        claimed = await _claim(batch, report, claim=claim, now=clock())
+        claimed, resent = await _claim(batch, report, claim=claim, now=clock())
         retryable = False
         if claimed:
             messages = [message_for(campaign, language=r["language"], token=r["token"]) for r in claimed]
             outcomes = await sender.send(messages)
-            await _record(batch, claimed, outcomes, report, claim=claim, now=clock())
+            await _record(batch, claimed, outcomes, report, claim=claim, resent=resent, now=clock())
             retryable = any(outcome.retryable for outcome in outcomes)
         # Looked up only when there can be some: this attempt's own, or a dead worker's on a takeover.
         if retryable or takeover:
@@ -82,6 +87,7 @@ async def deliver(
 
 
 async def _close_unconfirmed(batch_id: str, *, now: datetime) -> int:
+    """Mark what a dead worker left claimed in this batch `unconfirmed`, to be sent again by this attempt."""
     closed = await Delivery.get_pymongo_collection().update_many(
         {"batch_id": batch_id, "status": "claimed"},
         {"$set": {"status": "unconfirmed", "reason": "unconfirmed", "at": now}},
@@ -118,8 +124,11 @@ def _delivery(
 
 async def _claim(
     batch: AlertBatch, report: BatchReport, *, claim: str, now: datetime
-) -> list[dict[str, Any]]:
-    """The recipients this attempt claimed; quiet hours hold the others of a planned batch."""
+) -> tuple[list[dict[str, Any]], set[str]]:
+    """The recipients this attempt claimed, and which of their deliveries were unconfirmed (sent again);
+    quiet hours hold the others of a planned batch."""
+    collection = Delivery.get_pymongo_collection()
+    by_id = {f"{batch.campaign_id}:{r['device_id']}": r for r in batch.recipients}
     if batch.kind == "plan":
         wait = [r for r in batch.recipients if r.get("not_before") and r["not_before"] > now]
         report.held = len(
@@ -128,27 +137,36 @@ async def _claim(
             )
         )
         due = [r for r in batch.recipients if not (r.get("not_before") and r["not_before"] > now)]
-        inserted = await insert_new(
-            Delivery, [_delivery(batch, r, status="claimed", claim=claim, now=now) for r in due]
+        await insert_new(Delivery, [_delivery(batch, r, status="claimed", claim=claim, now=now) for r in due])
+    else:
+        condition: dict[str, Any] = {"_id": {"$in": list(by_id)}, "status": {"$in": _CLAIMABLE[batch.kind]}}
+        if batch.kind == "retry":
+            condition["retryable"] = True
+        moved = await collection.update_many(
+            condition,
+            {
+                "$set": {
+                    "status": "claimed",
+                    "batch_id": batch.id,
+                    "claim": claim,
+                    "retryable": False,
+                    "at": now,
+                }
+            },
         )
-        ids = {doc["device_id"] for doc in inserted}
-        return [r for r in due if r["device_id"] in ids]
-    collection = Delivery.get_pymongo_collection()
-    by_id = {f"{batch.campaign_id}:{r['device_id']}": r for r in batch.recipients}
-    condition: dict[str, Any] = {"_id": {"$in": list(by_id)}, "status": {"$in": _CLAIMABLE[batch.kind]}}
-    if batch.kind == "retry":
-        condition["retryable"] = True
-    moved = await collection.update_many(
-        condition,
-        {"$set": {"status": "claimed", "batch_id": batch.id, "claim": claim, "retryable": False, "at": now}},
+        if batch.kind == "release":
+            report.released = moved.modified_count
+    # What a dead worker left unconfirmed is this attempt's to send again; it stays `unconfirmed` (and
+    # counted so) until what FCM answers is recorded.
+    await collection.update_many(
+        {"batch_id": batch.id, "status": "unconfirmed"}, {"$set": {"claim": claim, "at": now}}
     )
-    if batch.kind == "release":
-        report.released = moved.modified_count
     # By this lease's claim: a worker that lost the lease meanwhile never sends what the new holder claimed.
     mine = await collection.find(
-        {"batch_id": batch.id, "status": "claimed", "claim": claim}, {"_id": 1}
+        {"batch_id": batch.id, "status": {"$in": list(_IN_FLIGHT)}, "claim": claim}, {"_id": 1, "status": 1}
     ).to_list()
-    return [by_id[doc["_id"]] for doc in mine if doc["_id"] in by_id]
+    resent = {doc["_id"] for doc in mine if doc["status"] == "unconfirmed"}
+    return [by_id[doc["_id"]] for doc in mine if doc["_id"] in by_id], resent
 
 
 async def _record(
@@ -158,6 +176,7 @@ async def _record(
     report: BatchReport,
     *,
     claim: str,
+    resent: set[str],
     now: datetime,
 ) -> None:
     updates, dead = [], []
@@ -173,11 +192,9 @@ async def _record(
             report.failed += not outcome.retryable
             if outcome.removes_token:
                 dead.append({"_id": recipient["device_id"], "fcm_token": recipient["token"]})
-        key = {
-            "_id": f"{batch.campaign_id}:{recipient['device_id']}",
-            "status": "claimed",
-            "claim": claim,
-        }
+        delivery_id = f"{batch.campaign_id}:{recipient['device_id']}"
+        report.resolved += delivery_id in resent
+        key = {"_id": delivery_id, "status": {"$in": list(_IN_FLIGHT)}, "claim": claim}
         updates.append(UpdateOne(key, {"$set": changes}))
     await Delivery.get_pymongo_collection().bulk_write(updates, ordered=False)
     if dead:
@@ -225,8 +242,9 @@ async def _queue_retries(
 async def _count(campaign_id: str, report: BatchReport) -> None:
     changes = {
         "stats.sent": report.sent,
-        "stats.failed": report.failed + report.unconfirmed,
+        "stats.failed": report.failed,
         "stats.held": report.held - report.released,
+        "stats.unconfirmed": report.unconfirmed - report.resolved,
     }
     if any(changes.values()):
         await Campaign.get_pymongo_collection().update_one({"_id": campaign_id}, {"$inc": changes})

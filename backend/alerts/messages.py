@@ -104,7 +104,14 @@ def to_fcm(message: OutgoingMessage) -> messaging.Message:
             notification=messaging.Notification(title=message.title, body=message.body),
             data=dict(message.data) or None,
             android=messaging.AndroidConfig(
-                priority="high" if urgent else "normal", ttl=ttl, collapse_key=message.collapse_key
+                priority="high" if urgent else "normal",
+                ttl=ttl,
+                collapse_key=message.collapse_key,
+                # The tag replaces a notification already shown with the same one: a repeated send of a
+                # campaign (after a worker crash) shows once. APNs does the same by apns-collapse-id.
+                notification=messaging.AndroidNotification(tag=message.collapse_key)
+                if message.collapse_key
+                else None,
             ),
             apns=messaging.APNSConfig(headers=apns_headers),
         )

@@ -6,9 +6,10 @@ Never lost, never repeated, without transactions:
   planner that dies resumes where it stopped;
 - a worker leases a batch with a conditional update (`lease_owner`, `lease_until`), renews the lease while
   it works, and a batch whose worker died is taken over once the lease has run out;
-- each device's `Delivery` (`<campaign id>:<device id>`) is claimed (inserted) before its message is sent:
-  a device is sent a campaign at most once, whatever crashes; a claim whose send never reported back is
-  closed as `unconfirmed`, never sent again;
+- each device's `Delivery` (`<campaign id>:<device id>`) is claimed (inserted) just before its batch's one
+  send_each call; a claim whose worker died before recording FCM's answer becomes `unconfirmed` and is
+  sent again by the worker taking the batch over: at least once, shown once (every message of a campaign
+  carries its collapse identity, so a phone replaces the first with the second);
 - the person's `InboxEntry` (`<campaign id>:<uid>`) is written with the first delivery, so an alert whose
   push was dismissed or never arrived is still there; its first `opened_at` is the claim that counts the
   open once (campaign statistics, turnout `alert_reach`).
@@ -45,7 +46,11 @@ class Campaign(Document):
     # The planner holding the plan (a lease like a batch's), so two processes never plan one campaign.
     plan_owner: str | None = None
     plan_lease_until: datetime | None = None
+    # An emergency by topic: its topic messages claimed (at most once), when they left, and the topics FCM
+    # accepted them for (None until recorded: unknown if the planner died in between).
     topics_sent: bool = False
+    topics_sent_at: datetime | None = None
+    topics_accepted: list[str] | None = None
     finished_at: datetime | None = None
     stats: dict[str, int] = Field(default_factory=dict)
     created_at: datetime
@@ -102,7 +107,8 @@ class Delivery(Document):
     uid: str
     device_id: str
     # claimed (sending), sent, failed, skipped, held (quiet hours, with release_at), releasing (in a
-    # release batch), unconfirmed (claimed by a worker that died before recording the send's outcome)
+    # release batch), unconfirmed (claimed by a worker that died before recording the send's outcome;
+    # sent again by the worker that takes its batch over, then sent or failed)
     status: str
     reason: str | None = None  # the FCM error code of a failure, why a device was skipped
     retryable: bool = False  # a failure a retry batch sends again (quota, unavailable)

@@ -3,7 +3,12 @@
 Each chunk of people is planned idempotently (inbox entries and batches keyed by campaign and uid or
 sequence number), then one conditional update moves `plan_cursor` past it and counts it: a planner that
 dies in between is resumed after its lease by another one, which writes the same keys again (duplicates
-ignored) and counts the chunk once.
+ignored) and counts the chunk once. The lease is renewed while planning (core/leases.py), so a dead
+planner is replaced within one lease (ALERTS_LEASE_S) and a poll.
+
+An emergency to whole provinces goes first as FCM topic messages (topic_reach.py); a device is then
+recorded as reached by its topic only if FCM had confirmed it in that topic before the message left.
+Every other device of the audience is sent the alert directly.
 """
 
 import asyncio
@@ -14,16 +19,14 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from backend.alerts.audience import Recipient, choose_language, recipients
+from backend.alerts.audience import Recipient, recipients
 from backend.alerts.claims import insert_new
 from backend.alerts.config import WorkerConfig
 from backend.alerts.fcm import FcmSender
 from backend.alerts.models import AlertBatch, Campaign, InboxEntry
-from backend.alerts.pushes import message_for
 from backend.alerts.quiet import release_at
-from backend.geography.models import Province
-from backend.notifications.topics import topic_name
-from schemas.youth import Language
+from backend.alerts.topic_reach import TopicReach, topic_reach
+from backend.core.leases import Lease, LeaseLostError
 
 logger = logging.getLogger(__name__)
 
@@ -68,23 +71,37 @@ async def claim_due(*, config: WorkerConfig) -> Campaign | None:
 async def plan(
     campaign: Campaign, *, sender: FcmSender, config: WorkerConfig, stop: asyncio.Event | None = None
 ) -> bool:
-    """Plan a claimed campaign to its end; False when its lease was lost, or `stop` came first."""
-    if uses_topics(campaign) and not campaign.topics_sent:
-        await _send_topics(campaign, sender=sender)
+    """Plan a claimed campaign to its end while renewing its plan lease; False when the lease was lost,
+    or `stop` came first."""
+    lease = Lease(
+        Campaign.get_pymongo_collection(),
+        campaign.id,
+        owner=config.owner,
+        duration_s=config.lease_s,
+        clock=config.clock,
+        owner_field="plan_owner",
+        until_field="plan_lease_until",
+    )
+    try:
+        return await lease.hold_while(_plan(campaign, sender=sender, config=config, lease=lease, stop=stop))
+    except LeaseLostError:
+        logger.warning("alert plan lease lost", extra={"campaign_id": campaign.id})
+        return False
+
+
+async def _plan(
+    campaign: Campaign, *, sender: FcmSender, config: WorkerConfig, lease: Lease, stop: asyncio.Event | None
+) -> bool:
+    reach = await topic_reach(campaign, sender=sender, now=config.clock) if uses_topics(campaign) else None
     cursor, seq = campaign.plan_cursor, campaign.batches_planned
-    channel = "topic" if uses_topics(campaign) else "token"
     languages = list(campaign.title)
     chunks = recipients(campaign.audience, priority=campaign.priority, languages=languages, after_uid=cursor)
     async for chunk in chunks:
         if stop is not None and stop.is_set():
-            # Shutting down: hand the plan over now rather than after the lease.
-            await Campaign.get_pymongo_collection().update_one(
-                {"_id": campaign.id, "plan_owner": config.owner},
-                {"$set": {"plan_lease_until": config.clock()}},
-            )
+            await lease.hand_over()  # shutting down: another planner may go on at once
             return False
         now = config.clock()
-        batches = _batches(campaign, chunk, seq=seq, size=config.batch_size, channel=channel, now=now)
+        batches = _batches(campaign, chunk, seq=seq, size=config.batch_size, reach=reach, now=now)
         await insert_new(InboxEntry, [_inbox_entry(campaign, person, now) for person in chunk])
         await insert_new(AlertBatch, batches)
         moved = await Campaign.get_pymongo_collection().update_one(
@@ -131,65 +148,48 @@ def _inbox_entry(campaign: Campaign, person: Recipient, now: datetime) -> dict[s
 
 
 def _batches(
-    campaign: Campaign, chunk: Sequence[Recipient], *, seq: int, size: int, channel: str, now: datetime
+    campaign: Campaign,
+    chunk: Sequence[Recipient],
+    *,
+    seq: int,
+    size: int,
+    reach: TopicReach | None,
+    now: datetime,
 ) -> list[dict[str, Any]]:
-    held_allowed = campaign.priority != "emergency" and channel == "token"
-    devices: list[dict[str, Any]] = []
+    """The chunk's devices in batches of `size`: those its topic message reached, then the others."""
+    held_allowed = campaign.priority != "emergency"
+    by_channel: dict[str, list[dict[str, Any]]] = {"topic": [], "token": []}
     for person in chunk:
         not_before = release_at(person.quiet_start, person.quiet_end, now) if held_allowed else None
-        for device_id, token in person.devices:
+        for phone in person.devices:
             recipient: dict[str, Any] = {
-                "device_id": device_id,
-                "token": token,
+                "device_id": phone.device_id,
+                "token": phone.token,
                 "uid": person.uid,
                 "language": person.language,
             }
             if not_before is not None:
                 recipient["not_before"] = not_before
-            devices.append(recipient)
-    return [
-        {
-            # Zero-padded, so that batches sort (and are leased) in plan order.
-            "_id": f"{campaign.id}:{seq + number:06d}",
-            "campaign_id": campaign.id,
-            "seq": seq + number,
-            "recipients": devices[start : start + size],
-            "kind": "plan",
-            "channel": channel,
-            "status": "pending",
-            "lease_owner": None,
-            "lease_until": now,
-            "attempts": 0,
-            "created_at": now,
-        }
-        for number, start in enumerate(range(0, len(devices), size))
-    ]
-
-
-async def _send_topics(campaign: Campaign, *, sender: FcmSender) -> None:
-    # Claimed before sending, so topic messages leave at most once: a crash between claim and send loses
-    # them (the per-device records still follow), a retry never repeats them.
-    claimed = await Campaign.get_pymongo_collection().update_one(
-        {"_id": campaign.id, "topics_sent": False}, {"$set": {"topics_sent": True}}
-    )
-    if claimed.modified_count != 1:
-        return
-    provinces = campaign.audience.get("provinces") or [
-        province.id for province in await Province.find_all().to_list()
-    ]
-    # A topic per province and first language a person may have, in the text that person would get.
-    messages = [
-        message_for(
-            campaign, language=choose_language([spoken], campaign.title), topic=topic_name(province, spoken)
-        )
-        for province in sorted(provinces)
-        for spoken in sorted(language.value for language in Language)
-    ]
-    outcomes = await sender.send(messages)
-    failed = [
-        message.topic for message, outcome in zip(messages, outcomes, strict=True) if outcome.kind != "sent"
-    ]
-    logger.info(
-        "alert topic messages sent",
-        extra={"campaign_id": campaign.id, "topics": len(messages), "failed": len(failed)},
-    )
+            channel = "topic" if reach is not None and reach.reached(phone) else "token"
+            by_channel[channel].append(recipient)
+    batches: list[dict[str, Any]] = []
+    for channel, devices in by_channel.items():
+        for start in range(0, len(devices), size):
+            number = seq + len(batches)
+            batches.append(
+                {
+                    # Zero-padded, so that batches sort (and are leased) in plan order.
+                    "_id": f"{campaign.id}:{number:06d}",
+                    "campaign_id": campaign.id,
+                    "seq": number,
+                    "recipients": devices[start : start + size],
+                    "kind": "plan",
+                    "channel": channel,
+                    "status": "pending",
+                    "lease_owner": None,
+                    "lease_until": now,
+                    "attempts": 0,
+                    "created_at": now,
+                }
+            )
+    return batches

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
-from pymongo.errors import PyMongoError
 
 from backend.alerts.config import WorkerConfig
 from backend.alerts.delivery import BatchReport, deliver
@@ -23,6 +22,7 @@ from backend.alerts.fcm import FcmSender
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.alerts.planner import claim_due, plan
 from backend.alerts.release import release_due
+from backend.core.leases import Lease, LeaseLostError
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ async def run_round(
 def _describe(report: BatchReport) -> str:
     parts = [f"sent {report.sent}", f"failed {report.failed}", f"held {report.held}"]
     if report.unconfirmed:
-        parts.append(f"unconfirmed {report.unconfirmed} (taken over)")
+        parts.append(f"unconfirmed {report.unconfirmed} (left by a dead worker, sent again)")
     if report.retried:
         parts.append(f"to retry {report.retried}")
     return f"batch {report.batch_id}: " + ", ".join(parts)
@@ -113,51 +113,32 @@ async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | 
     if campaign is None:  # never deleted today; a batch without its campaign has nothing to send
         await _mark_done(batch, config=config)
         return BatchReport(batch_id=batch.id)
-    # A batch leased before by someone (attempts counts leases) may hold claims of a worker that died.
-    work = asyncio.create_task(
-        deliver(
-            batch,
-            campaign=campaign,
-            sender=sender,
-            clock=config.clock,
-            retry_after_s=config.lease_s,
-            takeover=batch.attempts > 0,
-            claim=f"{config.owner}#{batch.attempts + 1}",
-        )
+    lease = Lease(
+        AlertBatch.get_pymongo_collection(),
+        batch.id,
+        owner=config.owner,
+        duration_s=config.lease_s,
+        clock=config.clock,
+        condition={"status": "pending"},
     )
-    renewer = asyncio.create_task(_renew(batch.id, config=config))
-    done, _ = await asyncio.wait({work, renewer}, return_when=asyncio.FIRST_COMPLETED)
-    if work not in done:
-        # The lease was lost: another worker may own the batch now; stop before sending anything more.
-        work.cancel()
-        await asyncio.gather(work, return_exceptions=True)
+    # A batch leased before by someone (attempts counts leases) may hold claims of a worker that died.
+    work = deliver(
+        batch,
+        campaign=campaign,
+        sender=sender,
+        clock=config.clock,
+        retry_after_s=config.lease_s,
+        takeover=batch.attempts > 0,
+        claim=f"{config.owner}#{batch.attempts + 1}",
+    )
+    try:
+        report = await lease.hold_while(work)
+    except LeaseLostError:
+        # Another worker may own the batch now: stopped before sending or recording anything more.
         logger.warning("alert batch lease lost", extra={"batch_id": batch.id})
         return BatchReport(batch_id=batch.id)
-    renewer.cancel()
-    await asyncio.gather(renewer, return_exceptions=True)
-    report = work.result()
     await _mark_done(batch, config=config)
     return report
-
-
-async def _renew(batch_id: str, *, config: WorkerConfig) -> None:
-    """Renew the lease every third of it; return when it is lost (or could not be renewed in time)."""
-    expires = config.lease_until()
-    while True:
-        await asyncio.sleep(config.lease_s / 3)
-        try:
-            renewed = await AlertBatch.get_pymongo_collection().update_one(
-                {"_id": batch_id, "status": "pending", "lease_owner": config.owner},
-                {"$set": {"lease_until": config.lease_until()}},
-            )
-        except PyMongoError:  # the database away: keep trying while the lease lasts
-            logger.warning("alert batch lease not renewed", extra={"batch_id": batch_id})
-            if config.clock() >= expires:
-                return
-            continue
-        if renewed.matched_count != 1:
-            return
-        expires = config.lease_until()
 
 
 async def _mark_done(batch: AlertBatch, *, config: WorkerConfig) -> None:
@@ -189,13 +170,16 @@ async def finish_campaigns(*, now: datetime) -> int:
 
 
 async def _delivery_counts(campaign_id: str) -> dict[str, int]:
-    counts = {"stats.sent": 0, "stats.failed": 0, "stats.skipped": 0, "stats.held": 0}
+    names = ("sent", "failed", "skipped", "held", "unconfirmed", "by_topic")
+    counts = {f"stats.{name}": 0 for name in names}
     pipeline: list[dict[str, Any]] = [
         {"$match": {"campaign_id": campaign_id}},
-        {"$group": {"_id": "$status", "n": {"$sum": 1}}},
+        {"$group": {"_id": {"status": "$status", "channel": "$channel"}, "n": {"$sum": 1}}},
     ]
     async for group in await Delivery.get_pymongo_collection().aggregate(pipeline):
-        status = "failed" if group["_id"] == "unconfirmed" else group["_id"]
+        status, channel = group["_id"].get("status"), group["_id"].get("channel")
         if f"stats.{status}" in counts:
             counts[f"stats.{status}"] += group["n"]
+        if status == "sent" and channel == "topic":
+            counts["stats.by_topic"] += group["n"]
     return counts

@@ -113,11 +113,12 @@ class Settings(BaseSettings):
         default=True, description="Whether the API process plans and sends alert campaigns itself."
     )
     alerts_lease_s: float = Field(
-        default=60,
+        default=10,
         ge=1,
         le=3600,
-        description="How long a worker holds an alert batch (or a plan) without renewing it; a batch whose "
-        "worker died is taken over after this.",
+        description="How long a worker holds an alert batch (or a plan) without renewing it (it renews every "
+        "third of it); a batch or plan whose worker died is taken over after this and one poll: 10 s and a "
+        "2 s poll take over an emergency within 15 s.",
     )
     alerts_poll_interval_s: float = Field(
         default=2.0, gt=0, le=600, description="How often an idle alerts worker looks for work."

@@ -1,8 +1,10 @@
-"""Topic subscriptions FCM must still drop (the tokens of deleted devices), and the topic sync's lease."""
+"""Topic subscriptions FCM must still drop: the tokens of deleted devices."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from beanie import Document
+from pymongo import ASCENDING, IndexModel
 
 
 class TopicRemoval(Document):
@@ -16,14 +18,9 @@ class TopicRemoval(Document):
 
     class Settings:
         name = "alert_topic_removals"
-
-
-class TopicSyncLease(Document):
-    """Held by the one process running the topic sync (every API process has the timer)."""
-
-    id: str  # type: ignore[assignment]  # always "sync"
-    owner: str
-    until: datetime
-
-    class Settings:
-        name = "alert_topic_sync"
+        indexes: ClassVar[list[IndexModel]] = [
+            # The leaves an emergency waits for, in the topics it is about to send to.
+            IndexModel([("topic", ASCENDING), ("_id", ASCENDING)], name="topic"),
+            # The leaves a request makes at once (an erasure, a removed phone).
+            IndexModel([("device_id", ASCENDING)], name="device"),
+        ]

@@ -12,7 +12,7 @@ from backend.core.clock import utc_now
 from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
 from backend.notifications import service as notifications
-from backend.notifications import topics
+from backend.notifications import topic_sync, topics
 from backend.turnout import counting, reach
 from backend.youth.devices import list_devices
 from backend.youth.models import Tombstone, YouthProfile
@@ -42,8 +42,9 @@ async def export_own_data(*, account: Account) -> YouthExport:
     )
 
 
-async def erase(*, account: Account) -> None:
-    """Erase the caller: personal fields and devices go; a tombstone and anonymous check-ins stay.
+async def erase(*, account: Account, sender: topic_sync.Sender | None) -> None:
+    """Erase the caller: personal fields and devices go (out of their alert topic at once); a tombstone and
+    anonymous check-ins stay.
 
     Every step can be retried: the tombstone id is fixed on the profile first (by one conditional update,
     so concurrent erasures agree on it), check-ins and the turnout reach claim are re-keyed under it
@@ -68,6 +69,9 @@ async def erase(*, account: Account) -> None:
             if stored is None:
                 return
             tombstone_id = stored["tombstone_id"]
+    # Erased from here on: the devices' topic is none, so no topic message reaches them even if a later
+    # step fails and the erasure is retried.
+    await topics.follow_profile(uid=account.id)
     # Profiles from before turnout counted sign-ups lack the snapshot: the one a rebuild would derive.
     counted = profile.counted_as or dict(
         counting.snapshot(
@@ -101,7 +105,7 @@ async def erase(*, account: Account) -> None:
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
-    await topics.delete_devices({"uid": account.id})  # their topic subscriptions are dropped by the sync
+    await topic_sync.settle_now(sender, await topics.delete_devices({"uid": account.id}))
     await notifications.forget_person(uid=account.id)
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():
         await uncount(Rsvp, rsvp.id, counter="rsvp_count")

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
-from backend.notifications import topics
+from backend.notifications import topic_sync, topics
 from backend.youth.models import Device
 from backend.youth.service import own_profile
 from schemas.youth import DeviceRead, DeviceRegistration
@@ -52,14 +52,22 @@ async def list_devices(*, account: Account) -> list[DeviceRead]:
     return [_device_read(device) for device in devices]
 
 
-async def remove_device(*, account: Account, device_id: str) -> None:
-    """Remove one of the caller's phones (a lost one); removing it again is fine, another's is 404."""
+async def remove_device(*, account: Account, device_id: str, sender: topic_sync.Sender | None) -> None:
+    """Remove one of the caller's phones (a lost one), out of its alert topic at once; removing it again is
+    fine, another's is 404."""
     removed = await topics.delete_devices({"_id": device_id, "uid": account.id})
-    if removed == 0 and await Device.get_pymongo_collection().count_documents({"_id": device_id}, limit=1):
+    if not removed and await Device.get_pymongo_collection().count_documents({"_id": device_id}, limit=1):
         raise NotFoundError("No such device.")
+    await topic_sync.settle_now(sender, removed)
+
+
+async def device_ids(*, uid: str) -> list[str]:
+    """The ids of a person's registered phones."""
+    found = Device.get_pymongo_collection().find({"uid": uid}, {"_id": 1})
+    return [device["_id"] async for device in found]
 
 
 async def drop_stale_devices(*, now: datetime, unseen_for: timedelta = STALE_DEVICE_AGE) -> int:
     """Remove devices not seen for 270 days (FCM tokens expire then); run on a schedule."""
     # Through the topic removals: FCM advises unsubscribing stale tokens from their topics too.
-    return await topics.delete_devices({"last_seen_at": {"$lt": now - unseen_for}})
+    return len(await topics.delete_devices({"last_seen_at": {"$lt": now - unseen_for}}))

@@ -90,10 +90,15 @@ class Device(Document):
     locale: str
     registered_at: datetime
     last_seen_at: datetime
-    # Alert topic (notifications/topics.py): desired, as FCM has it, and "compare the two" for the sync.
+    # Alert topic (notifications/topics.py): desired (None for a blocked person), as FCM has it and since
+    # when FCM confirmed it, and "compare the two" for the sync.
     topic: str | None = None
     topic_subscribed: str | None = None
+    topic_since: datetime | None = None
     topic_pending: bool = False
+    # The process changing this device's topic at FCM now, and when its claim runs out (one at a time).
+    topic_claim: str | None = None
+    topic_claim_until: datetime | None = None
 
     class Settings:
         name = "youth_devices"

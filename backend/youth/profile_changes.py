@@ -7,14 +7,17 @@ from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.geography import service as geography
-from backend.notifications import topics
-from backend.youth import service
+from backend.notifications import topic_sync, topics
+from backend.youth import devices, service
 from backend.youth.models import YouthProfile
 from backend.youth.service import _phone, own_profile, to_read
 from schemas.youth import PreferencesUpdate, ProfileUpdate, YouthRead
 
 
-async def update_preferences(*, account: Account, update: PreferencesUpdate) -> YouthRead:
+async def update_preferences(
+    *, account: Account, update: PreferencesUpdate, sender: topic_sync.Sender | None
+) -> YouthRead:
+    """Change preferences; a new first language moves the phones' alert topic at once."""
     profile = await own_profile(account=account)
     changes: dict[str, Any] = {}
     if update.topics is not None:
@@ -31,8 +34,14 @@ async def update_preferences(*, account: Account, update: PreferencesUpdate) -> 
         changes["updated_at"] = utc_now()
         await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
         profile = profile.model_copy(update=changes)
-        await topics.follow_profile(uid=profile.id)  # a new first language moves the alert topic
+        await _follow(profile.id, sender)
     return to_read(profile)
+
+
+async def _follow(uid: str, sender: topic_sync.Sender | None) -> None:
+    """Point the person's phones at the topic of their stored profile, and move them at FCM now."""
+    await topics.follow_profile(uid=uid)
+    await topic_sync.settle_now(sender, await devices.device_ids(uid=uid))
 
 
 async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
@@ -63,18 +72,37 @@ async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
     return changes
 
 
-async def _apply(profile: YouthProfile, changes: dict[str, Any]) -> YouthProfile:
+async def _apply(
+    profile: YouthProfile, changes: dict[str, Any], *, sender: topic_sync.Sender | None
+) -> YouthProfile:
     if not changes:
         return profile
     changes["updated_at"] = service.current_time()
     await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
-    await topics.follow_profile(uid=profile.id)  # a new province moves the alert topic
+    await _follow(profile.id, sender)  # a new province moves the alert topic
     updated: YouthProfile = profile.model_copy(update=changes)
     return updated
 
 
-async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
+async def update_profile(
+    *, account: Account, update: ProfileUpdate, sender: topic_sync.Sender | None
+) -> YouthRead:
     """Change profile fields. A new district moves the person in every count from today on (counts are
-    read from the profile's current district)."""
+    read from the profile's current district), and their phones' alert topic at once."""
     profile = await own_profile(account=account)
-    return to_read(await _apply(profile, await _profile_changes(update)))
+    return to_read(await _apply(profile, await _profile_changes(update), sender=sender))
+
+
+async def follow_account_status(*, uid: str, disabled: bool, sender: topic_sync.Sender | None) -> None:
+    """A disabled account blocks its young person (no alert of any priority, out of every topic); enabled
+    again, they are active (or stopped, as they chose) and their phones rejoin their topic."""
+    profile = await YouthProfile.get(uid)
+    if profile is None or profile.status == "erased":
+        return
+    status = "blocked" if disabled else "stopped" if profile.alerts_stopped else "active"
+    changed = await YouthProfile.get_pymongo_collection().update_one(
+        {"_id": uid, "status": {"$nin": ["erased", status]}},
+        {"$set": {"status": status, "updated_at": utc_now()}},
+    )
+    if changed.modified_count or disabled:
+        await _follow(uid, sender)

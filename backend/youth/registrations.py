@@ -9,6 +9,7 @@ from backend.core.pagination import PageParams
 from backend.events.counters import count
 from backend.events.models import Event
 from backend.geography import service as geography
+from backend.notifications import topic_sync
 from backend.youth import service
 from backend.youth.models import YouthProfile
 from backend.youth.profile_changes import _apply, _profile_changes
@@ -116,7 +117,7 @@ async def list_registrations(*, officer: Account, page: PageParams) -> Page[Regi
 
 
 async def update_registration(
-    *, officer: Account, registration_id: UUID, update: RegistrationUpdate
+    *, officer: Account, registration_id: UUID, update: RegistrationUpdate, sender: topic_sync.Sender | None
 ) -> YouthRead:
     """Correct a person this officer's districts registered; a new district stays in the officer's scope."""
     profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
@@ -128,7 +129,7 @@ async def update_registration(
         raise invalid_field(
             "body.district", "outside_scope", f"'{changes['district']}' is not one of your districts"
         )
-    profile = await _apply(profile, changes)
+    profile = await _apply(profile, changes, sender=sender)
     await audit.record(
         actor=officer.id, action="youth.corrected", resource_type="youth", resource_id=profile.id
     )

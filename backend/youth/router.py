@@ -11,6 +11,7 @@ from backend.core.pagination import Pagination
 from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, RATE_LIMITED
 from backend.events.dependencies import FieldStaff, Signer
+from backend.notifications.dependencies import PushSender
 from backend.youth import attendance as checkins
 from backend.youth import data_rights, devices, profile_changes, registrations, service
 from schemas.common import Page
@@ -71,9 +72,11 @@ async def read_my_profile(account: CurrentAccount) -> YouthRead:
 
 
 @router.patch("/me/preferences", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
-async def update_preferences(account: CurrentAccount, update: PreferencesUpdate) -> YouthRead:
+async def update_preferences(
+    account: CurrentAccount, update: PreferencesUpdate, sender: PushSender
+) -> YouthRead:
     """Change topics, languages, quiet hours (Pakistan time), or stop all but emergency alerts."""
-    return await profile_changes.update_preferences(account=account, update=update)
+    return await profile_changes.update_preferences(account=account, update=update, sender=sender)
 
 
 @router.put(
@@ -101,9 +104,9 @@ async def list_devices(account: CurrentAccount) -> list[DeviceRead]:
 
 
 @router.delete("/me/devices/{device_id}", status_code=204, responses=NOT_FOUND)
-async def remove_device(account: CurrentAccount, device_id: DeviceId) -> Response:
+async def remove_device(account: CurrentAccount, device_id: DeviceId, sender: PushSender) -> Response:
     """Remove one of the caller's phones (a lost one); idempotent."""
-    await devices.remove_device(account=account, device_id=device_id)
+    await devices.remove_device(account=account, device_id=device_id, sender=sender)
     return Response(status_code=204)
 
 
@@ -133,9 +136,9 @@ async def check_in(
 
 
 @router.patch("/me", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
-async def update_my_profile(account: CurrentAccount, update: ProfileUpdate) -> YouthRead:
+async def update_my_profile(account: CurrentAccount, update: ProfileUpdate, sender: PushSender) -> YouthRead:
     """Change name, gender, phone, or district and constituency together (counts follow from today)."""
-    return await profile_changes.update_profile(account=account, update=update)
+    return await profile_changes.update_profile(account=account, update=update, sender=sender)
 
 
 @router.get("/me/export", response_model=YouthExport, status_code=200, responses=NOT_FOUND)
@@ -145,9 +148,9 @@ async def export_my_data(account: CurrentAccount) -> YouthExport:
 
 
 @router.delete("/me", status_code=204)
-async def erase_me(account: CurrentAccount) -> Response:
+async def erase_me(account: CurrentAccount, sender: PushSender) -> Response:
     """Erase the caller's profile and devices; anonymous counts stay. Idempotent."""
-    await data_rights.erase(account=account)
+    await data_rights.erase(account=account, sender=sender)
     return Response(status_code=204)
 
 
@@ -186,9 +189,9 @@ async def list_registrations(staff: FieldStaff, page: Pagination) -> Page[Regist
     "/registrations/{registration_id}", response_model=YouthRead, status_code=200, responses=NOT_FOUND
 )
 async def correct_registration(
-    staff: FieldStaff, registration_id: UUID, update: RegistrationUpdate
+    staff: FieldStaff, registration_id: UUID, update: RegistrationUpdate, sender: PushSender
 ) -> YouthRead:
     """Correct a young person registered in the caller's districts (audited)."""
     return await registrations.update_registration(
-        officer=staff, registration_id=registration_id, update=update
+        officer=staff, registration_id=registration_id, update=update, sender=sender
     )

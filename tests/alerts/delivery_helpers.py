@@ -3,7 +3,7 @@
 import hashlib
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from backend.alerts.worker import RoundReport, run_round
 from backend.core.clock import utc_now
 from backend.core.database import Database
 from backend.core.settings import Settings
+from backend.notifications.topics import topic_name
 from backend.youth.models import Device, YouthProfile
 
 # No quiet hours (start == end): these people are never held.
@@ -46,9 +47,12 @@ async def add_people(
     province: str = "PK-PB",
     district: str = "Lahore",
     languages: list[str] | None = None,
+    in_topic: bool = False,
 ) -> list[str]:
-    """Insert `count` young people with `devices_each` phones each; their device tokens."""
+    """Insert `count` young people with `devices_each` phones each; their device tokens. `in_topic`: FCM
+    confirmed the phones in their alert topic a minute ago."""
     now = utc_now()
+    topic = topic_name(province, (languages or ["ur"])[0]) if in_topic else None
     profiles: list[dict[str, Any]] = []
     devices: list[dict[str, Any]] = []
     for number in range(count):
@@ -85,6 +89,9 @@ async def add_people(
                     "locale": "ur-PK",
                     "registered_at": now,
                     "last_seen_at": now,
+                    "topic": topic,
+                    "topic_subscribed": topic,
+                    "topic_since": now - timedelta(minutes=1) if topic else None,
                 }
             )
     await YouthProfile.get_pymongo_collection().insert_many(profiles)

@@ -109,7 +109,7 @@ async def test_recipients_stream_in_uid_order_with_their_devices_and_language() 
     first = people[1]
     assert first.places == {"constituency": "NA-117", "district": "lahore", "province": "PK-PB"}
     assert (first.quiet_start, first.quiet_end, first.stopped) == ("22:00", "07:00", False)
-    assert all(token.startswith("token-") for _, token in people[2].devices)
+    assert all(phone.token.startswith("token-") for phone in people[2].devices)
 
 
 async def test_recipients_resume_after_a_uid_and_include_stopped_people_for_emergencies() -> None:

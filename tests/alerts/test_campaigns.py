@@ -37,7 +37,8 @@ async def test_create_stores_canonical_codes_and_schedules_now(
     sent_at = datetime.fromisoformat(created["send_at"])
     assert abs(sent_at - datetime.now(UTC)) < timedelta(minutes=1)
     assert created["stats"] == {
-        "people": 0, "devices": 0, "sent": 0, "failed": 0, "skipped": 0, "held": 0, "opened": 0,
+        "people": 0, "devices": 0, "sent": 0, "by_topic": 0, "failed": 0, "skipped": 0, "held": 0,
+        "unconfirmed": 0, "opened": 0,
     }  # fmt: skip
 
 
@@ -192,7 +193,8 @@ async def test_list_is_newest_first_and_a_read_shows_the_statistics(
     )
     read = (await client.get(f"{CAMPAIGNS}/{ids[0]}", headers=editor.headers)).json()
     assert read["stats"] == {
-        "people": 4, "devices": 0, "sent": 5, "failed": 0, "skipped": 0, "held": 0, "opened": 1,
+        "people": 4, "devices": 0, "sent": 5, "by_topic": 0, "failed": 0, "skipped": 0, "held": 0,
+        "unconfirmed": 0, "opened": 1,
     }  # fmt: skip
     assert (await client.get(f"{CAMPAIGNS}/{uuid.uuid4()}", headers=editor.headers)).status_code == 404
 

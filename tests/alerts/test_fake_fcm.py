@@ -106,7 +106,8 @@ def test_failure_rules_are_set_listed_and_cleared_over_http() -> None:
             (None, "UNAVAILABLE", 1),
             ("slow", None, None),
         ]
-        for wrong in ({"error": "NOPE"}, {"times": -1, "error": "INTERNAL"}, {"target": 7}, {}, [], {"x": 1}):
+        wrongs: list[object] = [{"error": "NOPE"}, {"times": -1, "error": "INTERNAL"}, {"target": 7}, {}, []]
+        for wrong in wrongs:
             refused = httpx.post(rules, json=wrong)
             assert refused.status_code == 400, wrong
         assert httpx.post(rules, content=b"{not json").status_code == 400

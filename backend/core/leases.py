@@ -1,0 +1,97 @@
+"""Leases: a document worked by one process at a time, renewed while it works, taken over once it runs out.
+
+A lease is two fields of the leased document: who holds it (an owner id unique per worker) and until
+when. Taking a lease is the feature's own conditional update, since only the feature knows what is free
+to take (a pending batch whose lease ran out, a due campaign); holding it while working, renewing it,
+noticing its loss and handing it over are here, the same for every worker.
+
+Renewal every third of the lease keeps a live holder's lease; a holder that dies (SIGKILL, a lost
+machine) stops renewing, and another worker takes the document over once `duration_s` has passed.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
+
+from backend.core.clock import utc_now
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class LeaseLostError(Exception):
+    """The lease was taken over, or could not be renewed before it ran out: the work was stopped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """A lease this process holds on one document (taken already by the feature's conditional update)."""
+
+    collection: AsyncCollection[Any]
+    document_id: Any
+    owner: str
+    duration_s: float
+    clock: Callable[[], datetime] = utc_now
+    owner_field: str = "lease_owner"
+    until_field: str = "lease_until"
+    # What must still hold for the lease to be ours (for example, the batch still pending).
+    condition: Mapping[str, Any] = field(default_factory=dict)
+
+    def until(self) -> datetime:
+        """When the lease runs out if taken or renewed now."""
+        return self.clock() + timedelta(seconds=self.duration_s)
+
+    def _ours(self) -> dict[str, Any]:
+        return {"_id": self.document_id, self.owner_field: self.owner, **self.condition}
+
+    async def renew(self) -> bool:
+        """Push the end of the lease out; False once another holder has it (or the condition broke)."""
+        renewed = await self.collection.update_one(self._ours(), {"$set": {self.until_field: self.until()}})
+        return renewed.matched_count == 1
+
+    async def keep(self) -> None:
+        """Renew every third of the lease; return once it is lost, or could not be renewed in time."""
+        expires = self.until()
+        while True:
+            await asyncio.sleep(self.duration_s / 3)
+            try:
+                if not await self.renew():
+                    return
+            except PyMongoError:  # the database away: keep trying while the lease lasts
+                logger.warning("lease not renewed", extra={"lease_of": str(self.document_id)})
+                if self.clock() >= expires:
+                    return
+                continue
+            expires = self.until()
+
+    async def hold_while(self, work: Awaitable[T]) -> T:
+        """Run `work` while renewing the lease; if the lease is lost first, cancel it: LeaseLostError."""
+        task = asyncio.ensure_future(work)
+        keeper = asyncio.create_task(self.keep())
+        try:
+            done, _ = await asyncio.wait({task, keeper}, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:  # cancelled from outside: stop both
+            task.cancel()
+            keeper.cancel()
+            await asyncio.gather(task, keeper, return_exceptions=True)
+            raise
+        keeper.cancel()
+        await asyncio.gather(keeper, return_exceptions=True)
+        if task not in done:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            raise LeaseLostError(str(self.document_id))
+        return task.result()
+
+    async def hand_over(self, **changes: Any) -> bool:
+        """End the lease now (so another worker may take the document at once), with `changes` set."""
+        ended = await self.collection.update_one(
+            self._ours(), {"$set": {self.until_field: self.clock(), **changes}}
+        )
+        return ended.matched_count == 1
