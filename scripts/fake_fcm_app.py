@@ -86,6 +86,27 @@ class FakeFcmApp:
         with self._lock:
             self._state.rules = []
 
+    def tally(self, *, after: float = 0.0) -> dict[str, Any]:
+        """Counts over what phones received (sent to their token): how many phones, how many had a message
+        more than once, how many would show more than one notification (distinct Android tags), and the
+        first message to arrive after the monotonic time `after`."""
+        per_phone: dict[str, list[str]] = {}
+        first_after: float | None = None
+        for r in self.snapshot().received:
+            if r.kind != "send" or r.error is not None or r.token is None:
+                continue
+            tag = (r.message or {}).get("android", {}).get("notification", {}).get("tag")
+            per_phone.setdefault(r.token, []).append(str(tag))
+            if r.arrived > after and (first_after is None or r.arrived < first_after):
+                first_after = r.arrived
+        return {
+            "messages": sum(len(tags) for tags in per_phone.values()),
+            "phones": len(per_phone),
+            "received_twice": sum(len(tags) > 1 for tags in per_phone.values()),
+            "shown_twice": sum(len(set(tags)) > 1 for tags in per_phone.values()),
+            "first_arrival_after": first_after,
+        }
+
     def received_by(self, token: str) -> list[dict[str, Any]]:
         """The messages a phone received, sent to its token or to a topic it was in, in arrival order."""
         return [
@@ -144,6 +165,9 @@ class FakeFcmApp:
             return 200, [dataclasses.asdict(r) for r in self.snapshot().received], []
         if path == "/rules":
             return self._rules(method, body)
+        if method == "GET" and path == "/tally":
+            after = float(query.get("after", ["0"])[0] or 0)
+            return 200, self.tally(after=after), []
         headers = dict(scope["headers"])
         if not headers.get(b"authorization", b"").startswith(b"Bearer "):
             return (

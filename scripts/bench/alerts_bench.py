@@ -9,6 +9,9 @@ starts the local FCM-compatible server (`scripts.fake_fcm`) in a process of its 
 Both are timed (messages per second) with the memory each adds to the process at its peak (resident
 memory, sampled), first with the small store, then with the full one: memory must stay flat as the
 audience grows.
+
+Then the crash run (alerts_crash.py): a campaign to every device with its worker process SIGKILLed
+mid-campaign and a second one taking over, beside a bare loop against the same local FCM server.
 """
 
 import argparse
@@ -31,12 +34,16 @@ from backend.alerts.fcm import FcmSender
 from backend.alerts.models import Campaign
 from backend.alerts.worker import run_round
 from backend.core.settings import Settings
+from scripts.bench.alerts_crash import CrashFigures, crash_run, print_crash
 from scripts.bench.common import add_heap_option, bench_settings, load_geography, store_directly
 from scripts.db import beanie_session
 from scripts.engine import free_port
 
 BATCH = 500
 GOALS = "goals: the worker at 0.7x or more of the bare loop; its peak memory at full within 1.2x of small"
+CRASH_GOALS = (
+    "goals: none never received, sending resumed within 15 s of the kill, 0.8x or more of the bare loop"
+)
 
 
 @contextmanager
@@ -197,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="batches the worker sends at once (default: the setting's)",
     )
+    parser.add_argument(
+        "--skip-crash", action="store_true", help="leave out the crash run (a SIGKILL mid-campaign)"
+    )
     add_heap_option(parser)
     args = parser.parse_args(argv)
     overrides = {} if args.concurrency is None else {"alerts_concurrency": args.concurrency}
@@ -235,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
             store_directly(settings, "youth_devices", _devices(stored, size - stored, now), label="devices")
             stored = size
             asyncio.run(run(size))
+        crash = None if args.skip_crash else _crash(settings, args.devices)
     print(f"\nsummary (a campaign to every device; memory: the peak resident memory each added)\n  {GOALS}")
     for size, figures in results.items():
         (worker_s, worker_peak), (bare_s, bare_peak) = figures["worker"], figures["bare"]
@@ -245,7 +256,30 @@ def main(argv: list[str] | None = None) -> int:
         )
     small_peak, full_peak = results[args.small]["worker"][1], results[args.devices]["worker"][1]
     print(f"  worker peak memory, full/small: {full_peak / small_peak:.2f}")
+    if crash is not None:
+        print_crash(*crash, goals=CRASH_GOALS)
     return 0
+
+
+def _crash(settings: Settings, devices: int) -> tuple[CrashFigures, float]:
+    """The crash run with its own local FCM server, and a bare loop's rate against that server."""
+    with fake_fcm() as fcm_url:
+        print(
+            f"crash run: a campaign to {devices:,} devices, its worker SIGKILLed mid-campaign ...", flush=True
+        )
+        figures = crash_run(settings, fcm_url, devices=devices)
+
+        async def bare() -> float:
+            sender = FcmSender(project_id=settings.firebase_project_id, base_url=fcm_url)
+            try:
+                print(f"bare loop of send_each calls, {devices:,} messages (same server) ...", flush=True)
+                began = time.perf_counter()
+                await _bare(sender, devices)
+                return devices / (time.perf_counter() - began)
+            finally:
+                await sender.close()
+
+        return figures, asyncio.run(bare())
 
 
 if __name__ == "__main__":

@@ -192,3 +192,20 @@ async def test_a_disabled_account_gets_nothing_and_everything_again_once_enabled
     assert preview.json() == {"people": 2, "devices": 2}
     second = await send(api, editor, sender, body)
     assert fcm.displayed(phone) == [second]
+
+
+async def test_a_removed_phone_and_a_move_to_another_province_leave_the_old_topic_in_the_request(
+    api: httpx.AsyncClient, make_user: MakeUser, fcm: FakeFcm, sender: FcmSender
+) -> None:
+    person, [lost, kept] = await young(api, make_user, phones=2)
+    await sync_topics(sender)
+    assert fcm.subscribers(PUNJAB_UR) == {lost, kept}
+    removed = await api.delete(f"/v1/youth/me/devices/{device_id(lost)}", headers=person.headers)
+    assert removed.status_code == 204
+    assert fcm.subscribers(PUNJAB_UR) == {kept}
+    moved = await api.patch(
+        "/v1/youth/me", json={"district": "quetta", "constituency": "NA-262"}, headers=person.headers
+    )
+    assert moved.status_code == 200, moved.text
+    assert fcm.subscribers(PUNJAB_UR) == set()
+    assert fcm.subscribers(topic_name("PK-BA", "ur")) == {kept}
