@@ -13,6 +13,7 @@ from backend.content.models import (
     LiveContent,
     SearchPosting,
 )
+from backend.core.leases import NamedLease
 from backend.core.rate_limit import RateCounter
 from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
@@ -32,6 +33,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Constituency,
     Account,
     RateCounter,
+    NamedLease,
     AuditEntry,
     Event,
     EventVersion,

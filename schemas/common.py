@@ -1,9 +1,10 @@
 """Models shared by every feature: the problem-details error shape and the page of a list."""
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
@@ -21,7 +22,22 @@ def _within_time_range(value: datetime) -> datetime:
     return value
 
 
-SaneDatetime = Annotated[datetime, AfterValidator(_within_time_range)]
+# RFC 3339: a date, "T" (or a space), a time; the offset is checked where a time must be aware.
+_RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?")
+
+
+def _rfc3339_text(value: Any) -> Any:
+    # Pydantic would also take a Unix time (a number, or digits in a string) and a bare date.
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "rfc3339_required", "give an RFC 3339 date and time as a string, e.g. 2026-12-03T10:00:00+05:00"
+        )
+    return value
+
+
+SaneDatetime = Annotated[datetime, BeforeValidator(_rfc3339_text), AfterValidator(_within_time_range)]
 
 
 class ContractModel(BaseModel):

@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import sys
 
-from backend.accounts import service
+from backend.accounts import changes
 from backend.core.errors import IdentityProviderError
 from backend.core.firebase import FirebaseAuth
 from backend.core.settings import Settings
@@ -30,7 +30,7 @@ async def _run(uid: str | None, email: str | None) -> int:
                 print(f"error: {exc.detail}", file=sys.stderr)
                 return 1
         async with beanie_session(settings):
-            account = await service.bootstrap_admin(uid=uid, email=email, identity=identity)
+            account = await changes.bootstrap_admin(uid=uid, email=email, identity=identity)
     finally:
         identity.close()
     print(

@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 
-from backend.accounts import service
+from backend.accounts import changes, service
 from backend.core.firebase import FirebaseAuth
 from backend.core.settings import Settings
 from schemas.accounts import Role, RoleGrant
@@ -55,7 +55,7 @@ async def _create(users: list[DevUser], settings: Settings, emulator: EmulatorUs
                         else None,
                         constituency=user.constituency if role == Role.MP else None,
                     )
-                    await service.grant_role(
+                    await changes.grant_role(
                         actor="system:dev_users", uid=uid, role=role, grant=grant, identity=identity
                     )
                 # Sign in after the grants so the token carries the new custom claims.

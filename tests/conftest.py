@@ -13,6 +13,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from backend.accounts import changes as account_changes
 from backend.accounts import service as accounts_service
 from backend.core.database import Database
 from backend.core.settings import Environment, Settings
@@ -206,7 +207,7 @@ def make_user(app: FastAPI, auth_emulator: AuthEmulator) -> MakeUser:
                 districts=districts if role in (Role.FIELD_OFFICER, Role.SUPERVISOR) else None,
                 constituency=constituency if role == Role.MP else None,
             )
-            await accounts_service.grant_role(
+            await account_changes.grant_role(
                 actor="test", uid=uid, role=role, grant=grant, identity=app.state.firebase
             )
         return User(uid=uid, email=email, token=token)

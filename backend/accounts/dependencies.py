@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from backend.accounts import service
+from backend.accounts import changes, service
 from backend.accounts.models import Account
 from backend.core.access import access_rule
 from backend.core.errors import ForbiddenError, UnauthenticatedError
@@ -26,13 +26,13 @@ def get_identity(request: Request) -> FirebaseAuth:
 Identity = Annotated[FirebaseAuth, Depends(get_identity)]
 
 
-def _account_followers(request: Request) -> tuple[service.AccountFollower, ...]:
-    followers: tuple[service.AccountFollower, ...] = getattr(request.app.state, "account_followers", ())
+def _account_followers(request: Request) -> tuple[changes.AccountFollower, ...]:
+    followers: tuple[changes.AccountFollower, ...] = getattr(request.app.state, "account_followers", ())
     return followers
 
 
 # What other features do when an account is disabled or enabled (main.py wires them).
-AccountFollowers = Annotated[tuple[service.AccountFollower, ...], Depends(_account_followers)]
+AccountFollowers = Annotated[tuple[changes.AccountFollower, ...], Depends(_account_followers)]
 
 
 @access_rule("signed in: any valid Firebase ID token of an enabled account")

@@ -1,7 +1,7 @@
 """An account per Firebase uid, created the first time we see a valid token for it."""
 
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from beanie import Document
 from pydantic import Field
@@ -22,6 +22,9 @@ class Account(Document):
     constituency: str | None = None  # the one constituency an MP sees
     disabled: bool = False
     claims_synced: bool = True
+    # Changed by compare-and-set (core/versioning.py); 0 for an account stored before versioning.
+    version: int = 0
+    pending_change: dict[str, Any] | None = None
     created_at: datetime
     updated_at: datetime
 

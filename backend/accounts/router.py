@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from backend.accounts import service
+from backend.accounts import changes, service
 from backend.accounts.dependencies import AccountFollowers, AdminAccount, CurrentAccount, Identity
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND
@@ -43,7 +43,7 @@ async def grant_role(
     admin: AdminAccount, identity: Identity, uid: Uid, role: Role, grant: RoleGrant
 ) -> AccountRead:
     """Grant a role with its scope (districts for field staff, a constituency for an MP); idempotent."""
-    return await service.grant_role(actor=admin.id, uid=uid, role=role, grant=grant, identity=identity)
+    return await changes.grant_role(actor=admin.id, uid=uid, role=role, grant=grant, identity=identity)
 
 
 @router.delete(
@@ -54,13 +54,13 @@ async def grant_role(
 )
 async def revoke_role(admin: AdminAccount, identity: Identity, uid: Uid, role: Role) -> AccountRead:
     """Revoke a role and the scope only it needed; idempotent."""
-    return await service.revoke_role(actor=admin.id, uid=uid, role=role, identity=identity)
+    return await changes.revoke_role(actor=admin.id, uid=uid, role=role, identity=identity)
 
 
 @router.put("/admin/accounts/{uid}/scope", response_model=AccountRead, status_code=200, responses=NOT_FOUND)
 async def update_scope(admin: AdminAccount, identity: Identity, uid: Uid, scope: ScopeUpdate) -> AccountRead:
     """Change the districts or constituency of an account's roles."""
-    return await service.set_scope(actor=admin.id, uid=uid, scope=scope, identity=identity)
+    return await changes.set_scope(actor=admin.id, uid=uid, scope=scope, identity=identity)
 
 
 @router.put(
@@ -73,6 +73,6 @@ async def update_status(
     admin: AdminAccount, identity: Identity, followers: AccountFollowers, uid: Uid, status: StatusUpdate
 ) -> AccountRead:
     """Disable or re-enable an account; a disabled account is refused at once and gets no alert."""
-    return await service.set_disabled(
+    return await changes.set_disabled(
         actor=admin.id, uid=uid, disabled=status.disabled, identity=identity, followers=followers
     )

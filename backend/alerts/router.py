@@ -3,11 +3,12 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 
 from backend.accounts.dependencies import RequireRole
 from backend.accounts.models import Account
 from backend.alerts import campaigns
+from backend.core.dependencies import IdempotencyKey
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, VALIDATION_FAILED, Responses
 from schemas.accounts import Role
@@ -23,18 +24,6 @@ router = APIRouter(
     dependencies=[Depends(_require_editor)],
     responses=AUTH_ERRORS | VALIDATION_FAILED,
 )
-
-IdempotencyKey = Annotated[
-    str,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=100,
-        pattern=r"^[A-Za-z0-9_-]+$",
-        description="Chosen by the client per campaign: a retry with the same key and body is the same "
-        "campaign (200); the same key with another body is a 409 `idempotency_key_reused`.",
-    ),
-]
 
 REPLAYED: Responses = {200: {"model": CampaignRead, "description": "A retry: the campaign this key created."}}
 

@@ -3,11 +3,13 @@
 from datetime import datetime
 from typing import Any, ClassVar
 
-from beanie import Document
+from beanie import Document, PydanticObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 
 class AuditEntry(Document):
+    # An ObjectId, or "<resource>:<version>" for the consequence of a versioned change (written once).
+    id: PydanticObjectId | str | None = None  # type: ignore[assignment]
     at: datetime
     actor: str
     action: str

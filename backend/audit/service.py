@@ -1,7 +1,10 @@
 """Writing and reading the audit log. There is deliberately no update or delete here."""
 
+import contextlib
 from datetime import datetime
 from typing import Any
+
+from pymongo.errors import DuplicateKeyError
 
 from backend.audit.models import AuditEntry
 from backend.core.clock import utc_now
@@ -12,18 +15,32 @@ from schemas.common import Page
 
 
 async def record(
-    *, actor: str, action: str, resource_type: str, resource_id: str, details: dict[str, Any] | None = None
+    *,
+    actor: str,
+    action: str,
+    resource_type: str,
+    resource_id: str,
+    details: dict[str, Any] | None = None,
+    key: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Append one entry, stamped with the current time and request id."""
-    await AuditEntry(
-        at=utc_now(),
+    """Append one entry, stamped with the current time (or `at`) and request id. An entry with a `key`
+    (the consequence of a versioned change, carried out again after a crash) is written once."""
+    entry = AuditEntry(
+        at=at or utc_now(),
         actor=actor,
         action=action,
         resource_type=resource_type,
         resource_id=resource_id,
         request_id=current_request_id(),
         details=details or {},
-    ).insert()
+    )
+    if key is None:
+        await entry.insert()
+        return
+    entry.id = key
+    with contextlib.suppress(DuplicateKeyError):
+        await entry.insert()
 
 
 async def list_entries(

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from backend.audit import service as audit
 from backend.content import rules, steps
 from backend.content.models import PUBLISHED_FIELDS, ContentItem, ContentRevision
+from backend.core import versioning
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from schemas.content import ContentRead, ContentStatus, ContentWrite
@@ -34,6 +35,7 @@ def _invalid_step(item: ContentItem, step: str) -> ConflictError:
 # Editing
 
 
+@versioning.replaying
 async def save(
     *, actor: str, item_id: UUID, write: ContentWrite, if_match: int | None
 ) -> tuple[ContentRead, bool]:
@@ -88,6 +90,7 @@ def _require_publishable(item: ContentItem) -> None:
         raise ValidationFailedError("The item is not ready to publish.", errors=problems)
 
 
+@versioning.replaying
 async def submit(*, actor: str, item_id: UUID, if_match: int | None, note: str | None) -> ContentRead:
     """Send a draft for review; it must already meet everything publishing needs."""
     item = await steps.load(item_id, if_match=if_match)
@@ -102,6 +105,7 @@ async def submit(*, actor: str, item_id: UUID, if_match: int | None, note: str |
     )
 
 
+@versioning.replaying
 async def return_to_draft(
     *, actor: str, item_id: UUID, if_match: int | None, note: str | None
 ) -> ContentRead:
@@ -138,6 +142,7 @@ def _publication(item: ContentItem, *, actor: str, now: datetime) -> tuple[dict[
     return changes, {"op": "publish", "revision": snapshot.model_dump(by_alias=True)}
 
 
+@versioning.replaying
 async def publish(
     *, actor: str, item_id: UUID, if_match: int | None, publish_at: datetime | None
 ) -> ContentRead:
@@ -172,6 +177,7 @@ def _withdrawal(item: ContentItem, reason: str) -> dict[str, Any] | None:
     return {"op": "withdraw", "reason": reason} if item.live_revision is not None else None
 
 
+@versioning.replaying
 async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str | None) -> ContentRead:
     """Take an item off the app (phones get a tombstone) and out of the editors' way."""
     item = await steps.load(item_id, if_match=if_match)
@@ -196,6 +202,7 @@ async def archive(*, actor: str, item_id: UUID, if_match: int | None, note: str 
     return steps.to_read(archived)
 
 
+@versioning.replaying
 async def delete(*, actor: str, item_id: UUID) -> None:
     """Delete an item (phones get a tombstone); its revisions and history are kept. Repeating is fine."""
     item = await steps.settled(str(item_id))
@@ -208,6 +215,7 @@ async def delete(*, actor: str, item_id: UUID) -> None:
     await _audit(actor, "deleted", item.id)
 
 
+@versioning.replaying
 async def restore(*, actor: str, item_id: UUID, revision: int, if_match: int | None) -> ContentRead:
     """Copy a published revision into the working copy, as a draft to review and publish again."""
     item = await steps.load(item_id, if_match=if_match)

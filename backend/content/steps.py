@@ -30,8 +30,10 @@ def to_read(item: ContentItem) -> ContentRead:
     )
 
 
-async def version_conflict(item: ContentItem, message: str) -> ConflictError:
-    return ConflictError(
+async def version_conflict(
+    item: ContentItem, message: str, *, kind: type[ConflictError] = ConflictError
+) -> ConflictError:
+    return kind(
         message,
         code="version_conflict",
         extensions={"current_version": item.version, "current": to_read(item).model_dump(mode="json")},
@@ -124,7 +126,8 @@ async def take_step(
     if not moved:
         current = await settled(item.id)
         assert current is not None
-        raise await version_conflict(current, "Someone else changed the item at the same moment; retry.")
+        message = "Someone else changed the item at the same moment; retry."
+        raise await version_conflict(current, message, kind=versioning.LostRaceError)
     version = item.version + 1
     await finish({**pending, "version": version})
     updated: ContentItem = item.model_copy(update={**applied, "version": version, "pending_change": None})

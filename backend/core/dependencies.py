@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from backend.core.database import Database
-from backend.core.errors import DatabaseUnavailableError, ValidationFailedError
+from backend.core.errors import BadRequestError, DatabaseUnavailableError, ValidationFailedError
 from schemas.common import FieldProblem
 
 _VERSION = re.compile(r"[0-9]{1,9}")
@@ -38,3 +38,28 @@ def if_match_version(
 
 
 IfMatch = Annotated[int | None, Depends(if_match_version)]
+
+
+def _idempotency_key(
+    request: Request,
+    key: Annotated[
+        str,
+        Header(
+            alias="Idempotency-Key",
+            min_length=8,
+            max_length=100,
+            pattern=r"^[A-Za-z0-9_-]+$",
+            description="Chosen by the client per write: a retry with the same key and body is the same "
+            "write (200); the same key with another body is a 409 `idempotency_key_reused`. Sent once.",
+        ),
+    ],
+) -> str:
+    """The one Idempotency-Key of a request; two (which one would count?) are a 400 naming the header."""
+    if len(request.headers.getlist("idempotency-key")) > 1:
+        message = "send one Idempotency-Key header"
+        problem = FieldProblem(field="header.idempotency-key", rule="single_value", message=message)
+        raise BadRequestError(message + ".", errors=[problem])
+    return key
+
+
+IdempotencyKey = Annotated[str, Depends(_idempotency_key)]

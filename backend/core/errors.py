@@ -43,6 +43,12 @@ class AppError(Exception):
         self.extensions = dict(extensions or {})
 
 
+class BadRequestError(AppError):
+    status = 400
+    code = "bad_request"
+    title = "Bad request"
+
+
 class NotFoundError(AppError):
     status = 404
     code = "not_found"

@@ -7,19 +7,27 @@ noticing its loss and handing it over are here, the same for every worker.
 
 Renewal every third of the lease keeps a live holder's lease; a holder that dies (SIGKILL, a lost
 machine) stops renewing, and another worker takes the document over once `duration_s` has passed.
+
+A lease on nothing but a name (`exclusive`) is a mutex across processes: a `leases` document per name,
+taken by an insert or by a conditional update once its holder's time ran out.
 """
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+import secrets
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from beanie import Document
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import PyMongoError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from backend.core.clock import utc_now
+from backend.core.errors import ConflictError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,3 +103,53 @@ class Lease:
             self._ours(), {"$set": {self.until_field: self.clock(), **changes}}
         )
         return ended.matched_count == 1
+
+
+class NamedLease(Document):
+    """A mutex across processes: who holds the name, until when."""
+
+    id: str  # type: ignore[assignment]  # the name
+    lease_owner: str
+    lease_until: datetime
+
+    class Settings:
+        name = "leases"
+
+
+class LeaseBusyError(ConflictError):
+    """Another process held the named lease for longer than the caller would wait."""
+
+
+async def _take(name: str, owner: str, duration_s: float) -> bool:
+    collection = NamedLease.get_pymongo_collection()
+    now = utc_now()
+    lease = {"lease_owner": owner, "lease_until": now + timedelta(seconds=duration_s)}
+    if (
+        await collection.update_one({"_id": name, "lease_until": {"$lte": now}}, {"$set": lease})
+    ).matched_count:
+        return True
+    try:
+        await collection.insert_one({"_id": name, **lease})
+    except DuplicateKeyError:
+        return False  # held, and not run out
+    return True
+
+
+@asynccontextmanager
+async def exclusive(name: str, *, duration_s: float = 10.0, wait_s: float = 5.0) -> AsyncIterator[None]:
+    """Run the block while holding the named lease (renewed), one process at a time; LeaseBusyError when
+    it could not be taken within `wait_s`. Keep the block short: a holder that dies blocks the name for
+    `duration_s`."""
+    owner, deadline = secrets.token_hex(8), time.monotonic() + wait_s
+    while not await _take(name, owner, duration_s):
+        if time.monotonic() >= deadline:
+            raise LeaseBusyError("Another change of the same kind is being made; try again.", code="busy")
+        await asyncio.sleep(0.02)
+    lease = Lease(NamedLease.get_pymongo_collection(), name, owner=owner, duration_s=duration_s)
+    keeper = asyncio.create_task(lease.keep())
+    try:
+        yield
+    finally:
+        keeper.cancel()
+        await asyncio.gather(keeper, return_exceptions=True)
+        await NamedLease.get_pymongo_collection().delete_one({"_id": name, "lease_owner": owner})

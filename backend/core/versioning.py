@@ -6,16 +6,48 @@ feed entry to append. The caller then carries them out (each idempotent, keyed b
 the mark. A writer that dies in between leaves the mark behind; the next one to load the document
 finishes it first (`settle`), and no new change is accepted while a mark is set. So every change's
 consequences happen exactly once and in version order, with no transactions.
+
+A write that loses the compare-and-set to a concurrent one raises `LostRaceError`; a service operation
+wrapped in `replaying` then runs again on the current version, exactly as if it had come second: an
+identical request (a double tap and the app's retry) finds its change made and answers as a replay,
+a request with a stale If-Match gets its 409, and any other write applies after the winner's.
 """
 
+import functools
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from backend.core.errors import ConflictError
+
 PENDING_FIELD = "pending_change"
+# Runs of an operation that keeps losing its compare-and-set before it answers 409.
+ATTEMPTS = 3
 
 CarryOut = Callable[[dict[str, Any]], Awaitable[None]]
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class LostRaceError(ConflictError):
+    """A concurrent write moved the document first: a 409 (with the current document) unless replayed."""
+
+
+def replaying(operation: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Run a versioned write; when it loses the compare-and-set, run it again on the current version."""
+
+    @functools.wraps(operation)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return await operation(*args, **kwargs)
+            except LostRaceError:
+                if attempt == ATTEMPTS:
+                    raise
+        raise AssertionError("unreachable")
+
+    return run
 
 
 async def advance(
@@ -32,8 +64,10 @@ async def advance(
     that anyone can finish it (see `settle`).
     """
     version = from_version + 1
+    # A document stored before its kind was versioned has no version: it is version 0.
+    current: Any = from_version if from_version else {"$in": [0, None]}
     result = await collection.update_one(
-        {"_id": document_id, "version": from_version, PENDING_FIELD: None},
+        {"_id": document_id, "version": current, PENDING_FIELD: None},
         {"$set": {**changes, "version": version, PENDING_FIELD: {**consequences, "version": version}}},
     )
     return result.matched_count == 1

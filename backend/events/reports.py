@@ -4,6 +4,7 @@ from typing import Any
 from uuid import UUID
 
 from backend.accounts.models import Account
+from backend.core import versioning
 from backend.core.clock import utc_now
 from backend.core.errors import (
     ConflictError,
@@ -56,6 +57,7 @@ def _check_turnout(report: EventReport) -> dict[str, Any] | None:
     return turnout.model_dump()
 
 
+@versioning.replaying
 async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -> EventRead:
     """Record the outcome: held (headcount by gender and age band) or cancelled (reason); idempotent."""
     event = await event_in_scope(account=actor, event_id=event_id)
@@ -80,6 +82,7 @@ async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -
     return to_read(await change(event, changes, actor=actor.id, action="reported"))
 
 
+@versioning.replaying
 async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -> EventRead:
     """A supervisor approves or rejects (with a reason) a report; only approved reports count for MPs."""
     event = await event_in_scope(account=actor, event_id=event_id)
@@ -98,6 +101,7 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
     return to_read(await change(event, changes, actor=actor.id, action=f"review_{outcome.value}"))
 
 
+@versioning.replaying
 async def delete_event(*, actor: Account, event_id: UUID) -> None:
     """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
     event = await versions.load(event_id)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
+from backend.core import versioning
 from backend.core.clock import PAKISTAN, stored_time, utc_now
 from backend.core.errors import (
     AppError,
@@ -48,8 +49,8 @@ def to_read(event: Event) -> EventRead:
     return EventRead.model_validate({**data, "id": event.id, "starts_at_local": local_time(event.starts_at)})
 
 
-def _conflict(event: Event, message: str) -> ConflictError:
-    return ConflictError(
+def _conflict(event: Event, message: str, *, kind: type[ConflictError] = ConflictError) -> ConflictError:
+    return kind(
         message,
         code="version_conflict",
         extensions={"current_version": event.version, "current": to_read(event).model_dump(mode="json")},
@@ -57,15 +58,16 @@ def _conflict(event: Event, message: str) -> ConflictError:
 
 
 async def change(event: Event, changes: dict[str, Any], *, actor: str, action: str) -> Event:
-    """Move the event to its next version with `changes` (recorded in its history); 409 if someone else
-    moved it first."""
+    """Move the event to its next version with `changes` (recorded in its history); LostRaceError (a 409
+    unless the operation is `versioning.replaying`) if someone else moved it first."""
     if event.review == ReviewStatus.APPROVED and action in ("updated", "reported"):
         changes = {**changes, "review": ReviewStatus.PENDING.value, "review_reason": None}  # a correction
     updated = await versions.advance(event, changes, actor=actor, action=action)
     if updated is None:
         current = await versions.load(event.id)
         assert current is not None  # events are never removed, only marked deleted
-        raise _conflict(current, "The event changed while this edit was made; retry on the current version.")
+        message = "The event changed while this edit was made; retry on the current version."
+        raise _conflict(current, message, kind=versioning.LostRaceError)
     return updated
 
 
@@ -126,6 +128,7 @@ def _plan_of(event: Event) -> dict[str, Any]:
 # Sync
 
 
+@versioning.replaying
 async def sync_event(
     *, actor: Account, event_id: UUID, write: EventWrite, if_match: int | None
 ) -> tuple[EventRead, bool]:
