@@ -17,11 +17,11 @@ from typing import Any
 
 from pymongo import UpdateOne
 
-from backend.alerts.claims import insert_new
 from backend.alerts.fcm import FcmSender
 from backend.alerts.messages import SendOutcome
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.alerts.pushes import message_for
+from backend.core import claims
 from backend.youth.models import Device
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ async def deliver(
             _delivery(batch, r, status="sent", claim=claim, now=clock(), channel="topic")
             for r in batch.recipients
         ]
-        report.sent = len(await insert_new(Delivery, docs))
+        report.sent = len(await claims.insert_new(Delivery.get_pymongo_collection(), docs))
     else:
         claimed, resent = await _claim(batch, report, claim=claim, now=clock())
         retryable = False
@@ -131,13 +131,11 @@ async def _claim(
     by_id = {f"{batch.campaign_id}:{r['device_id']}": r for r in batch.recipients}
     if batch.kind == "plan":
         wait = [r for r in batch.recipients if r.get("not_before") and r["not_before"] > now]
-        report.held = len(
-            await insert_new(
-                Delivery, [_delivery(batch, r, status="held", claim=claim, now=now) for r in wait]
-            )
-        )
+        held = [_delivery(batch, r, status="held", claim=claim, now=now) for r in wait]
+        report.held = len(await claims.insert_new(collection, held))
         due = [r for r in batch.recipients if not (r.get("not_before") and r["not_before"] > now)]
-        await insert_new(Delivery, [_delivery(batch, r, status="claimed", claim=claim, now=now) for r in due])
+        claiming = [_delivery(batch, r, status="claimed", claim=claim, now=now) for r in due]
+        await claims.insert_new(collection, claiming)
     else:
         condition: dict[str, Any] = {"_id": {"$in": list(by_id)}, "status": {"$in": _CLAIMABLE[batch.kind]}}
         if batch.kind == "retry":
@@ -236,7 +234,9 @@ async def _queue_retries(
         "attempts": 0,
         "created_at": now,
     }
-    report.retried = len(failing) if await insert_new(AlertBatch, [retry]) else 0
+    report.retried = (
+        len(failing) if await claims.insert_new(AlertBatch.get_pymongo_collection(), [retry]) else 0
+    )
 
 
 async def _count(campaign_id: str, report: BatchReport) -> None:

@@ -20,12 +20,12 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from backend.alerts.audience import Recipient, recipients
-from backend.alerts.claims import insert_new
 from backend.alerts.config import WorkerConfig
 from backend.alerts.fcm import FcmSender
 from backend.alerts.models import AlertBatch, Campaign, InboxEntry
 from backend.alerts.quiet import release_at
 from backend.alerts.topic_reach import TopicReach, topic_reach
+from backend.core import claims
 from backend.core.leases import Lease, LeaseLostError
 
 logger = logging.getLogger(__name__)
@@ -102,8 +102,10 @@ async def _plan(
             return False
         now = config.clock()
         batches = _batches(campaign, chunk, seq=seq, size=config.batch_size, reach=reach, now=now)
-        await insert_new(InboxEntry, [_inbox_entry(campaign, person, now) for person in chunk])
-        await insert_new(AlertBatch, batches)
+        await claims.insert_new(
+            InboxEntry.get_pymongo_collection(), [_inbox_entry(campaign, person, now) for person in chunk]
+        )
+        await claims.insert_new(AlertBatch.get_pymongo_collection(), batches)
         moved = await Campaign.get_pymongo_collection().update_one(
             {"_id": campaign.id, "plan_owner": config.owner, "plan_cursor": cursor, "batches_planned": seq},
             {

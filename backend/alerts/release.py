@@ -10,9 +10,9 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from backend.alerts.claims import insert_new
 from backend.alerts.config import WorkerConfig
 from backend.alerts.models import AlertBatch, Campaign, Delivery
+from backend.core import claims
 from backend.youth.models import Device
 
 
@@ -87,7 +87,7 @@ async def _release(campaign_id: str, deliveries: list[dict[str, Any]], *, now: d
         "attempts": 0,
         "created_at": now,
     }
-    await insert_new(AlertBatch, [batch])
+    await claims.insert_new(AlertBatch.get_pymongo_collection(), [batch])
     # Marked after the batch exists: a releaser dying in between leaves them held, batched again later.
     ids = [f"{campaign_id}:{r['device_id']}" for r in recipients]
     moved = await collection.update_many(

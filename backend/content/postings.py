@@ -16,14 +16,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from pymongo import UpdateOne
-from pymongo.errors import BulkWriteError
 
 from backend.content.models import LiveContent, SearchPosting
+from backend.core import claims
 
 # Feed numbers per posting document: a term in every item fills one with 512 items' entries (about
 # 1,500 with three languages, some 100 KB), and the newest 300 items holding it take one or two reads.
 BUCKET = 512
-_DUPLICATE_KEY = 11000
 
 
 def key(term: str, seq: int) -> str:
@@ -59,17 +58,7 @@ def _terms(state: LiveContent) -> set[str]:
 
 async def _bulk(updates: list[UpdateOne]) -> None:
     """Send `updates` (each by `_id`); an upsert that lost a race to create its document is sent again."""
-    if not updates:
-        return
-    collection = SearchPosting.get_pymongo_collection()
-    try:
-        await collection.bulk_write(updates, ordered=False)
-    except BulkWriteError as error:
-        errors = error.details.get("writeErrors", [])
-        if any(failed.get("code") != _DUPLICATE_KEY for failed in errors):
-            raise
-        # Two writers created the same document at once: the other one's exists now, add to it.
-        await collection.bulk_write([updates[failed["index"]] for failed in errors], ordered=False)
+    await claims.bulk_upsert(SearchPosting.get_pymongo_collection(), updates)
 
 
 async def add(states: Iterable[LiveContent]) -> None:
