@@ -8,7 +8,7 @@ from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
-from backend.core.pagination import PageParams, total_count
+from backend.core.pagination import PageParams, paginate
 from schemas.accounts import AccountRead, Role
 from schemas.common import Page
 
@@ -49,17 +49,18 @@ async def read_account(*, actor: Account, uid: str) -> AccountRead:
 
 async def list_accounts(*, actor: Account, role: Role | None, page: PageParams) -> Page[AccountRead]:
     query: dict[str, Any] = {"roles": role.value} if role is not None else {}
-    total = await total_count(Account, query)
-    accounts = (
-        await Account.find(query).sort("+created_at", "+_id").skip(page.offset).limit(page.limit).to_list()
+    listed = await paginate(
+        Account,
+        query,
+        sort=[("created_at", 1), ("_id", 1)],
+        page=page,
+        read=lambda stored: to_read(Account.model_validate(stored)),
     )
     await audit.record(
         actor=actor.id,
         action="account.list",
         resource_type="account",
         resource_id="*",
-        details={"role": role.value if role else None, "offset": page.offset, "count": len(accounts)},
+        details={"role": role.value if role else None, "offset": page.offset, "count": len(listed.items)},
     )
-    return Page[AccountRead](
-        items=[to_read(a) for a in accounts], total=total, limit=page.limit, offset=page.offset
-    )
+    return listed

@@ -8,7 +8,7 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.audit.models import AuditEntry
 from backend.core.clock import utc_now
-from backend.core.pagination import PageParams, total_count
+from backend.core.pagination import PageParams, paginate
 from backend.core.request_context import current_request_id
 from schemas.audit import AuditEntryRead
 from schemas.common import Page
@@ -65,10 +65,9 @@ async def list_entries(
             query[field] = value
     if since is not None or until is not None:
         query["at"] = {**({"$gte": since} if since else {}), **({"$lt": until} if until else {})}
-    found = AuditEntry.find(query)
-    total = await total_count(AuditEntry, query)
-    entries = await found.sort("-at", "-_id").skip(page.offset).limit(page.limit).to_list()
-    items = [
-        AuditEntryRead.model_validate({**e.model_dump(exclude={"id"}), "id": str(e.id)}) for e in entries
-    ]
-    return Page[AuditEntryRead](items=items, total=total, limit=page.limit, offset=page.offset)
+    return await paginate(AuditEntry, query, sort=[("at", -1), ("_id", -1)], page=page, read=_entry_read)
+
+
+def _entry_read(stored: dict[str, Any]) -> AuditEntryRead:
+    entry_id = str(stored.pop("_id"))
+    return AuditEntryRead.model_validate({**stored, "id": entry_id})

@@ -12,7 +12,7 @@ from backend.content import feed, live, postings, search_terms
 from backend.content.models import LiveContent, SearchPosting
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, invalid_field
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, paginate
 from backend.geography import service as geography
 from backend.geography.importer import DistrictRef
 from schemas.common import Page
@@ -139,16 +139,14 @@ async def list_live(
         query["topics"] = topic.value
     if kind is not None:
         query["kind"] = kind.value
-    collection = LiveContent.get_pymongo_collection()
-    total = await collection.count_documents(query)
-    found = (
-        collection.find(query, WITHOUT_TERMS)
-        .sort([("published_at", -1), ("_id", -1)])
-        .skip(page.offset)
-        .limit(page.limit)
+    return await paginate(
+        LiveContent,
+        query,
+        sort=[("published_at", -1), ("_id", -1)],
+        page=page,
+        read=lambda stored: _card(LiveContent.model_validate(stored), lang),
+        projection=WITHOUT_TERMS,
     )
-    cards = [_card(LiveContent.model_validate(document), lang) async for document in found]
-    return Page(items=cards, total=total, limit=page.limit, offset=page.offset)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from uuid import UUID
 from backend.content import steps
 from backend.content.models import ContentChange, ContentItem, ContentRevision
 from backend.core.errors import NotFoundError
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, paginate
 from schemas.common import Page
 from schemas.content import (
     REQUIRED_LANGUAGES,
@@ -62,10 +62,13 @@ async def list_items(
         query["kind"] = kind.value
     if topic is not None:
         query["topics"] = topic.value
-    found = ContentItem.find(query)
-    total = await found.count()
-    items = await found.sort("-updated_at", "+_id").skip(page.offset).limit(page.limit).to_list()
-    return Page(items=[_summary(item) for item in items], total=total, limit=page.limit, offset=page.offset)
+    return await paginate(
+        ContentItem,
+        query,
+        sort=[("updated_at", -1), ("_id", 1)],
+        page=page,
+        read=lambda stored: _summary(ContentItem.model_validate(stored)),
+    )
 
 
 async def revisions(*, item_id: UUID) -> list[RevisionSummary]:

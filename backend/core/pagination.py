@@ -1,11 +1,15 @@
-"""Offset pagination for reference lists: a capped limit and an explicit, stable order."""
+"""Offset pagination: a capped limit, an explicit and stable order, and one `paginate` for every list."""
 
-from collections.abc import Mapping
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, TypeVar
 
 from beanie import Document
 from fastapi import Depends, Query
 from pydantic import BaseModel
+
+from schemas.common import Page
+
+T = TypeVar("T")
 
 MAX_PAGE_SIZE = 500
 # Deeper than any list we hold; bounded so a huge offset is a 422, not an overflow in the driver.
@@ -32,3 +36,26 @@ async def total_count(document: type[Document], query: Mapping[str, Any]) -> int
     if not query:
         return await document.get_pymongo_collection().estimated_document_count()
     return await document.find(dict(query)).count()
+
+
+async def paginate(
+    document: type[Document],
+    query: Mapping[str, Any],
+    *,
+    sort: Sequence[tuple[str, int]],
+    page: PageParams,
+    read: Callable[[dict[str, Any]], T],
+    projection: Mapping[str, Any] | None = None,
+) -> Page[T]:
+    """One page of `document`s matching `query` in `sort` order (end it with `_id`, so pages are stable),
+    each stored document (as a dict, `projection` applied) turned into its contract model by `read`."""
+    total = await total_count(document, query)
+    cursor = document.get_pymongo_collection().find(
+        dict(query),
+        dict(projection) if projection else None,
+        sort=list(sort),
+        skip=page.offset,
+        limit=page.limit,
+    )
+    items = [read(stored) async for stored in cursor]
+    return Page[T](items=items, total=total, limit=page.limit, offset=page.offset)

@@ -7,7 +7,7 @@ from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, paginate
 from backend.events.models import Event
 from backend.events.service import event_in_scope, local_time, to_read
 from backend.geography import service as geography
@@ -74,17 +74,13 @@ async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
 
 
 async def list_events(*, query: dict[str, Any], newest_first: bool, page: PageParams) -> Page[EventRead]:
-    found = Event.find(query)
-    total = await found.count()
-    direction = "-" if newest_first else "+"
-    events = (
-        await found.sort(f"{direction}starts_at", f"{direction}_id")
-        .skip(page.offset)
-        .limit(page.limit)
-        .to_list()
-    )
-    return Page[EventRead](
-        items=[to_read(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    direction = -1 if newest_first else 1
+    return await paginate(
+        Event,
+        query,
+        sort=[("starts_at", direction), ("_id", direction)],
+        page=page,
+        read=lambda stored: to_read(Event.model_validate(stored)),
     )
 
 
@@ -104,11 +100,12 @@ async def upcoming(
     else:
         assert constituency is not None
         query["constituency"] = await _constituency_filter(constituency)
-    found = Event.find(query)
-    total = await found.count()
-    events = await found.sort("+starts_at", "+_id").skip(page.offset).limit(page.limit).to_list()
-    return Page[UpcomingEventRead](
-        items=[_to_upcoming(e) for e in events], total=total, limit=page.limit, offset=page.offset
+    return await paginate(
+        Event,
+        query,
+        sort=[("starts_at", 1), ("_id", 1)],
+        page=page,
+        read=lambda stored: _to_upcoming(Event.model_validate(stored)),
     )
 
 

@@ -10,7 +10,7 @@ from pymongo import UpdateOne
 
 from backend.core.errors import NotFoundError, invalid_field
 from backend.core.imports import ImportRejectedError
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, paginate
 from backend.geography import importer
 from backend.geography.importer import DistrictRef
 from backend.geography.models import Constituency, District, Province
@@ -102,11 +102,12 @@ async def list_districts(*, province: str | None, page: PageParams) -> Page[Dist
                 "query.province", "unknown_province", f"'{province}' is not a province or territory code."
             )
         query["province"] = province
-    found = District.find(query)
-    total = await found.count()
-    districts = await found.sort("+name", "+_id").skip(page.offset).limit(page.limit).to_list()
-    return Page[DistrictRead](
-        items=[_district_read(d) for d in districts], total=total, limit=page.limit, offset=page.offset
+    return await paginate(
+        District,
+        query,
+        sort=[("name", 1), ("_id", 1)],
+        page=page,
+        read=lambda stored: _district_read(District.model_validate(stored)),
     )
 
 
@@ -133,11 +134,12 @@ async def list_constituencies(
         query["house"] = house.value
     if province is not None:
         query["province"] = province.upper()
-    found = Constituency.find(query)
-    total = await found.count()
-    seats = await found.sort("+house", "+number").skip(page.offset).limit(page.limit).to_list()
-    return Page[ConstituencyRead](
-        items=[_constituency_read(c) for c in seats], total=total, limit=page.limit, offset=page.offset
+    return await paginate(
+        Constituency,
+        query,
+        sort=[("house", 1), ("number", 1), ("_id", 1)],
+        page=page,
+        read=lambda stored: _constituency_read(Constituency.model_validate(stored)),
     )
 
 

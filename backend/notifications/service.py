@@ -16,7 +16,7 @@ from backend.accounts.models import Account
 from backend.alerts.models import Campaign, InboxEntry
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, paginate
 from backend.turnout import counting
 from schemas.alerts import NotificationRead
 from schemas.common import Page
@@ -46,13 +46,12 @@ def to_read(entry: InboxEntry | dict[str, Any]) -> NotificationRead:
 
 async def list_notifications(*, account: Account, page: PageParams) -> Page[NotificationRead]:
     """The caller's alerts, newest first (a tie broken by the entry id, so pages are stable)."""
-    query = {"uid": account.id}
-    entries = (
-        await InboxEntry.find(query).sort("-sent_at", "-_id").skip(page.offset).limit(page.limit).to_list()
-    )
-    total = await InboxEntry.find(query).count()
-    return Page[NotificationRead](
-        items=[to_read(entry) for entry in entries], total=total, limit=page.limit, offset=page.offset
+    return await paginate(
+        InboxEntry,
+        {"uid": account.id},
+        sort=[("sent_at", -1), ("_id", -1)],
+        page=page,
+        read=lambda stored: to_read(InboxEntry.model_validate(stored)),
     )
 
 
