@@ -41,7 +41,8 @@ class EmbeddedEngine:
     """One mongo-java-server process on 127.0.0.1:`port`.
 
     `storage="file"` keeps one H2 file at `data_path` (committed after every write command);
-    `storage="memory"` keeps nothing after exit. `heap_mb` caps the JVM heap (-Xmx).
+    `storage="memory"` keeps nothing after exit. `heap_mb` caps the JVM heap (-Xmx). `stock_matching`
+    (memory only) drops our launcher's matching patches, for the tests that compare the two.
     """
 
     def __init__(
@@ -52,15 +53,19 @@ class EmbeddedEngine:
         data_path: Path | None = None,
         log_path: Path | None = None,
         heap_mb: int | None = None,
+        stock_matching: bool = False,
     ) -> None:
         if storage == "file" and data_path is None:
             raise ValueError("file storage needs a data_path")
+        if storage == "file" and stock_matching:
+            raise ValueError("stock_matching applies to memory storage only")
         self.port = port
         self.storage: Storage = storage
         self.data_path = data_path.resolve() if data_path else None
         default_log = (self.data_path.parent if self.data_path else Path.cwd()) / "engine.log"
         self.log_path = (log_path or default_log).resolve()
         self.heap_mb = heap_mb or int(os.environ.get("ENGINE_HEAP_MB", "2048"))
+        self.stock_matching = stock_matching
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -86,6 +91,8 @@ class EmbeddedEngine:
         ]
         if self.data_path is not None:
             command += ["--data", str(self.data_path)]
+        if self.stock_matching:
+            command.append("--stock-matching")
         # A session of its own: Ctrl-C in a terminal reaches the API first, which then stops the engine.
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True

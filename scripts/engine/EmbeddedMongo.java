@@ -24,6 +24,7 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 import io.netty.channel.Channel;
 
@@ -31,7 +32,10 @@ import io.netty.channel.Channel;
  * The embedded engine for development, tests and CI: mongo-java-server on 127.0.0.1, in memory or in
  * one H2 MVStore file. Started by scripts/engine.py; the heap cap is the JVM's -Xmx.
  *
- * <p>Usage: EmbeddedMongo --storage memory|file [--data FILE] --port N [--log FILE]
+ * <p>Usage: EmbeddedMongo --storage memory|file [--data FILE] --port N [--log FILE] [--stock-matching]
+ *
+ * <p>--stock-matching (memory storage only) runs the stock MemoryBackend, without our two matching
+ * patches, so that tests/engine/test_patched_matching.py can compare the patched engine with it.
  */
 public final class EmbeddedMongo {
 
@@ -73,11 +77,12 @@ public final class EmbeddedMongo {
     }
 
     /**
-     * Memory storage whose unique indexes (`_id` first) also serve a query that names their keys among
-     * other conditions, as MongoDB's do. Stock collections use an index only when the query's keys are
-     * exactly the index's, so a conditional update such as {_id, status, claim} scanned the whole
-     * collection: thousands of them made a campaign to 100,000 phones quadratic (measured). The index
-     * narrows the candidates; the whole query is still matched against each.
+     * Memory storage whose unique indexes (`_id` first) also serve a query that names their keys (plain
+     * values or `$in`) among other conditions, as MongoDB's do. Stock collections use an index only when
+     * the query's keys are exactly the index's, so a conditional update such as {_id, status, claim}
+     * scanned the whole collection: thousands of them made a campaign to 100,000 phones quadratic
+     * (measured). The index narrows the candidates; the whole query is still matched against each.
+     * tests/engine/test_patched_matching.py checks that this answers as the stock matching does.
      */
     static final class IndexedMemoryBackend extends MemoryBackend {
         @Override
@@ -105,6 +110,10 @@ public final class EmbeddedMongo {
         @Override
         protected QueryResult queryDocuments(
                 Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
+            if (orderBy != null && orderBy.containsKey("$natural")) {
+                // Narrowed candidates come in index order and are never reversed: the stock path keeps $natural.
+                return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
+            }
             for (Index<Integer> index : getIndexes()) {
                 Document narrowed = new Document();
                 for (var key : index.getKeys()) {
@@ -113,6 +122,7 @@ public final class EmbeddedMongo {
                     }
                 }
                 if (narrowed.size() == index.getKeys().size() && narrowed.size() < query.size()
+                        && narrowed.values().stream().allMatch(IndexedMemoryCollection::isIndexLookup)
                         && index.canHandle(narrowed)) {
                     return matchDocuments(query, index.getPositions(narrowed), orderBy, skip, limit, batchSize, fields);
                 }
@@ -146,12 +156,41 @@ public final class EmbeddedMongo {
             return super.queryDocuments(query, orderBy, skip, limit, batchSize, fields);
         }
 
+        /**
+         * A key value whose index lookup finds every document the matcher accepts: a plain value, or
+         * `$in` of plain values. Arrays (matched as a whole, `[]` has no index key, a compound index
+         * reads them as several keys), regexes (the matcher also tries them on numbers), null (a sparse
+         * index leaves out documents lacking the key) and operators are matched by a scan instead.
+         */
+        private static boolean isIndexLookup(Object value) {
+            if (value instanceof Document condition && condition.keySet().equals(Set.of("$in"))) {
+                return condition.get("$in") instanceof Collection<?> values
+                    && values.stream().allMatch(IndexedMemoryCollection::isPlainValue);
+            }
+            return isPlainValue(value);
+        }
+
+        private static boolean isPlainValue(Object value) {
+            return value != null && !(value instanceof Collection) && !BsonRegularExpression.isRegularExpression(value)
+                && !namesOperator(value);
+        }
+
+        private static boolean namesOperator(Object value) {
+            if (value instanceof Document document) {
+                return document.entrySet().stream()
+                    .anyMatch(entry -> entry.getKey().startsWith("$") || namesOperator(entry.getValue()));
+            }
+            return value instanceof Collection<?> items
+                && items.stream().anyMatch(IndexedMemoryCollection::namesOperator);
+        }
+
         private static boolean holdsAny(Object value, Set<String> wanted) {
             if (value instanceof String text) {
                 return wanted.contains(text);
             }
             if (value instanceof Collection<?> items) {
-                return items.stream().anyMatch(item -> item instanceof String text && wanted.contains(text));
+                // Stock `$in` also looks into arrays within the array ([["a"]] holds "a"): keep those too.
+                return items.stream().anyMatch(item -> holdsAny(item, wanted));
             }
             return false;
         }
@@ -164,6 +203,7 @@ public final class EmbeddedMongo {
         String data = null;
         String log = null;
         int port = 27017;
+        boolean stockMatching = false;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -171,6 +211,7 @@ public final class EmbeddedMongo {
                 case "--data" -> { data = value; i++; }
                 case "--port" -> { port = Integer.parseInt(value); i++; }
                 case "--log" -> { log = value; i++; }
+                case "--stock-matching" -> stockMatching = true;
                 case "--help", "-h" -> { usage(System.out); return; }
                 default -> { usage(System.err); System.exit(2); }
             }
@@ -181,8 +222,8 @@ public final class EmbeddedMongo {
         }
         AbstractMongoBackend backend;
         if ("memory".equals(storage)) {
-            backend = new IndexedMemoryBackend();
-        } else if ("file".equals(storage) && data != null) {
+            backend = stockMatching ? new MemoryBackend() : new IndexedMemoryBackend();
+        } else if ("file".equals(storage) && data != null && !stockMatching) {
             Path parent = Path.of(data).toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
@@ -209,7 +250,9 @@ public final class EmbeddedMongo {
     }
 
     private static void usage(PrintStream out) {
-        out.println("usage: EmbeddedMongo --storage memory|file [--data FILE] --port N [--log FILE]");
+        out.println("usage: EmbeddedMongo --storage memory|file [--data FILE] --port N [--log FILE]"
+            + " [--stock-matching]");
         out.println("  memory: nothing kept after exit; file: one H2 MVStore file, committed after every write");
+        out.println("  --stock-matching: memory storage with the stock matching (for the contract tests)");
     }
 }
