@@ -10,12 +10,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
+from backend.accounts.audit_log import router as audit_router
 from backend.accounts.router import router as accounts_router
 from backend.alerts.config import WorkerConfig
 from backend.alerts.fcm import FcmSender
 from backend.alerts.router import router as alerts_router
 from backend.alerts.tasks import make_sender, run_alerts, stop_alerts
-from backend.audit.router import router as audit_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
 from backend.content.tasks import publish_and_expire

@@ -1,11 +1,12 @@
-"""Reading the audit log (admins only). There is no route that edits or deletes an entry."""
+"""The admins' route that reads the audit log (there is none that edits or deletes an entry). It lives with
+the other admin routes: audit/ is the log itself, which every feature, accounts included, writes."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from backend.accounts.dependencies import AdminOnly
-from backend.audit import service
+from backend.audit import service as audit
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS
 from schemas.audit import AuditEntryRead
@@ -25,7 +26,7 @@ async def list_audit_entries(
     until: Annotated[SaneDatetime | None, Query(description="Before this time.")] = None,
 ) -> Page[AuditEntryRead]:
     """Page through the audit log, newest first, filtered by actor, action, resource or time."""
-    return await service.list_entries(
+    return await audit.list_entries(
         page=page,
         actor=actor,
         action=action,
