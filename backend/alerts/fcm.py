@@ -31,7 +31,7 @@ from backend.alerts.messages import (
     encode,
     to_fcm,
 )
-from backend.core.firebase import _OfflineCredential
+from backend.core.firebase import OfflineCredential
 
 # The private attributes of firebase_admin.messaging._MessagingService we rely on.
 URL_ATTRIBUTES = ("_fcm_url", "_fcm_topic_url")
@@ -83,7 +83,7 @@ class FcmSender:
             options = {"projectId": project_id, "httpTimeout": http_timeout_s}
             with _build_lock:
                 app = firebase_admin.initialize_app(
-                    _OfflineCredential(), options, name=f"hamqadam-fcm-{next(_app_numbers)}"
+                    OfflineCredential(), options, name=f"hamqadam-fcm-{next(_app_numbers)}"
                 )
         self._app = app
         self._service = messaging._get_messaging_service(app)

@@ -40,7 +40,7 @@ class _StaticToken(google.auth.credentials.Credentials):
         return None
 
 
-class _OfflineCredential(credentials.Base):  # type: ignore[misc]
+class OfflineCredential(credentials.Base):  # type: ignore[misc]
     def get_credential(self) -> google.auth.credentials.Credentials:
         return _StaticToken()
 
@@ -75,7 +75,7 @@ class FirebaseAuth:
         use_google = settings.environment is Environment.PRODUCTION or bool(
             os.environ.get("GOOGLE_APPLICATION_CREDENTIALS")
         )
-        credential = credentials.ApplicationDefault() if use_google else _OfflineCredential()
+        credential = credentials.ApplicationDefault() if use_google else OfflineCredential()
         options = {"projectId": settings.firebase_project_id, "httpTimeout": settings.firebase_http_timeout_s}
         with _build_lock, _certificate_url(settings):
             _apply_emulator_setting(settings)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from html import escape
 
 from backend.core.clock import PAKISTAN
-from backend.topics.router import TOPICS
+from backend.topics import service as topics
 from backend.turnout.brief_charts import Bar, Chart, Group, bar_chart, column_chart, legend
 from backend.turnout.brief_labels import AGES, GENDERS, LABELS, MONTHS, UNITS, key_label, ordered_keys
 from backend.turnout.brief_style import STYLE
@@ -12,7 +12,7 @@ from backend.turnout.pdf import printer
 from schemas.turnout import AreaRef, AverageCell, BriefLanguage, Cell, TurnoutRead
 
 HIDDEN_MARK = "—"
-_TOPICS = {topic.code.value: (topic.label_en, topic.label_ur) for topic in TOPICS}
+_TOPICS = topics.labels()
 
 
 def _count(value: int) -> str:
