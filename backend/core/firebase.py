@@ -41,6 +41,8 @@ class _StaticToken(google.auth.credentials.Credentials):
 
 
 class OfflineCredential(credentials.Base):  # type: ignore[misc]
+    """A static credential that never calls Google: for the Auth emulator and a local FCM server."""
+
     def get_credential(self) -> google.auth.credentials.Credentials:
         return _StaticToken()
 

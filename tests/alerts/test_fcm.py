@@ -18,7 +18,7 @@ from backend.alerts.messages import (
     payload_limit,
     payload_size,
 )
-from backend.core.firebase import _OfflineCredential
+from backend.core.firebase import OfflineCredential
 from schemas.alerts import Priority
 from scripts.fake_fcm import FakeFcm
 from tests.alerts.conftest import PROJECT
@@ -30,7 +30,7 @@ def _to(token: str, **fields: Any) -> OutgoingMessage:
 
 async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: FakeFcm) -> None:
     # If this fails after a firebase-admin upgrade, FcmSender can no longer point FCM at a local server.
-    app = firebase_admin.initialize_app(_OfflineCredential(), {"projectId": PROJECT}, name="url-check")
+    app = firebase_admin.initialize_app(OfflineCredential(), {"projectId": PROJECT}, name="url-check")
     try:
         service = messaging._get_messaging_service(app)
         for name in (*URL_ATTRIBUTES, ASYNC_CLIENT_ATTRIBUTE):
