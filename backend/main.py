@@ -46,6 +46,7 @@ from backend.notifications.topics import sync_topics
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
+from backend.turnout import keys as record_keys
 from backend.turnout.pdf import close_printer
 from backend.turnout.router import router as turnout_router
 from backend.youth.router import router as youth_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.state.database = app_database
         app.state.firebase = FirebaseAuth(settings)
         app.state.checkin_signer = CheckinSigner(settings)
+        record_keys.use_secret(settings)
         if owned:
             await app_database.start()
         else:

@@ -35,8 +35,12 @@ async def update_preferences(*, account: Account, update: PreferencesUpdate) -> 
     return to_read(profile)
 
 
-async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
-    """The stored form of a profile change (canonical geography, E.164 phone); raises naming the field."""
+async def _profile_changes(update: ProfileUpdate, profile: YouthProfile) -> dict[str, Any]:
+    """The stored form of a change of `profile` (canonical geography, E.164 phone); raises naming the field.
+
+    A new district comes with its National Assembly seat (and the Provincial Assembly seat, as at sign-up);
+    a Provincial Assembly seat alone is checked against the district the profile has.
+    """
     changes: dict[str, Any] = {}
     if update.display_name is not None:
         changes["display_name"] = update.display_name
@@ -48,18 +52,28 @@ async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
         if update.district is None or update.constituency is None:
             raise invalid_field("body.district", "pair_required", "change district and constituency together")
         district = await geography.resolve_district(update.district)
-        constituency = await geography.constituency_code(update.constituency)
         if district is None:
             raise invalid_field(
                 "body.district", "unknown_district", f"'{update.district}' is not a known district"
             )
-        if constituency is None or not await geography.constituency_covers_district(
-            constituency_code=constituency, district_code=district.code
-        ):
-            raise invalid_field(
-                "body.constituency", "inconsistent_pair", "the constituency does not cover the district"
-            )
-        changes |= {"district": district.code, "constituency": constituency, "province": district.province}
+        national, provincial = await service.resolve_seats(
+            district=district.code,
+            constituency=update.constituency,
+            provincial=update.provincial_constituency,
+        )
+        changes |= {
+            "district": district.code,
+            "constituency": national,
+            "provincial_constituency": provincial,
+            "province": district.province,
+        }
+    elif update.provincial_constituency is not None:
+        national, provincial = await service.resolve_seats(
+            district=profile.district,
+            constituency=profile.constituency,
+            provincial=update.provincial_constituency,
+        )
+        changes |= {"constituency": national, "provincial_constituency": provincial}
     return changes
 
 
@@ -77,4 +91,4 @@ async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRea
     """Change profile fields. A new district moves the person in every count from today on (counts are
     read from the profile's current district)."""
     profile = await own_profile(account=account)
-    return to_read(await _apply(profile, await _profile_changes(update)))
+    return to_read(await _apply(profile, await _profile_changes(update, profile)))

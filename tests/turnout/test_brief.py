@@ -120,7 +120,8 @@ async def test_suppressed_bars_are_fixed_height_hatched_placeholders() -> None:
         r'<rect x="[^"]+" y="[^"]+" width="([^"]+)" height="([^"]+)" fill="url\(#([a-z]+)-hatch\)"', html
     )
     monthly = {height for _, height, chart in hatched if chart == "monthly"}
-    assert len([1 for *_, chart in hatched if chart == "monthly"]) == 4
+    # Four hidden reach months and one hidden headcount month (make_turnout).
+    assert len([1 for *_, chart in hatched if chart == "monthly"]) == 5
     assert monthly == {"8"}
     assert {width for width, _, chart in hatched if chart in ("gender", "age")} == {"16"}
 
