@@ -3,7 +3,8 @@
 Examples:
   python -m scripts.rebuild_turnout --dry-run
   python -m scripts.rebuild_turnout
-Uses MONGODB_URI / MONGODB_DATABASE. Progress goes to stderr, the summary to stdout.
+Uses MONGODB_URI / MONGODB_DATABASE and the API's FIGURES_KEY_SECRET (in development, the run command's
+var/figures-key-secret). Progress goes to stderr, the summary to stdout.
 """
 
 import argparse
@@ -13,6 +14,7 @@ import sys
 from backend.core.settings import Settings
 from backend.turnout.rebuild import Report, rebuild
 from scripts.db import beanie_session
+from scripts.dev_secrets import ensure_figures_key_secret
 
 
 def _progress(line: str) -> None:
@@ -46,11 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m scripts.rebuild_turnout",
         description="Recount every turnout counter from events, check-ins, profiles and tombstones, and "
         "correct drift by adding the difference (never overwriting). A difference is corrected only when two "
-        "consecutive counts agree on it, so writes in flight are left alone; safe while the API serves.",
+        "consecutive counts agree on it, so writes in flight are left alone; safe while the API serves. "
+        "Records are keyed with FIGURES_KEY_SECRET, which must be the API's.",
         epilog="Exit status: 0 done (drift or not), 2 bad arguments.",
     )
     parser.add_argument("--dry-run", action="store_true", help="report the drift without correcting anything")
     args = parser.parse_args(argv)
+    ensure_figures_key_secret()
     return asyncio.run(_run(args.dry_run))
 
 

@@ -119,6 +119,28 @@ async def test_rebuild_corrects_corrupted_counters_exactly_and_reports_it(
     assert await _stored() == expected
 
 
+async def test_a_rebuild_from_no_counters_at_all_publishes_the_same_figures(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    """Counts and key sums both come back from the records, so every published figure is the same."""
+    await _activity(client, make_user)
+    editor = await make_user(Role.EDITOR)
+
+    async def published() -> list[dict[str, Any]]:
+        reads = []
+        for path in ("constituencies/NA-117", "constituencies/PP-145", "districts/lahore", "national"):
+            response = await client.get(f"/v1/turnout/{path}", headers=editor.headers)
+            reads.append({**response.json(), "generated_at": None})
+        return reads
+
+    before, stored = await published(), await _stored()
+    await TurnoutCounter.get_pymongo_collection().delete_many({})
+    report = await rebuild()
+    assert report.corrected == len(stored)
+    assert await _stored() == stored
+    assert await published() == before
+
+
 async def test_a_difference_seen_by_only_one_count_is_left_alone(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
