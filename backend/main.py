@@ -94,6 +94,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             await app_database.start()
         else:
             await app_database.attach()
+        if app_database.initialised and not await record_keys.secret_matches():
+            logger.error(
+                "FIGURES_KEY_SECRET is not the secret the figures are keyed with: set the one in use, "
+                "or re-key on purpose with scripts/rebuild_turnout.py --new-secret (docs/PRIVACY.md)"
+            )
         # One FCM sender per process, made on this event loop (the SDK's HTTP client is bound to it).
         sender = make_sender(settings, firebase_app=app.state.firebase.app)
         app.state.fcm = sender

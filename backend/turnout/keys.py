@@ -14,9 +14,14 @@ import hashlib
 import hmac
 import secrets
 
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
 from backend.core.settings import Settings, get_settings
+from backend.turnout.models import KeyFingerprint
 
 KEY_RANGE = 2**32
+FINGERPRINT_ID = "figures"
 
 _secret: bytes | None = None
 
@@ -45,3 +50,28 @@ def record_key(record_id: str) -> int:
 def event_record(event_id: str, count: str, part: str | None = None) -> str:
     """The id of one count of an officer's report: its headcount, or one part of a split of it."""
     return f"{event_id}:{count}" if part is None else f"{event_id}:{count}:{part}"
+
+
+def fingerprint() -> str:
+    """A fingerprint of this process's secret: tells two secrets apart, gives neither away."""
+    return hmac.new(_key(), b"hamqadam: figures key fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+async def secret_matches(*, replace: bool = False) -> bool:
+    """True when this process keys records with the secret they are keyed with (recorded by the first
+    process to ask); `replace` records this process's secret instead (after a deliberate change)."""
+    collection = KeyFingerprint.get_pymongo_collection()
+    mine = fingerprint()
+    if replace:
+        await collection.replace_one({"_id": FINGERPRINT_ID}, {"fingerprint": mine}, upsert=True)
+        return True
+    try:
+        stored = await collection.find_one_and_update(
+            {"_id": FINGERPRINT_ID},
+            {"$setOnInsert": {"fingerprint": mine}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+    except DuplicateKeyError:  # a concurrent first process recorded its own: compare with that
+        stored = await collection.find_one({"_id": FINGERPRINT_ID})
+    return stored is not None and stored["fingerprint"] == mine

@@ -77,3 +77,15 @@ class AppliedChange(Document):
 
     class Settings:
         name = "turnout_applied"
+
+
+class KeyFingerprint(Document):
+    """Which FIGURES_KEY_SECRET the records are keyed with, as a fingerprint of it (keys.py), recorded by
+    the first process to ask: a process or a rebuild with another secret notices, rather than re-keying
+    the figures (each figure would be drawn afresh, and two draws of one count tell more than one)."""
+
+    id: str  # type: ignore[assignment]  # "figures"
+    fingerprint: str
+
+    class Settings:
+        name = "turnout_keys"

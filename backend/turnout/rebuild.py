@@ -23,7 +23,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from backend.events.models import Attendance, Event
 from backend.geography.models import District
 from backend.turnout import counting, reach
-from backend.turnout.keys import record_key
+from backend.turnout.keys import record_key, secret_matches
 from backend.turnout.models import ReachClaim, TurnoutCounter
 from backend.youth.models import Tombstone, YouthProfile
 
@@ -254,8 +254,21 @@ async def measure(progress: Progress = _quiet) -> Measurement:
     return Measurement(drift=drift, missing_keys=recount.missing, checked=len(recount.counts.keys() | stored))
 
 
-async def rebuild(*, dry_run: bool = False, progress: Progress = _quiet) -> Report:
-    """Measure twice; correct the drift and add the missing reach keys both measurements agree on."""
+class KeySecretMismatchError(RuntimeError):
+    """This process's FIGURES_KEY_SECRET is not the one the records are keyed with."""
+
+
+async def rebuild(*, dry_run: bool = False, progress: Progress = _quiet, new_secret: bool = False) -> Report:
+    """Measure twice; correct the drift and add the missing reach keys both measurements agree on.
+
+    With another secret than the records' the key sums of reports and erasures would all be "corrected",
+    drawing every figure afresh: refused, unless `new_secret` says the change is meant.
+    """
+    matches = await secret_matches(replace=new_secret and not dry_run)
+    if not matches and not new_secret:
+        raise KeySecretMismatchError(
+            "FIGURES_KEY_SECRET is not the secret the figures are keyed with: use the API's, or --new-secret"
+        )
     progress("first count")
     first = await measure(progress)
     progress("second count")

@@ -10,12 +10,17 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
 
+from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.events.models import Attendance
+from backend.main import create_app
+from backend.turnout import keys
 from backend.turnout.counting import flatten, month_of
 from backend.turnout.models import ReachClaim, TurnoutCounter
-from backend.turnout.rebuild import rebuild
+from backend.turnout.rebuild import KeySecretMismatchError, Report, rebuild
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
 from tests.conftest import TEST_FIGURES_KEY_SECRET, MakeUser, User
@@ -139,6 +144,43 @@ async def test_a_rebuild_from_no_counters_at_all_publishes_the_same_figures(
     assert report.corrected == len(stored)
     assert await _stored() == stored
     assert await published() == before
+
+
+async def test_a_rebuild_with_another_secret_is_refused_unless_the_change_is_meant(
+    client: httpx.AsyncClient, make_user: MakeUser, settings: Settings
+) -> None:
+    await _activity(client, make_user)
+    stored = await _stored()
+    try:
+        keys.use_secret(settings.model_copy(update={"figures_key_secret": SecretStr("another secret " * 3)}))
+        with pytest.raises(KeySecretMismatchError):
+            await rebuild()
+        assert await _stored() == stored
+        rekeyed = await rebuild(new_secret=True)
+        # Reports and erasures are keyed from their ids: their key sums follow the new secret.
+        assert rekeyed.corrected > 0
+        assert all(path.startswith("k.") for _, path, _ in rekeyed.corrections)
+        assert await rebuild() == Report(checked=rekeyed.checked)
+    finally:
+        keys.use_secret(settings)
+    back = await rebuild(new_secret=True)
+    assert back.corrected == rekeyed.corrected
+    assert await _stored() == stored
+
+
+async def test_an_api_process_with_another_secret_says_so_at_start(
+    app: FastAPI, shared_database: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = create_app(
+        settings.model_copy(update={"figures_key_secret": SecretStr("another secret " * 3)}),
+        database=shared_database,
+    )
+    try:
+        async with other.router.lifespan_context(other):
+            pass
+    finally:
+        keys.use_secret(settings)
+    assert "FIGURES_KEY_SECRET is not the secret the figures are keyed with" in caplog.text
 
 
 async def test_a_difference_seen_by_only_one_count_is_left_alone(
