@@ -1,5 +1,5 @@
-"""The turnout benchmark's data: seats, records in the API's stored form with the counter deltas their
-writes make, and the naive `$group` the dashboards are compared with."""
+"""The turnout benchmark's data: seats, and records in the API's stored form with the counter deltas (counts
+and key sums) their writes make."""
 
 import random
 from collections.abc import Iterator
