@@ -185,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     rng = random.Random(7)  # noqa: S311  (repeatable choice of seats)
     results: dict[str, dict[str, list[float]]] = {}
     accuracy: dict[str, Accuracy] = {}
-    with bench_settings(heap_mb=args.engine_heap_mb or 8192, figures_key_secret=SECRET) as settings:
+    # Generous database timeouts: a collection pause of the engine's large heap is a slow sample, not a 503.
+    timeouts = {"mongodb_server_selection_timeout_ms": 60_000, "mongodb_socket_timeout_ms": 300_000}
+    with bench_settings(
+        heap_mb=args.engine_heap_mb or 8192, figures_key_secret=SECRET, **timeouts
+    ) as settings:
         keys.use_secret(settings)  # the loader keys records as the servers' API would
         print("loading geography ...", flush=True)
         load_geography(settings)
