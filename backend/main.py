@@ -46,6 +46,7 @@ from backend.notifications.topic_sync import sync_topics
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
+from backend.turnout import keys as record_keys
 from backend.turnout.pdf import close_printer
 from backend.turnout.router import router as turnout_router
 from backend.youth import profile_changes
@@ -89,10 +90,16 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         app.state.database = app_database
         app.state.firebase = FirebaseAuth(settings)
         app.state.checkin_signer = CheckinSigner(settings)
+        record_keys.use_secret(settings)
         if owned:
             await app_database.start()
         else:
             await app_database.attach()
+        if app_database.initialised and not await record_keys.secret_matches():
+            logger.error(
+                "FIGURES_KEY_SECRET is not the secret the figures are keyed with: set the one in use, "
+                "or re-key on purpose with scripts/rebuild_turnout.py --new-secret (docs/PRIVACY.md)"
+            )
         # One FCM sender per process, made on this event loop (the SDK's HTTP client is bound to it).
         sender = make_sender(settings, firebase_app=app.state.firebase.app)
         app.state.fcm = sender

@@ -19,7 +19,7 @@ from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.notifications.models import TopicRemoval
 from backend.recruiters.models import LicenceList, RecruiterLicence
-from backend.turnout.models import AppliedChange, ReachClaim, TurnoutCounter
+from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, TurnoutCounter
 from backend.youth.models import Device, Tombstone, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
@@ -53,4 +53,5 @@ DOCUMENT_MODELS: list[type[Document]] = [
     TurnoutCounter,
     ReachClaim,
     AppliedChange,
+    KeyFingerprint,
 ]

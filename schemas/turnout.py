@@ -1,4 +1,5 @@
-"""Turnout for MPs, field staff and editors: counts by area and month, small cells suppressed."""
+"""Turnout for MPs, field staff and editors: counts by area and month; counts of young people adjusted by
+cell-key perturbation and hidden when that gives 1 to 4 (docs/PRIVACY.md)."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -23,15 +24,16 @@ class BriefLanguage(StrEnum):
 
 
 class Cell(ContractModel):
-    """A count derived from young people: its value, or none when it is suppressed (a count from 1 to 4,
-    or a second cell hidden so that no total minus the visible parts reveals the first)."""
+    """A count derived from young people as published: the true count plus a small adjustment (at most 2
+    either way, never below zero, a true zero kept), the same every time the same people are counted;
+    none when the adjusted count is 1 to 4 (suppressed)."""
 
     value: int | None = Field(description="None when suppressed.")
     suppressed: bool = False
 
 
 class AverageCell(ContractModel):
-    """An average over the areas of a comparison; suppressed when the total behind it is."""
+    """An average over the areas of a comparison, of the published total; suppressed when that is."""
 
     value: float | None = Field(description="None when suppressed.")
     suppressed: bool = False
@@ -49,7 +51,7 @@ class TurnoutFigures(ContractModel):
 
     events_held: int = Field(description="Approved reports of held events (not derived from young people).")
     events_cancelled: int
-    headcount: int = Field(description="Officers' headcount at held events: a public-facing number.")
+    headcount: Cell = Field(description="Officers' headcount at held events, from approved reports.")
     checkins: Cell = Field(description="Young people's own check-ins at events.")
     reached: Cell = Field(description="Young people checking in here for the first time (distinct people).")
     active: Cell | None = Field(
@@ -75,14 +77,14 @@ class Breakdowns(ContractModel):
     signups_by_age: dict[str, Cell]
     events_by_kind: dict[str, int]
     events_by_topic: dict[str, int]
-    headcount_by_topic: dict[str, int]
+    headcount_by_topic: dict[str, Cell]
 
 
 class AverageFigures(ContractModel):
     """The average area of a comparison over the period."""
 
     events_held: float
-    headcount: float
+    headcount: AverageCell
     checkins: AverageCell
     reached: AverageCell
     signups: AverageCell
@@ -105,4 +107,8 @@ class TurnoutRead(ContractModel):
     months: list[MonthFigures]
     breakdowns: Breakdowns
     comparisons: list[Comparison]
+    adjusted: bool = Field(
+        description="True: counts of young people are adjusted for privacy (always, whatever the figures)."
+    )
+    note: str = Field(description="One line saying so, for the reader: parts may not add up to totals.")
     generated_at: datetime

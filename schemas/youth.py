@@ -80,7 +80,20 @@ class YouthSignup(ContractModel):
     birth_year: StrictInt = Field(ge=1900, le=2100, description="Year only, never a full date of birth.")
     gender: Gender
     district: str = Field(min_length=1, max_length=64)
-    constituency: str = Field(min_length=3, max_length=16)
+    constituency: str = Field(
+        min_length=3,
+        max_length=16,
+        description="The National Assembly seat covering the district (NA-…). A Provincial Assembly seat "
+        "is still accepted here, as older clients sent it: the National Assembly seat is then the "
+        "district's only one, or must be given in its place.",
+    )
+    provincial_constituency: str | None = Field(
+        default=None,
+        min_length=3,
+        max_length=16,
+        description="The Provincial Assembly seat covering the district (PP-, PS-, PK- or PB-…). Needed "
+        "where several cover it; otherwise the only one is taken (none in Islamabad).",
+    )
     languages: list[Language] = Field(min_length=1, max_length=7)
     interests: list[Topic] = Field(default_factory=list, max_length=9)
     phone: str | None = Field(default=None, max_length=20, description="E.164, e.g. +923001234567.")
@@ -88,12 +101,14 @@ class YouthSignup(ContractModel):
 
 
 class ProfileUpdate(ContractModel):
-    """Changes to the profile; district and constituency change together and must stay consistent."""
+    """Changes to the profile; district and constituency change together and must stay consistent (the
+    Provincial Assembly seat with them, under the sign-up's rules, or alone within the same district)."""
 
     display_name: DisplayName | None = None
     gender: Gender | None = None
     district: str | None = Field(default=None, min_length=1, max_length=64)
     constituency: str | None = Field(default=None, min_length=3, max_length=16)
+    provincial_constituency: str | None = Field(default=None, min_length=3, max_length=16)
     phone: str | None = Field(default=None, max_length=20, description="E.164; an empty string removes it.")
 
 
@@ -136,7 +151,10 @@ class YouthRead(ContractModel):
     birth_year: int
     gender: Gender
     district: str
-    constituency: str
+    constituency: str = Field(description="The National Assembly seat.")
+    provincial_constituency: str | None = Field(
+        default=None, description="The Provincial Assembly seat (none in Islamabad or on older profiles)."
+    )
     province: str
     languages: list[Language]
     interests: list[Topic]

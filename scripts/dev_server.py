@@ -17,6 +17,7 @@ from backend.geography.service import import_seed_data
 from backend.recruiters import service as recruiters
 from backend.recruiters.models import LicenceList
 from scripts.db import beanie_session
+from scripts.dev_secrets import DEV_SECRET_FILE, ensure_figures_key_secret
 from scripts.engine import ROOT, EmbeddedEngine
 from scripts.firebase_emulator import AuthEmulator
 from scripts.import_recruiters import SAMPLE, SAMPLE_DATE
@@ -122,6 +123,7 @@ def _seed() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    ensure_figures_key_secret(args.data_dir.parent / DEV_SECRET_FILE.name)
     engine: EmbeddedEngine | None = None
     if os.environ.get("MONGODB_URI"):
         print("MONGODB_URI is set: using that server, starting no engine", flush=True)

@@ -21,11 +21,14 @@ from backend.geography.models import Constituency, District, Province
 from backend.geography.service import forget_reference_cache, import_seed_data
 from backend.main import create_app
 from backend.registry import DOCUMENT_MODELS
+from backend.turnout import keys as record_keys
 from schemas.accounts import Role, RoleGrant
 from scripts.engine import EmbeddedEngine, free_port
 from scripts.firebase_emulator import AuthEmulator
 from tests.coverage import recorder
 from tests.coverage.recorder import FINAL_TEST, RECORDER
+
+TEST_FIGURES_KEY_SECRET = "tests-only: figures key secret, 32+ chars"
 
 # A safety net: google-auth must never probe the cloud metadata address from a test.
 os.environ["NO_GCE_CHECK"] = "true"
@@ -92,6 +95,8 @@ def make_settings(mongodb_uri: str, **overrides: object) -> Settings:
         # Explicit, so a variable an earlier app set in this process is not read back by pydantic-settings.
         "firebase_auth_emulator_host": None,
         "firebase_id_token_cert_url": None,
+        # Fixed, so that figures (cell-key perturbation) come out the same on every run.
+        "figures_key_secret": TEST_FIGURES_KEY_SECRET,
         **overrides,
     }
     return Settings.model_validate(values)
@@ -104,6 +109,7 @@ async def shared_database(mongodb_uri: str) -> AsyncIterator[Database]:
     Its client records every query the service sends, for the index-coverage test run last.
     """
     database = Database(make_settings(mongodb_uri), DOCUMENT_MODELS, event_listeners=[RECORDER])
+    record_keys.use_secret(database.settings)  # tests that count without an app key records the same way
     RECORDER.database_name = database.db.name
     recorder.install(asyncio.get_running_loop())
     await database.start()

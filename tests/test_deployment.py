@@ -34,7 +34,7 @@ def test_api_service_is_built_here_and_configured_by_settings_variables(
     # Every variable is a setting the app reads, or the credentials file google-auth reads itself.
     known = {name.upper() for name in Settings.model_fields} | {"GOOGLE_APPLICATION_CREDENTIALS"}
     assert set(api["environment"]) <= known, set(api["environment"]) - known
-    for required in ("FIREBASE_PROJECT_ID", "CHECKIN_SIGNING_KEY"):
+    for required in ("FIREBASE_PROJECT_ID", "CHECKIN_SIGNING_KEY", "FIGURES_KEY_SECRET"):
         assert api["environment"][required].startswith("${" + required + ":?"), required
     assert "FIREBASE_AUTH_EMULATOR_HOST" not in api["environment"]
     assert api["environment"]["GOOGLE_APPLICATION_CREDENTIALS"].startswith("/run/secrets/")

@@ -159,6 +159,7 @@ async def known_path_parameters(http: httpx.AsyncClient, callers: dict[str, str 
         "gender": "female",
         "district": "Lahore",
         "constituency": "NA-117",
+        "provincial_constituency": "PP-145",
         "languages": ["ur", "en"],
         "interests": ["legal_migration"],
         "phone": "+92 300 1234567",

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from backend.content.seed import load_seed_items
+from scripts.dev_secrets import ensure_figures_key_secret
 from scripts.engine import free_port
 from scripts.firebase_emulator import AuthEmulator
 
@@ -54,6 +55,25 @@ def test_shell_scripts_have_help(script: str, repo_root: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "usage" in result.stdout.lower()
+
+
+def test_development_keeps_one_figures_key_secret_for_the_api_and_the_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("FIGURES_KEY_SECRET", raising=False)
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    kept = tmp_path / "var" / "figures-key-secret"
+    ensure_figures_key_secret(kept)
+    first = os.environ["FIGURES_KEY_SECRET"]
+    assert len(first) >= 32
+    assert kept.read_text(encoding="utf-8") == first
+    assert kept.stat().st_mode & 0o777 == 0o600
+    monkeypatch.delenv("FIGURES_KEY_SECRET")
+    ensure_figures_key_secret(kept)  # the next start, or the rebuild: the same secret
+    assert os.environ["FIGURES_KEY_SECRET"] == first
+    monkeypatch.setenv("FIGURES_KEY_SECRET", "configured " * 4)
+    ensure_figures_key_secret(kept)
+    assert os.environ["FIGURES_KEY_SECRET"] == "configured " * 4
 
 
 def test_import_script_rejects_a_bad_csv_with_per_row_errors(

@@ -5,7 +5,7 @@ from enum import StrEnum
 from functools import lru_cache
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Generous for people, tight for scripts: a school hall of young people behind one address signs up at once.
@@ -64,6 +64,12 @@ class Settings(BaseSettings):
         default=None,
         description="Secret that signs event check-in QR codes (32+ characters). Required in production; "
         "elsewhere a random key per process is used.",
+    )
+    figures_key_secret: SecretStr | None = Field(
+        default=None,
+        description="Secret (32+ characters) from which each counted record's key is derived for the "
+        "cell-key perturbation of figures about young people (docs/PRIVACY.md). Required in production; "
+        "elsewhere a random one per process (the run command keeps a stable one in var/).",
     )
     device_cleanup_interval_s: float = Field(
         default=6 * 3600,
@@ -146,11 +152,11 @@ class Settings(BaseSettings):
             raise ValueError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return upper
 
-    @field_validator("checkin_signing_key")
+    @field_validator("checkin_signing_key", "figures_key_secret")
     @classmethod
-    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+    def _long_enough(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError("CHECKIN_SIGNING_KEY must be at least 32 characters")
+            raise ValueError(f"{str(info.field_name).upper()} must be at least 32 characters")
         return value
 
     @field_validator("mongodb_uri")
@@ -202,6 +208,8 @@ class Settings(BaseSettings):
                 raise ValueError("FIREBASE_PROJECT_ID must name the real Firebase project in production")
             if self.checkin_signing_key is None:
                 raise ValueError("CHECKIN_SIGNING_KEY is required in production")
+            if self.figures_key_secret is None:
+                raise ValueError("FIGURES_KEY_SECRET is required in production")
             if self.fcm_base_url:
                 raise ValueError(
                     "FCM_BASE_URL is for development and tests and must not be set in production"

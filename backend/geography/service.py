@@ -224,6 +224,20 @@ async def constituency_covers_district(*, constituency_code: str, district_code:
     return district_code in (await _reference()).seat_districts.get(constituency_code, frozenset())
 
 
+async def seats_covering(*, district_code: str) -> tuple[list[str], list[str]]:
+    """The National Assembly seats and the Provincial Assembly seats covering a district, by code."""
+    seats = (await _reference()).seats
+    covering = sorted(code for code, seat in seats.items() if district_code in seat.districts)
+    national = [code for code in covering if seats[code].house == House.NATIONAL_ASSEMBLY.value]
+    return national, [code for code in covering if code not in national]
+
+
+async def is_national_seat(code: str) -> bool:
+    """True for a National Assembly seat (NA-…), False for a Provincial Assembly one or an unknown code."""
+    seat = (await _reference()).seats.get(code)
+    return seat is not None and seat.house == House.NATIONAL_ASSEMBLY.value
+
+
 # Imports
 
 

@@ -86,7 +86,7 @@ async def record_open(*, account: Account, campaign_id: str) -> None:
         await _own_entry(account=account, campaign_id=campaign_id)  # 404 unless it was opened already
         return
     await Campaign.get_pymongo_collection().update_one({"_id": campaign_id}, {"$inc": {"stats.opened": 1}})
-    await counting.count_alert_open(places=counting.places_of(before["places"]), at=now)
+    await counting.count_alert_open(places=counting.places_of(before["places"]), at=now, record=before["_id"])
     # An opened alert was read; a `read_at` set already stays.
     await _mark(account=account, campaign_id=campaign_id, field="read_at", now=now)
 

@@ -59,7 +59,7 @@ def _monthly(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -
     groups = [
         Group(
             label=_month_name(month.month, lang, short=True),
-            bars=(Bar(month.headcount, _count(month.headcount)), _cell_bar(month.reached)),
+            bars=(_cell_bar(month.headcount), _cell_bar(month.reached)),
             note=_count(month.events_held),
             year=month.month[:4] if index == 0 or month.month.endswith("-01") else "",
         )
@@ -85,26 +85,26 @@ def _split(
 
 def _topics(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]) -> str:
     by_events, by_headcount = turnout.breakdowns.events_by_topic, turnout.breakdowns.headcount_by_topic
+
+    def attendance(key: str) -> int:
+        cell = by_headcount.get(key)
+        return 0 if cell is None or cell.suppressed else cell.value or 0
+
+    # Topics with events or a published attendance; a hidden attendance sorts as none (its size unknown).
+    shown = {key for key, cell in by_headcount.items() if cell.value or cell.suppressed}
     keys = sorted(
-        {key for key, events in by_events.items() if events} | {k for k, v in by_headcount.items() if v},
-        key=lambda key: (-by_headcount.get(key, 0), -by_events.get(key, 0), key),
+        {key for key, events in by_events.items() if events} | shown,
+        key=lambda key: (-attendance(key), -by_events.get(key, 0), key),
     )
     if not keys:
         empty = escape(words["no_topics"])
         return f'<section class="wide"><h2>{escape(words["topics"])}</h2><p>{empty}</p></section>'
     chart = Chart("topics", words["topics"], (words["headcount"],), words["hidden"], _rtl(lang))
-    groups = [
-        Group(
-            key_label(_TOPICS, key, lang),
-            (
-                Bar(
-                    by_headcount.get(key, 0),
-                    f"{_count(by_headcount.get(key, 0))} · {by_events.get(key, 0)} {words['events_word']}",
-                ),
-            ),
-        )
-        for key in keys
-    ]
+    groups = []
+    for key in keys:
+        bar = _cell_bar(by_headcount.get(key))
+        events = f"{by_events.get(key, 0)} {words['events_word']}"
+        groups.append(Group(key_label(_TOPICS, key, lang), (Bar(bar.value, f"{bar.text} · {events}"),)))
     svg = bar_chart(chart, groups, width=720, label_width=270, value_room=130)
     return (
         f'<section class="wide"><h2>{escape(words["topics"])}</h2><div class="scroll">{svg}</div></section>'
@@ -117,7 +117,7 @@ def _comparison(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]
     totals = turnout.totals
     rows = [
         f'<tr class="own"><th>{escape(words["this_area"])}</th><td>{_count(totals.events_held)}</td>'
-        f"<td>{_count(totals.headcount)}</td><td>{_cell_html(totals.checkins, words)}</td>"
+        f"<td>{_cell_html(totals.headcount, words)}</td><td>{_cell_html(totals.checkins, words)}</td>"
         f"<td>{_cell_html(totals.reached, words)}</td><td>{_cell_html(totals.signups, words)}</td></tr>"
     ]
     for comparison in turnout.comparisons:
@@ -126,7 +126,8 @@ def _comparison(turnout: TurnoutRead, lang: BriefLanguage, words: dict[str, str]
         )
         average = comparison.average
         rows.append(
-            f"<tr><th>{escape(name)}</th><td>{average.events_held:,.1f}</td><td>{average.headcount:,.1f}</td>"
+            f"<tr><th>{escape(name)}</th><td>{average.events_held:,.1f}</td>"
+            f"<td>{_cell_html(average.headcount, words)}</td>"
             f"<td>{_cell_html(average.checkins, words)}</td><td>{_cell_html(average.reached, words)}</td>"
             f"<td>{_cell_html(average.signups, words)}</td></tr>"
         )
@@ -160,7 +161,7 @@ async def render_brief_html(turnout: TurnoutRead, *, lang: BriefLanguage) -> str
         f'<div class="figure"><b>{value}</b><span>{escape(words[key])}</span></div>'
         for key, value in (
             ("events_held", _count(totals.events_held)),
-            ("headcount", _count(totals.headcount)),
+            ("headcount", _cell_html(totals.headcount, words)),
             ("reached", _cell_html(totals.reached, words)),
             ("checkins", _cell_html(totals.checkins, words)),
             ("signups", _cell_html(totals.signups, words)),
@@ -189,7 +190,8 @@ async def render_brief_html(turnout: TurnoutRead, *, lang: BriefLanguage) -> str
         f'<section class="figures wide">{figures}</section>{_monthly(turnout, lang, words)}'
         f'<div class="pair">{gender}{age}</div>{_topics(turnout, lang, words)}'
         f"{_comparison(turnout, lang, words)}"
-        f"<footer><p>{escape(words['footnote'])}</p><p>{escape(words['sources'])}</p>"
+        f"<footer><p>{escape(words['footnote'])}</p><p>{escape(words['adjusted'])}</p>"
+        f"<p>{escape(words['sources'])}</p>"
         f"<p>{escape(words['generated'].format(date=_prepared_on(turnout.generated_at, lang)))}</p></footer>"
         "</body></html>"
     )

@@ -26,8 +26,9 @@ LABELS: dict[BriefLanguage, dict[str, str]] = {
         "this_area": "This constituency",
         "average_in": "Average {unit} in {area}",
         "hidden": "not shown",
-        "footnote": "— : counts from 1 to 4 are not shown, nor any figure from which one could be worked "
-        "out, to protect young people's privacy.",
+        "footnote": "— : counts from 1 to 4 are not shown, to protect young people's privacy.",
+        "adjusted": "Counts of young people and attendance are adjusted by a small amount (at most 2) to "
+        "protect privacy, so parts may not add up to totals.",
         "sources": "Attendance: officers' headcount in approved event reports. Young people reached: people "
         "checking in through the app here for the first time. Averages are per constituency.",
         "generated": "Prepared on {date}",
@@ -53,8 +54,9 @@ LABELS: dict[BriefLanguage, dict[str, str]] = {
         "this_area": "یہ حلقہ",
         "average_in": "{area} کا اوسط {unit}",
         "hidden": "ظاہر نہیں کیا گیا",
-        "footnote": "— : نوجوانوں کی رازداری کے تحفظ کے لیے 1 سے 4 تک کی گنتی نہیں دکھائی جاتی، "
-        "نہ ہی کوئی ایسا عدد جس سے وہ معلوم کی جا سکے۔",
+        "footnote": "— : نوجوانوں کی رازداری کے تحفظ کے لیے 1 سے 4 تک کی گنتی نہیں دکھائی جاتی۔",
+        "adjusted": "رازداری کے تحفظ کے لیے نوجوانوں کی گنتی اور حاضری میں معمولی ردوبدل (زیادہ سے زیادہ 2) "
+        "کیا جاتا ہے، اس لیے حصوں کا مجموعہ کل تعداد سے مختلف ہو سکتا ہے۔",
         "sources": "حاضری: منظور شدہ تقریب رپورٹوں میں افسران کی گنتی۔ نوجوانوں تک رسائی: ایپ کے ذریعے یہاں "
         "پہلی بار چیک اِن کرنے والے نوجوان۔ اوسط فی حلقہ ہے۔",
         "generated": "تاریخِ تیاری: {date}",

@@ -1,7 +1,10 @@
 """Keeping the turnout counters on every write: events and youth call these; they call nothing back.
 
 Each counted write has a claim that exactly one request wins, and only the winner moves the counters,
-with one `$inc` upsert per area document (constituency, district, province, national) of the month:
+with one `$inc` upsert per area document of the month (each seat the record counts in: a young person's
+National and Provincial Assembly seats, an event's one seat; the district, province and country). The
+same update adds the record's key (keys.py) to the key sum kept beside each count (`k`, as `c`), so a
+read of any months and areas still fetches one document per area and month:
 - an event's counted contribution changes with a version of the event: the change carries the old and
   the new contribution (`turnout` in its consequences, core/versioning.py) and `apply_event_change`
   claims `<event id>:<version>` (`AppliedChange`) before adding the difference;
@@ -16,19 +19,20 @@ recounts from the records (the snapshots stored on them) and corrects the drift.
 import asyncio
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from pymongo.errors import DuplicateKeyError
 
 from backend.core import counters
 from backend.core.clock import PAKISTAN
-from backend.turnout.models import AREAS, NATIONAL_CODE, AppliedChange, TurnoutCounter
-
-PLACE_AREAS = ("constituency", "district", "province")
+from backend.turnout.keys import event_record, record_key
+from backend.turnout.models import NATIONAL_CODE, AppliedChange, TurnoutCounter
 
 
 class Places(TypedDict):
     constituency: str
+    # A young person's Provincial Assembly seat beside `constituency` (their National Assembly seat).
+    provincial_constituency: NotRequired[str | None]
     district: str
     province: str
 
@@ -39,6 +43,7 @@ class Contribution(TypedDict):
     month: str
     places: Places
     counts: dict[str, Any]  # nested like the counter's `c` (keys hold no ".")
+    keys: NotRequired[dict[str, Any]]  # the record key of each count of young people, nested likewise
 
 
 class Snapshot(TypedDict):
@@ -46,10 +51,12 @@ class Snapshot(TypedDict):
 
     month: str
     constituency: str
+    provincial_constituency: NotRequired[str | None]
     district: str
     province: str
     gender: str | None
     age_band: str | None
+    key: NotRequired[int]  # the record's key (keys.py); absent on records counted before keys existed
 
 
 def _local(moment: datetime) -> datetime:
@@ -74,22 +81,37 @@ def age_band(birth_year: int, *, at: datetime) -> str:
 
 
 def places_of(fields: Mapping[str, Any]) -> Places:
-    """The three places named by a record's fields (an event, a profile, a snapshot)."""
-    return Places(
+    """The places named by a record's fields (an event, a profile, a snapshot, an inbox entry)."""
+    places = Places(
         constituency=fields["constituency"], district=fields["district"], province=fields["province"]
     )
+    if provincial := fields.get("provincial_constituency"):
+        places["provincial_constituency"] = provincial
+    return places
 
 
 def snapshot(
-    fields: Mapping[str, Any], *, gender: str | None, birth_year: int | None, at: datetime
+    fields: Mapping[str, Any], *, gender: str | None, birth_year: int | None, at: datetime, record: str
 ) -> Snapshot:
-    """The snapshot of a check-in or sign-up at `at`, at the places named by `fields`."""
-    return Snapshot(
+    """The snapshot of a check-in or sign-up `record` (its id, for its key) at `at`, at `fields`' places."""
+    counted = Snapshot(
         month=month_of(at),
-        **places_of(fields),
+        constituency=fields["constituency"],
+        district=fields["district"],
+        province=fields["province"],
         gender=gender,
         age_band=None if birth_year is None else age_band(birth_year, at=at),
+        key=record_key(record),
     )
+    if provincial := fields.get("provincial_constituency"):
+        counted["provincial_constituency"] = provincial
+    return counted
+
+
+def snapshot_key(counted: Mapping[str, Any], record: str) -> int:
+    """The key a snapshot was counted with; for one stored before keys existed, `record`'s."""
+    key = counted.get("key")
+    return record_key(record) if key is None else int(key)
 
 
 def counter_id(area: str, code: str, month: str) -> str:
@@ -97,9 +119,23 @@ def counter_id(area: str, code: str, month: str) -> str:
 
 
 def areas(places: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """The (area, code) pairs a record counts in: its three places and the country."""
-    for area in AREAS:
-        yield area, NATIONAL_CODE if area == "national" else places[area]
+    """The (area, code) pairs a record counts in: its seats (one or two), district, province, country."""
+    yield "constituency", places["constituency"]
+    provincial = places.get("provincial_constituency")
+    if provincial and provincial != places["constituency"]:
+        yield "constituency", provincial
+    yield "district", places["district"]
+    yield "province", places["province"]
+    yield "national", NATIONAL_CODE
+
+
+def tallied(counts: Mapping[str, int], key: int, sign: int = 1) -> dict[str, int]:
+    """Counter paths for one record's `counts`: each count and its key sum (`sign` -1 takes it off)."""
+    inc: dict[str, int] = {}
+    for path, n in counts.items():
+        inc[f"c.{path}"] = sign * n
+        inc[f"k.{path}"] = sign * key
+    return inc
 
 
 def flatten(counts: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
@@ -114,7 +150,11 @@ def flatten(counts: Mapping[str, Any], prefix: str = "") -> dict[str, int]:
 
 
 def event_contribution(event: Mapping[str, Any]) -> Contribution | None:
-    """What an event adds to the counters: only an approved, not deleted report counts."""
+    """What an event adds to the counters: only an approved, not deleted report counts.
+
+    Its headcount is one record (counted in the total and under each topic) and each part of a split
+    another, so the parts of one report carry independent keys; a correction keeps them.
+    """
     if event.get("review") != "approved" or event.get("deleted_at") is not None:
         return None
     status = event.get("status")
@@ -124,23 +164,28 @@ def event_contribution(event: Mapping[str, Any]) -> Contribution | None:
     topics = list(event.get("topics") or [])
     counts["events_kind"] = {event["kind"]: 1}
     counts["events_topic"] = dict.fromkeys(topics, 1)
+    keys: dict[str, Any] = {}
     turnout = event.get("turnout") if status == "held" else None
     if turnout and turnout.get("total"):
+        event_id = str(event["_id"] if "_id" in event else event["id"])
         total = int(turnout["total"])
         counts["headcount"] = total
         counts["headcount_topic"] = dict.fromkeys(topics, total)
+        keys["headcount"] = record_key(event_record(event_id, "headcount"))
+        keys["headcount_topic"] = dict.fromkeys(topics, keys["headcount"])
         for part, name in (("by_gender", "headcount_gender"), ("by_age", "headcount_age")):
             split = {key: int(n) for key, n in (turnout.get(part) or {}).items() if n}
             if split:
                 counts[name] = split
-    return Contribution(month=month_of(event["starts_at"]), places=places_of(event), counts=counts)
+                keys[name] = {key: record_key(event_record(event_id, name, key)) for key in split}
+    return Contribution(month=month_of(event["starts_at"]), places=places_of(event), counts=counts, keys=keys)
 
 
 async def _add(document_id: str, area: str, code: str, month: str, inc: Mapping[str, int]) -> None:
     await counters.increment(
         TurnoutCounter.get_pymongo_collection(),
         {"_id": document_id},
-        {f"c.{path}": n for path, n in inc.items()},
+        inc,
         set_on_insert={"area": area, "code": code, "month": month},
     )
 
@@ -162,10 +207,12 @@ async def _add_everywhere(places: Mapping[str, Any], month: str, inc: Mapping[st
 
 
 def contribution_deltas(contribution: Contribution, sign: int = 1) -> dict[str, dict[str, int]]:
-    """A contribution as per-document deltas (`sign` -1 to take it off)."""
-    flat = flatten(contribution["counts"])
+    """A contribution as per-document deltas (`sign` -1 to take it off, with the keys it added)."""
+    inc = {f"c.{path}": sign * n for path, n in flatten(contribution["counts"]).items()}
+    # A change stored before keys existed has none: its key sums are the rebuild's to set right.
+    inc |= {f"k.{path}": sign * key for path, key in flatten(contribution.get("keys") or {}).items()}
     return {
-        counter_id(area, code, contribution["month"]): {path: sign * n for path, n in flat.items()}
+        counter_id(area, code, contribution["month"]): dict(inc)
         for area, code in areas(contribution["places"])
     }
 
@@ -198,20 +245,21 @@ def signup_counts(counted: Mapping[str, Any]) -> dict[str, int]:
     return inc
 
 
-async def count_signup(*, counted: Snapshot) -> None:
-    """Count a sign-up whose profile this request inserted (the claim), as its snapshot says."""
-    await _add_everywhere(counted, counted["month"], signup_counts(counted))
+async def count_signup(*, counted: Snapshot, record: str) -> None:
+    """Count a sign-up whose profile `record` this request inserted (the claim), as its snapshot says."""
+    key = snapshot_key(counted, record)
+    await _add_everywhere(counted, counted["month"], tallied(signup_counts(counted), key))
 
 
-async def count_erasure(*, places: Places, at: datetime) -> None:
-    """Count an erasure whose tombstone this request inserted (the claim), at the month of `at`."""
-    await _add_everywhere(places, month_of(at), {"erasures": 1})
+async def count_erasure(*, places: Places, at: datetime, record: str) -> None:
+    """Count an erasure whose tombstone `record` this request inserted (the claim), at the month of `at`."""
+    await _add_everywhere(places, month_of(at), tallied({"erasures": 1}, record_key(record)))
 
 
-async def count_alert_open(*, places: Places, at: datetime) -> None:
+async def count_alert_open(*, places: Places, at: datetime, record: str) -> None:
     """Count one person an alert reached (`alert_reach`), at their places and the month of `at`.
 
-    For issue 13: the caller calls it once per person and alert, after winning its own claim (e.g. the
-    unique insert of the delivery record), as check-ins and sign-ups do.
+    The caller calls it once per inbox entry (`record`), after winning its claim on the open, as
+    check-ins and sign-ups do.
     """
-    await _add_everywhere(places, month_of(at), {"alert_reach": 1})
+    await _add_everywhere(places, month_of(at), tallied({"alert_reach": 1}, record_key(record)))

@@ -6,8 +6,11 @@ events, check-ins or profiles they count.
 A counter document:
     _id    "<area>:<code>:<YYYY-MM>", e.g. "constituency:NA-43:2026-11", "national:PK:2026-11"
     area   "constituency" | "district" | "province" | "national"
-    code   the area's code (a constituency code, a district slug, an ISO province code, "PK")
+    code   the area's code (a seat of either assembly, a district slug, an ISO province code, "PK")
     month  "YYYY-MM", the month in Pakistan time
+    k      beside each count of young people, the sum of the keys of the records it counts (keys.py),
+           nested as `c` and moved by the same `$inc` ("k.headcount_gender.female"); a cell's key is the
+           sum over its documents modulo keys.KEY_RANGE (ptable.py, docs/PRIVACY.md)
     c      the counts, a nested map moved with `$inc` on dotted paths ("c.headcount_gender.female"):
            events_held, events_cancelled, headcount        (approved event reports)
            headcount_gender.<gender>, headcount_age.<band>  (the officers' splits of the headcount)
@@ -19,7 +22,7 @@ A counter document:
                                                              the first time ever: sums over months are
                                                              distinct people)
            signups, signups_gender.<gender>, signups_age.<band>, erasures
-           alert_reach                                      (alerts opened; issue 13 adds the writer)
+           alert_reach                                      (alerts opened by young people)
 A missing count is zero.
 """
 
@@ -29,7 +32,6 @@ from beanie import Document
 from pydantic import Field
 from pymongo import ASCENDING, IndexModel
 
-AREAS = ("constituency", "district", "province", "national")
 NATIONAL_CODE = "PK"
 
 
@@ -39,6 +41,7 @@ class TurnoutCounter(Document):
     code: str
     month: str
     c: dict[str, object] = Field(default_factory=dict)
+    k: dict[str, object] = Field(default_factory=dict)
 
     class Settings:
         name = "turnout_counters"
@@ -74,3 +77,15 @@ class AppliedChange(Document):
 
     class Settings:
         name = "turnout_applied"
+
+
+class KeyFingerprint(Document):
+    """Which FIGURES_KEY_SECRET the records are keyed with, as a fingerprint of it (keys.py), recorded by
+    the first process to ask: a process or a rebuild with another secret notices, rather than re-keying
+    the figures (each figure would be drawn afresh, and two draws of one count tell more than one)."""
+
+    id: str  # type: ignore[assignment]  # "figures"
+    fingerprint: str
+
+    class Settings:
+        name = "turnout_keys"

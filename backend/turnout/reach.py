@@ -3,7 +3,8 @@
 A person's `ReachClaim` holds the keys they have been counted under: "<area>:<code>" (reached ever) and
 "<area>:<code>:<YYYY-MM>" (active that month). One `$addToSet` returning the claim as it was before tells
 which keys this check-in added first; the embedded engine's "before" is exact under concurrency (its
-"after" may include a concurrent update), and so is MongoDB's.
+"after" may include a concurrent update), and so is MongoDB's. A first reach or first activity of the
+month counts under the key of the check-in that made it (one record, one key, as the rebuild counts it).
 """
 
 from collections.abc import Mapping
@@ -12,7 +13,7 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from backend.turnout.counting import Snapshot, add_deltas, areas, counter_id
+from backend.turnout.counting import Snapshot, add_deltas, areas, counter_id, snapshot_key, tallied
 from backend.turnout.models import ReachClaim
 
 
@@ -55,14 +56,15 @@ async def claim_reach(person: str, keys: list[str]) -> set[str]:
     return set(keys) - seen
 
 
-async def count_checkin(*, person: str, counted: Snapshot) -> None:
-    """Count a check-in whose record this request inserted (the claim): checkins, active, reached."""
+async def count_checkin(*, person: str, counted: Snapshot, record: str) -> None:
+    """Count a check-in whose record `record` this request inserted (the claim): checkins, active, reached."""
     keys = reach_keys(counted)
     new = await claim_reach(person, [key for pair in keys.values() for key in pair])
+    key = snapshot_key(counted, record)
     await add_deltas(
         {
-            counter_id(area, code, counted["month"]): checkin_counts(
-                counted, active=month_key in new, reached=ever_key in new
+            counter_id(area, code, counted["month"]): tallied(
+                checkin_counts(counted, active=month_key in new, reached=ever_key in new), key
             )
             for (area, code), (ever_key, month_key) in keys.items()
         }

@@ -4,6 +4,9 @@ The records: events (their approved reports, `counting.event_contribution`), che
 `counted_as` snapshot; `active` and `reached` from each person's check-ins in time order), profiles and
 tombstones (the sign-up snapshot; erasures at its places, in the month of erasure). Records stored before
 the snapshots existed are counted from their current fields, as the API would have counted them then.
+Key sums (`k`) are recounted with the counts, from the keys kept on the snapshots (or derived from the
+record's id, keys.py), so a rebuild gives the same published figures. Alert opens are not recounted:
+their inbox entries are deleted on erasure while the counts stay, so `alert_reach` is left as it is.
 
 Safe while the API serves: a write in flight (record stored, counters not yet moved) shows as a difference
 in one computation and not the next, so only a drift two consecutive computations agree on is corrected,
@@ -20,6 +23,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from backend.events.models import Attendance, Event
 from backend.geography.models import District
 from backend.turnout import counting, reach
+from backend.turnout.keys import record_key, secret_matches
 from backend.turnout.models import ReachClaim, TurnoutCounter
 from backend.youth.models import Tombstone, YouthProfile
 
@@ -41,7 +45,17 @@ EVENT_FIELDS = (
     "district",
     "province",
 )
-PROFILE_FIELDS = ("gender", "birth_year", "constituency", "district", "province", "created_at")
+PROFILE_FIELDS = (
+    "gender",
+    "birth_year",
+    "constituency",
+    "provincial_constituency",
+    "district",
+    "province",
+    "created_at",
+)
+# Counts whose records do not all outlive an erasure: never "corrected" from what is left of them.
+NOT_RECOUNTED = ("c.alert_reach", "k.alert_reach")
 
 
 @dataclass
@@ -114,8 +128,9 @@ class _Recount:
             self.provinces[district] = found["province"] if found else None
         return self.provinces[district]
 
-    def _signup(self, counted: Mapping[str, Any]) -> None:
-        _add(self.counts, {counter_id: counting.signup_counts(counted) for counter_id in _ids(counted)})
+    def _signup(self, counted: Mapping[str, Any], record: str) -> None:
+        inc = counting.tallied(counting.signup_counts(counted), counting.snapshot_key(counted, record))
+        _add(self.counts, dict.fromkeys(_ids(counted), inc))
 
     async def people(self) -> None:
         """Sign-ups (profiles, and tombstones of erased people) and erasures."""
@@ -125,7 +140,8 @@ class _Recount:
             erased.add(tombstone["_id"])
             counted = tombstone.get("counted_as")
             if counted:
-                self._signup(counted)
+                # A snapshot from before keys: the API never keyed it, so any fixed record id will do.
+                self._signup(counted, f"{tombstone['_id']}:signup")
                 places: Mapping[str, Any] = counted
             else:  # a tombstone from before the snapshots: its own places (the sign-up is not known)
                 province = tombstone.get("province") or await self._province(tombstone["district"])
@@ -134,14 +150,18 @@ class _Recount:
                     continue
                 places = {**tombstone, "province": province}
             month = counting.month_of(tombstone["erased_at"])
-            _add(self.counts, {i: {"erasures": 1} for i in _ids(places, month)})
+            erasure = counting.tallied({"erasures": 1}, record_key(tombstone["_id"]))
+            _add(self.counts, dict.fromkeys(_ids(places, month), erasure))
         projection = dict.fromkeys((*PROFILE_FIELDS, "counted_as", "tombstone_id"), 1)
         async for profile in _pages(
             YouthProfile.get_pymongo_collection(), projection, "profiles", self.progress
         ):
             if profile.get("tombstone_id") in erased:
                 continue  # being erased: its tombstone counts the sign-up
-            self._signup(profile.get("counted_as") or _derived(profile, profile, profile["created_at"]))
+            record = profile["_id"]
+            self._signup(
+                profile.get("counted_as") or _derived(profile, profile, profile["created_at"], record), record
+            )
 
     async def checkins(self) -> None:
         """Check-ins person by person in time order: the first in an area (and month) is reached (active)."""
@@ -175,11 +195,13 @@ class _Recount:
                         {"_id": person}, {"gender": 1, "birth_year": 1}
                     )
                     profile = found or {}
-                counted = _derived(places, profile, record["checked_in_at"])
+                counted = _derived(places, profile, record["checked_in_at"], record["_id"])
+            key = counting.snapshot_key(counted, record["_id"])
             deltas = {}
             for (area, code), (ever_key, month_key) in reach.reach_keys(counted).items():
-                deltas[counting.counter_id(area, code, counted["month"])] = reach.checkin_counts(
-                    counted, active=month_key not in keys, reached=ever_key not in keys
+                deltas[counting.counter_id(area, code, counted["month"])] = counting.tallied(
+                    reach.checkin_counts(counted, active=month_key not in keys, reached=ever_key not in keys),
+                    key,
                 )
                 keys.update((ever_key, month_key))
             _add(self.counts, deltas)
@@ -200,15 +222,18 @@ def _ids(places: Mapping[str, Any], month: str | None = None) -> list[str]:
     return [counting.counter_id(area, code, month) for area, code in counting.areas(places)]
 
 
-def _derived(places: Mapping[str, Any], person: Mapping[str, Any], at: Any) -> counting.Snapshot:
-    return counting.snapshot(places, gender=person.get("gender"), birth_year=person.get("birth_year"), at=at)
+def _derived(places: Mapping[str, Any], person: Mapping[str, Any], at: Any, record: str) -> counting.Snapshot:
+    return counting.snapshot(
+        places, gender=person.get("gender"), birth_year=person.get("birth_year"), at=at, record=record
+    )
 
 
 async def _stored(progress: Progress) -> Counts:
+    """Every counter document's counts and key sums, as `c.<path>` and `k.<path>`."""
     collection = TurnoutCounter.get_pymongo_collection()
     return {
-        counter["_id"]: counting.flatten(counter.get("c") or {})
-        async for counter in _pages(collection, {"c": 1}, "counters", progress)
+        counter["_id"]: counting.flatten({"c": counter.get("c") or {}, "k": counter.get("k") or {}})
+        async for counter in _pages(collection, {"c": 1, "k": 1}, "counters", progress)
     }
 
 
@@ -222,14 +247,28 @@ async def measure(progress: Progress = _quiet) -> Measurement:
     drift: Counts = {}
     for document_id in recount.counts.keys() | stored.keys():
         counted, kept = recount.counts.get(document_id, {}), stored.get(document_id, {})
-        difference = {p: counted.get(p, 0) - kept.get(p, 0) for p in counted.keys() | kept.keys()}
+        paths = (counted.keys() | kept.keys()) - set(NOT_RECOUNTED)
+        difference = {p: counted.get(p, 0) - kept.get(p, 0) for p in paths}
         if nonzero := {p: n for p, n in difference.items() if n}:
             drift[document_id] = nonzero
     return Measurement(drift=drift, missing_keys=recount.missing, checked=len(recount.counts.keys() | stored))
 
 
-async def rebuild(*, dry_run: bool = False, progress: Progress = _quiet) -> Report:
-    """Measure twice; correct the drift and add the missing reach keys both measurements agree on."""
+class KeySecretMismatchError(RuntimeError):
+    """This process's FIGURES_KEY_SECRET is not the one the records are keyed with."""
+
+
+async def rebuild(*, dry_run: bool = False, progress: Progress = _quiet, new_secret: bool = False) -> Report:
+    """Measure twice; correct the drift and add the missing reach keys both measurements agree on.
+
+    With another secret than the records' the key sums of reports and erasures would all be "corrected",
+    drawing every figure afresh: refused, unless `new_secret` says the change is meant.
+    """
+    matches = await secret_matches(replace=new_secret and not dry_run)
+    if not matches and not new_secret:
+        raise KeySecretMismatchError(
+            "FIGURES_KEY_SECRET is not the secret the figures are keyed with: use the API's, or --new-secret"
+        )
     progress("first count")
     first = await measure(progress)
     progress("second count")

@@ -70,23 +70,6 @@ async def area_in_scope(*, account: Account, kind: AreaKind, code: str) -> Area:
     return area
 
 
-def residual_seat(account: Account) -> str | None:
-    """The MP's own constituency, which wider areas are protected against; None for other callers."""
-    if Role.MP in account.roles and not account.has_any_role(NATIONAL_ROLES):
-        return account.constituency
-    return None
-
-
-def contains(area: Area, seat: str, reference: geography.Reference) -> bool:
-    """True when `area` is wider than the constituency `seat` and holds it."""
-    found = reference.seats.get(seat)
-    if found is None or area.kind is AreaKind.CONSTITUENCY:
-        return False
-    if area.kind is AreaKind.DISTRICT:
-        return area.code in found.districts
-    return area.kind is AreaKind.NATIONAL or found.province == area.code
-
-
 def _assembly(house: str) -> str:
     """National Assembly seats are compared with each other, provincial assembly seats likewise."""
     return "NA" if house == "NA" else "PA"

@@ -1,4 +1,4 @@
-"""Turnout reads: one area's figures over a period, from its counter documents only, small cells hidden."""
+"""Turnout reads: one area's figures over a period, from its counter documents only, through the gate."""
 
 from collections.abc import Sequence
 
@@ -6,10 +6,10 @@ from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.geography import service as geography
-from backend.turnout import brief, counting, figures
-from backend.turnout.figures import AreaFigures
+from backend.turnout import brief, counting, figures, protection
+from backend.turnout.figures import AreaFigures, MonthCounts
 from backend.turnout.models import NATIONAL_CODE, TurnoutCounter
-from backend.turnout.scope import Area, area_in_scope, comparisons, contains, residual_seat
+from backend.turnout.scope import Area, area_in_scope, comparisons
 from schemas.turnout import AreaKind, AreaRef, BriefLanguage, Comparison, TurnoutRead
 
 DEFAULT_MONTHS = 12
@@ -45,15 +45,18 @@ def month_range(*, from_month: str | None, to_month: str | None) -> list[str]:
     return [_month_at(index) for index in range(first, last + 1)]
 
 
-async def _counts(areas: Sequence[Area], months: Sequence[str]) -> dict[Area, dict[str, dict[str, int]]]:
-    """Flat counts by area and month: the counter documents fetched by `_id`, in one query."""
+async def _counts(areas: Sequence[Area], months: Sequence[str]) -> dict[Area, AreaFigures]:
+    """Each area's counter documents over `months`, fetched by `_id` in one query (counts and key sums)."""
     ids = {f"{area.kind.value}:{area.code}:{month}": (area, month) for area in areas for month in months}
-    found: dict[Area, dict[str, dict[str, int]]] = {area: {} for area in areas}
-    cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"c": 1})
+    found: dict[Area, dict[str, MonthCounts]] = {area: {} for area in areas}
+    cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"c": 1, "k": 1})
     async for document in cursor:
         area, month = ids[document["_id"]]
-        found[area][month] = figures.flat_counts(document.get("c") or {})
-    return found
+        found[area][month] = MonthCounts(
+            counts=figures.flat_counts(document.get("c") or {}),
+            keys=figures.flat_counts(document.get("k") or {}),
+        )
+    return {area: AreaFigures(months=tuple(months), by_month=by_month) for area, by_month in found.items()}
 
 
 def _area_ref(area: Area, reference: geography.Reference) -> AreaRef:
@@ -71,23 +74,17 @@ def _area_ref(area: Area, reference: geography.Reference) -> AreaRef:
 async def read_turnout(
     *, account: Account, kind: AreaKind, code: str, from_month: str | None, to_month: str | None
 ) -> TurnoutRead:
-    """An area's totals, months, breakdowns and comparisons, if the caller may see the area (else 404)."""
+    """An area's totals, months, breakdowns and comparisons, if the caller may see the area (else 404).
+
+    The figures are the same for every reader who may see them: what is published depends on the
+    records counted, never on who asks (so no reader learns more by asking as someone else).
+    """
     months = month_range(from_month=from_month, to_month=to_month)
     area = await area_in_scope(account=account, kind=kind, code=code)
     reference = await geography.reference()
     compared = comparisons(area, reference)
-    own_seat = residual_seat(account)
-    own = Area(AreaKind.CONSTITUENCY, own_seat) if own_seat in reference.seats else None
-    wanted = list(dict.fromkeys([area, *(other for other, _, _ in compared), *([own] if own else [])]))
-    counts = await _counts(wanted, months)
-    own_figures = figures.area_figures(counts[own], months) if own else None
-
-    def protected(target: Area) -> AreaFigures:
-        # An MP could subtract their own constituency from a wider area that holds it (A - c).
-        residual = own_figures if own and contains(target, own.code, reference) else None
-        return figures.area_figures(counts[target], months, residual_of=residual)
-
-    main = protected(area)
+    counts = await _counts(list(dict.fromkeys([area, *(other for other, _, _ in compared)])), months)
+    main = counts[area]
     return TurnoutRead(
         area=_area_ref(area, reference),
         from_month=months[0],
@@ -100,10 +97,12 @@ async def read_turnout(
                 area=_area_ref(other, reference),
                 unit=unit,
                 units=units,
-                average=figures.average(protected(other), units),
+                average=figures.average(counts[other], units),
             )
             for other, unit, units in compared
         ],
+        adjusted=True,
+        note=protection.NOTE,
         generated_at=utc_now(),
     )
 

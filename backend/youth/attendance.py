@@ -96,7 +96,9 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
     if event["status"] == EventStatus.CANCELLED:
         raise ConflictError("This event was cancelled.", code="event_cancelled")
     record_id = f"{event_id}:{account.id}"
-    counted = counting.snapshot(event, gender=profile["gender"], birth_year=profile["birth_year"], at=now)
+    counted = counting.snapshot(
+        event, gender=profile["gender"], birth_year=profile["birth_year"], at=now, record=record_id
+    )
     attendance = {
         "event_id": event_id,
         "uid": account.id,
@@ -105,7 +107,7 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
         "counted_as": counted,
     }
     if await store_and_count(Attendance, record_id, attendance, event_id=event_id, counter="checkin_count"):
-        await reach.count_checkin(person=account.id, counted=counted)
+        await reach.count_checkin(person=account.id, counted=counted, record=record_id)
         return CheckinRead(event_id=UUID(event_id), checked_in_at=now), True
     existing = await Attendance.get_pymongo_collection().find_one({"_id": record_id}, {"checked_in_at": 1})
     assert existing is not None  # a replay: the first check-in is stored

@@ -75,14 +75,21 @@ async def erase(*, account: Account, sender: topic_sync.Sender | None) -> None:
     # Profiles from before turnout counted sign-ups lack the snapshot: the one a rebuild would derive.
     counted = profile.counted_as or dict(
         counting.snapshot(
-            profile.model_dump(), gender=profile.gender, birth_year=profile.birth_year, at=profile.created_at
+            profile.model_dump(),
+            gender=profile.gender,
+            birth_year=profile.birth_year,
+            at=profile.created_at,
+            record=profile.id,
         )
     )
+    # The sign-up keeps the key it was counted with (the profile's), though the uid goes.
+    counted = {**counted, "key": counting.snapshot_key(counted, profile.id)}
     tombstone = Tombstone(
         id=tombstone_id,
         erased_at=utc_now(),
         district=profile.district,
         constituency=profile.constituency,
+        provincial_constituency=profile.provincial_constituency,
         province=profile.province,
         counted_as=counted,
     )
@@ -91,7 +98,9 @@ async def erase(*, account: Account, sender: topic_sync.Sender | None) -> None:
     except DuplicateKeyError:
         pass  # inserted by an earlier try or a concurrent erasure, which counted the erasure
     else:
-        await counting.count_erasure(places=counting.places_of(counted), at=tombstone.erased_at)
+        await counting.count_erasure(
+            places=counting.places_of(counted), at=tombstone.erased_at, record=tombstone_id
+        )
     for attendance in await Attendance.find({"uid": account.id}).to_list():
         with contextlib.suppress(DuplicateKeyError):  # the anonymous copy keeps the record's counted state
             await Attendance(

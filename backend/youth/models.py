@@ -16,7 +16,10 @@ class YouthProfile(Document):
     birth_year: int
     gender: str
     district: str
-    constituency: str
+    constituency: str  # the National Assembly seat
+    # The Provincial Assembly seat; None where no provincial assembly seat covers the district (Islamabad)
+    # and on profiles from before both seats were asked.
+    provincial_constituency: str | None = None
     province: str
     languages: list[str]
     interests: list[str]
@@ -72,6 +75,7 @@ class Tombstone(Document):
     erased_at: datetime
     district: str
     constituency: str
+    provincial_constituency: str | None = None
     province: str | None = None
     counted_as: dict[str, Any] | None = None
 

@@ -44,8 +44,12 @@ async def _follow(uid: str, sender: topic_sync.Sender | None) -> None:
     await topic_sync.settle_now(sender, await devices.device_ids(uid=uid))
 
 
-async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
-    """The stored form of a profile change (canonical geography, E.164 phone); raises naming the field."""
+async def _profile_changes(update: ProfileUpdate, profile: YouthProfile) -> dict[str, Any]:
+    """The stored form of a change of `profile` (canonical geography, E.164 phone); raises naming the field.
+
+    A new district comes with its National Assembly seat (and the Provincial Assembly seat, as at sign-up);
+    a Provincial Assembly seat alone is checked against the district the profile has.
+    """
     changes: dict[str, Any] = {}
     if update.display_name is not None:
         changes["display_name"] = update.display_name
@@ -57,18 +61,28 @@ async def _profile_changes(update: ProfileUpdate) -> dict[str, Any]:
         if update.district is None or update.constituency is None:
             raise invalid_field("body.district", "pair_required", "change district and constituency together")
         district = await geography.resolve_district(update.district)
-        constituency = await geography.constituency_code(update.constituency)
         if district is None:
             raise invalid_field(
                 "body.district", "unknown_district", f"'{update.district}' is not a known district"
             )
-        if constituency is None or not await geography.constituency_covers_district(
-            constituency_code=constituency, district_code=district.code
-        ):
-            raise invalid_field(
-                "body.constituency", "inconsistent_pair", "the constituency does not cover the district"
-            )
-        changes |= {"district": district.code, "constituency": constituency, "province": district.province}
+        national, provincial = await service.resolve_seats(
+            district=district.code,
+            constituency=update.constituency,
+            provincial=update.provincial_constituency,
+        )
+        changes |= {
+            "district": district.code,
+            "constituency": national,
+            "provincial_constituency": provincial,
+            "province": district.province,
+        }
+    elif update.provincial_constituency is not None:
+        national, provincial = await service.resolve_seats(
+            district=profile.district,
+            constituency=profile.constituency,
+            provincial=update.provincial_constituency,
+        )
+        changes |= {"constituency": national, "provincial_constituency": provincial}
     return changes
 
 
@@ -90,7 +104,7 @@ async def update_profile(
     """Change profile fields. A new district moves the person in every count from today on (counts are
     read from the profile's current district), and their phones' alert topic at once."""
     profile = await own_profile(account=account)
-    return to_read(await _apply(profile, await _profile_changes(update), sender=sender))
+    return to_read(await _apply(profile, await _profile_changes(update, profile), sender=sender))
 
 
 async def follow_account_status(*, uid: str, disabled: bool, sender: topic_sync.Sender | None) -> None:

@@ -121,7 +121,7 @@ async def update_registration(
 ) -> YouthRead:
     """Correct a person this officer's districts registered; a new district stays in the officer's scope."""
     profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
-    changes = await _profile_changes(update)
+    changes = await _profile_changes(update, profile)
     if update.birth_year is not None:
         _checked_age(update.birth_year, now=service.current_time())
         changes["birth_year"] = update.birth_year

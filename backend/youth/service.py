@@ -100,6 +100,56 @@ def _phone(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+async def _known_seat(field: str, raw: str, *, district: str) -> str:
+    code = await geography.constituency_code(raw)
+    if code is None:
+        raise invalid_field(field, "unknown_constituency", f"'{raw}' is not known")
+    if not await geography.constituency_covers_district(constituency_code=code, district_code=district):
+        raise invalid_field(field, "inconsistent_pair", f"{code} does not cover {district}")
+    return code
+
+
+async def resolve_seats(
+    *, district: str, constituency: str, provincial: str | None
+) -> tuple[str, str | None]:
+    """A young person's National and Provincial Assembly seats in `district` (a canonical code).
+
+    Each seat given must cover the district. `constituency` may name a seat of either assembly (older
+    clients sent either); a seat not given is the district's only one of its assembly, none where no
+    provincial seat covers the district (Islamabad), and otherwise must be given (422 naming the field).
+    """
+    given = await _known_seat("body.constituency", constituency, district=district)
+    national = given if await geography.is_national_seat(given) else None
+    provincial_seat = None if national else given
+    if provincial is not None:
+        other = await _known_seat("body.provincial_constituency", provincial, district=district)
+        if await geography.is_national_seat(other) or provincial_seat not in (None, other):
+            raise invalid_field(
+                "body.provincial_constituency",
+                "not_provincial",
+                "give the Provincial Assembly seat here and the National Assembly seat in `constituency`",
+            )
+        provincial_seat = other
+    national_seats, provincial_seats = await geography.seats_covering(district_code=district)
+    if national is None:
+        if len(national_seats) != 1:
+            raise invalid_field(
+                "body.constituency",
+                "national_seat_required",
+                f"give the National Assembly seat: {len(national_seats)} cover {district}",
+            )
+        national = national_seats[0]
+    if provincial_seat is None and provincial_seats:
+        if len(provincial_seats) > 1:
+            raise invalid_field(
+                "body.provincial_constituency",
+                "provincial_seat_required",
+                f"give the Provincial Assembly seat: {len(provincial_seats)} cover {district}",
+            )
+        provincial_seat = provincial_seats[0]
+    return national, provincial_seat
+
+
 async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, Any]:
     """Validated, canonical profile fields; raises with the field and rule named."""
     age = _checked_age(signup.birth_year, now=now)
@@ -120,23 +170,16 @@ async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, An
         raise invalid_field(
             "body.district", "unknown_district", f"'{signup.district}' is not a known district"
         )
-    constituency = await geography.constituency_code(signup.constituency)
-    if constituency is None:
-        raise invalid_field(
-            "body.constituency", "unknown_constituency", f"'{signup.constituency}' is not known"
-        )
-    if not await geography.constituency_covers_district(
-        constituency_code=constituency, district_code=district.code
-    ):
-        raise invalid_field(
-            "body.constituency", "inconsistent_pair", f"{constituency} does not cover {district.code}"
-        )
+    national, provincial = await resolve_seats(
+        district=district.code, constituency=signup.constituency, provincial=signup.provincial_constituency
+    )
     return {
         "display_name": signup.display_name.strip(),
         "birth_year": signup.birth_year,
         "gender": signup.gender.value,
         "district": district.code,
-        "constituency": constituency,
+        "constituency": national,
+        "provincial_constituency": provincial,
         "province": district.province,
         "languages": [language.value for language in signup.languages],
         "interests": [topic.value for topic in signup.interests],
@@ -178,7 +221,9 @@ async def _create_profile(
         "method": method.value,
         "guardian_consent": signup.consent.guardian_consent,
     }
-    counted = counting.snapshot(fields, gender=fields["gender"], birth_year=fields["birth_year"], at=now)
+    counted = counting.snapshot(
+        fields, gender=fields["gender"], birth_year=fields["birth_year"], at=now, record=profile_id
+    )
     profile = YouthProfile(
         id=profile_id,
         consent=consent,
@@ -192,7 +237,7 @@ async def _create_profile(
     async def insert_and_count() -> None:
         # The insert is the claim: counted right after it, whatever becomes of the `alongside` write.
         await YouthProfile.get_pymongo_collection().insert_one(profile.model_dump(by_alias=True))
-        await counting.count_signup(counted=counted)
+        await counting.count_signup(counted=counted, record=profile_id)
 
     try:
         # The validated model, stored as it dumps (Beanie's own insert encodes it again).

@@ -97,7 +97,11 @@ class BenchServer:
         self._thread.join(timeout=10)
 
 
-def _serve_in_child(settings: Settings, caller: Callable[..., Any], port: int) -> None:
+def _serve_in_child(
+    settings: Settings, caller: Callable[..., Any], port: int, prepare: Callable[[], None] | None
+) -> None:
+    if prepare is not None:
+        prepare()
     app = create_app(settings)
     app.dependency_overrides[current_account] = caller
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
@@ -107,15 +111,22 @@ class ProcessBenchServer:
     """The app under uvicorn in a process of its own, for rate figures: a server in a thread of the bench
     shares the client's interpreter lock, so each request would wait for the client's own Python work.
 
-    `caller` must be importable (a module-level function): it is sent to the child by name.
+    `caller` and `prepare` (run in the child before the app is made: a variant to compare with) must be
+    importable (module-level functions): they are sent to the child by name.
     """
 
-    def __init__(self, settings: Settings, caller: Callable[..., Account | Awaitable[Account]]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        caller: Callable[..., Account | Awaitable[Account]],
+        *,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
         # Logging as an in-process server would set it: the client's own request logs stay quiet.
         configure_logging(settings.log_level)
         self.port = free_port()
         self._process = multiprocessing.get_context("spawn").Process(
-            target=_serve_in_child, args=(settings, caller, self.port), daemon=True
+            target=_serve_in_child, args=(settings, caller, self.port, prepare), daemon=True
         )
 
     def __enter__(self) -> str:

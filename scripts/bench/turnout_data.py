@@ -1,5 +1,5 @@
-"""The turnout benchmark's data: seats, records in the API's stored form with the counter deltas their
-writes make, and the naive `$group` the dashboards are compared with."""
+"""The turnout benchmark's data: seats, and records in the API's stored form with the counter deltas (counts
+and key sums) their writes make."""
 
 import random
 from collections.abc import Iterator
@@ -21,16 +21,30 @@ MONTHS_OF_DATA = 24
 
 
 def seats_of(settings: Settings) -> list[dict[str, Any]]:
-    """The National Assembly seats, each with its first district and its province."""
+    """The National Assembly seats, each with its first district, its province and the Provincial
+    Assembly seats covering that district (where young people there live: both seats count them)."""
     client: MongoClient[dict[str, Any]]
     with MongoClient(settings.mongodb_uri) as client:
-        seats: list[dict[str, Any]] = list(
-            client[settings.mongodb_database]["geo_constituencies"].find({"house": "NA"})
-        )
+        seats: list[dict[str, Any]] = list(client[settings.mongodb_database]["geo_constituencies"].find({}))
+    provincial: dict[str, list[str]] = {}
+    for seat in sorted(seats, key=lambda seat: (seat["house"], seat["number"])):
+        if seat["house"] != "NA":
+            for district in seat["districts"]:
+                provincial.setdefault(district, []).append(seat["_id"])
     return [
-        {"constituency": seat["_id"], "district": seat["districts"][0], "province": seat["province"]}
+        {
+            "constituency": seat["_id"],
+            "district": seat["districts"][0],
+            "province": seat["province"],
+            "provincial_seats": provincial.get(seat["districts"][0], []),
+        }
         for seat in sorted(seats, key=lambda seat: seat["number"])
+        if seat["house"] == "NA"
     ]
+
+
+def _places(seat: dict[str, Any]) -> dict[str, Any]:
+    return {area: seat[area] for area in ("constituency", "district", "province")}
 
 
 def _split(rng: random.Random, total: int, parts: int) -> list[int]:
@@ -82,7 +96,7 @@ class Generator:
                 "kind": KINDS[number % len(KINDS)],
                 "title": f"Bench dialogue {number}",
                 "topics": rng.sample(TOPICS, 2),
-                **self.seats[seat_number],
+                **_places(self.seats[seat_number]),
                 "venue_name": "Community hall",
                 "starts_at": starts,
                 "ends_at": starts + timedelta(hours=2),
@@ -107,7 +121,7 @@ class Generator:
             contribution = counting.event_contribution(event)
             assert contribution is not None
             self._count(counting.contribution_deltas(contribution))
-            self.events.append({"_id": event["_id"], "starts_at": starts, **self.seats[seat_number]})
+            self.events.append({"_id": event["_id"], "starts_at": starts, **_places(self.seats[seat_number])})
             if held:
                 self.held.append(number)
             yield event
@@ -119,23 +133,24 @@ class Generator:
             gender = rng.choices(GENDERS, GENDER_WEIGHTS)[0]
             birth_year = rng.randint(1996, 2011)
             created = self.start + timedelta(minutes=rng.randrange(self.span_minutes))
-            counted = counting.snapshot(
-                self.seats[seat_number], gender=gender, birth_year=birth_year, at=created
-            )
+            seat = self.seats[seat_number]
+            places = _places(seat)
+            if seat["provincial_seats"]:
+                places["provincial_constituency"] = rng.choice(seat["provincial_seats"])
+            uid = f"bench-{number:07d}"
+            counted = counting.snapshot(places, gender=gender, birth_year=birth_year, at=created, record=uid)
+            inc = counting.tallied(counting.signup_counts(counted), counting.snapshot_key(counted, uid))
             self._count(
-                {
-                    counting.counter_id(a, c, counted["month"]): counting.signup_counts(counted)
-                    for a, c in counting.areas(counted)
-                }
+                {counting.counter_id(a, c, counted["month"]): inc for a, c in counting.areas(counted)}
             )
             self.youth.append((seat_number, gender, birth_year))
             self.youth_by_seat.setdefault(seat_number, []).append(number)
             yield {
-                "_id": f"bench-{number:07d}",
+                "_id": uid,
                 "display_name": "Bench Person",
                 "birth_year": birth_year,
                 "gender": gender,
-                **self.seats[seat_number],
+                **places,
                 "languages": ["ur"],
                 "interests": ["legal_migration"],
                 "consent": {"version": "2026-11-v1", "given_at": created, "method": "app"},
@@ -168,8 +183,10 @@ class Generator:
             self.checkin_pairs.add(pair)
             event = self.events[event_number]
             at = event["starts_at"] + timedelta(minutes=20)
-            counted = counting.snapshot(event, gender=gender, birth_year=birth_year, at=at)
             uid = f"bench-{person:07d}"
+            record = f"{event['_id']}:{uid}"
+            counted = counting.snapshot(event, gender=gender, birth_year=birth_year, at=at, record=record)
+            key = counting.snapshot_key(counted, record)
             deltas = {}
             for (area, code), (ever, month) in reach.reach_keys(counted).items():
                 first_ever, first_month = (
@@ -177,13 +194,13 @@ class Generator:
                     f"{uid} {month}" not in self.reach_seen,
                 )
                 self.reach_seen.update((f"{uid} {ever}", f"{uid} {month}"))
-                deltas[counting.counter_id(area, code, counted["month"])] = reach.checkin_counts(
-                    counted, active=first_month, reached=first_ever
+                deltas[counting.counter_id(area, code, counted["month"])] = counting.tallied(
+                    reach.checkin_counts(counted, active=first_month, reached=first_ever), key
                 )
             self._count(deltas)
             made += 1
             yield {
-                "_id": f"{event['_id']}:{uid}",
+                "_id": record,
                 "event_id": event["_id"],
                 "uid": uid,
                 "district": event["district"],
@@ -202,7 +219,7 @@ class Generator:
                 UpdateOne(
                     {"_id": document_id},
                     {
-                        "$inc": {f"c.{path}": n for path, n in inc.items() if n},
+                        "$inc": {path: n for path, n in inc.items() if n},
                         "$setOnInsert": {"area": area, "code": code, "month": month},
                     },
                     upsert=True,

@@ -14,6 +14,7 @@ def test_settings_read_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     monkeypatch.setenv("CHECKIN_SIGNING_KEY", "k" * 40)
+    monkeypatch.setenv("FIGURES_KEY_SECRET", "f" * 40)
     settings = Settings()
     assert settings.mongodb_uri.endswith("replicaSet=rs0")
     assert settings.mongodb_database == "hamqadam_staging"
@@ -59,8 +60,23 @@ def test_production_needs_a_checkin_signing_key_of_32_characters(monkeypatch: py
     with pytest.raises(ValidationError, match="CHECKIN_SIGNING_KEY is required in production"):
         Settings()
     monkeypatch.setenv("CHECKIN_SIGNING_KEY", "short")
-    with pytest.raises(ValidationError, match="at least 32 characters"):
+    with pytest.raises(ValidationError, match="CHECKIN_SIGNING_KEY must be at least 32 characters"):
         Settings()
+
+
+def test_production_needs_a_figures_key_secret_of_32_characters(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
+    monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
+    monkeypatch.setenv("CHECKIN_SIGNING_KEY", "k" * 40)
+    monkeypatch.delenv("FIGURES_KEY_SECRET", raising=False)
+    with pytest.raises(ValidationError, match="FIGURES_KEY_SECRET is required in production"):
+        Settings()
+    monkeypatch.setenv("FIGURES_KEY_SECRET", "short")
+    with pytest.raises(ValidationError, match="FIGURES_KEY_SECRET must be at least 32 characters"):
+        Settings()
+    monkeypatch.setenv("FIGURES_KEY_SECRET", "f" * 32)
+    assert Settings().figures_key_secret is not None
 
 
 def test_production_refuses_a_local_fcm_server(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,6 +84,7 @@ def test_production_refuses_a_local_fcm_server(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("FIREBASE_PROJECT_ID", "hamqadam-prod")
     monkeypatch.delenv("FIREBASE_AUTH_EMULATOR_HOST", raising=False)
     monkeypatch.setenv("CHECKIN_SIGNING_KEY", "k" * 40)
+    monkeypatch.setenv("FIGURES_KEY_SECRET", "f" * 40)
     monkeypatch.setenv("FCM_BASE_URL", "http://127.0.0.1:9098")
     with pytest.raises(ValidationError, match="FCM_BASE_URL is for development and tests"):
         Settings()

@@ -85,6 +85,7 @@ async def test_parallel_check_ins_and_replays_give_exact_counts_in_reads_and_exp
             "gender": "female",
             "district": "lahore",
             "constituency": "NA-117",
+            "provincial_constituency": "PP-145",
             "languages": ["ur"],
             "consent": {"version": "2026-11-v1"},
         }

@@ -198,6 +198,7 @@ async def test_event_checkins_show_counts_and_first_names_only(
         "gender": "female",
         "district": "Lahore",
         "constituency": "NA-117",
+        "provincial_constituency": "PP-145",
         "languages": ["ur"],
         "phone": "+92 300 1234567",
         "consent": {"version": "2026-11-v1"},

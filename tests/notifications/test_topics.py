@@ -76,7 +76,9 @@ async def test_a_language_or_province_change_moves_the_topic_of_every_device(
     assert changed.status_code == 200
     assert {(await stored(each)).topic for each in tokens} == {PUNJAB_EN}
     moved = await client.patch(
-        "/v1/youth/me", json={"district": "quetta", "constituency": "NA-262"}, headers=person.headers
+        "/v1/youth/me",
+        json={"district": "quetta", "constituency": "NA-262", "provincial_constituency": "PB-40"},
+        headers=person.headers,
     )
     assert moved.status_code == 200
     assert {(await stored(each)).topic for each in tokens} == {BALOCHISTAN_EN}

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from backend.turnout.protection import NOTE
 from schemas.turnout import (
     AreaKind,
     AreaRef,
@@ -37,7 +38,7 @@ def make_turnout(*, carried: bool = True) -> TurnoutRead:
             month=month,
             events_held=2 + index % 3,
             events_cancelled=index % 2,
-            headcount=140 + 17 * index,
+            headcount=_shown(140 + 17 * index) if index != 5 else _hidden(2, carried=carried),
             checkins=_shown(30 + index) if index % 4 else _hidden(0, carried=carried),
             reached=_shown(21 + 2 * index) if index % 3 else _hidden(1, carried=carried),
             signups=_shown(12 + index),
@@ -49,7 +50,7 @@ def make_turnout(*, carried: bool = True) -> TurnoutRead:
     totals = TurnoutFigures(
         events_held=38,
         events_cancelled=6,
-        headcount=2802,
+        headcount=_shown(2802),
         checkins=_shown(611),
         reached=_shown(402),
         signups=_hidden(2, carried=carried),
@@ -89,10 +90,11 @@ def make_turnout(*, carried: bool = True) -> TurnoutRead:
             "remittances": 4,
         },
         headcount_by_topic={
-            "legal_migration": 1040,
-            "recruiter_check": 822,
-            "fake_job_or_visa": 690,
-            "remittances": 250,
+            "legal_migration": _shown(1040),
+            "recruiter_check": _shown(822),
+            "fake_job_or_visa": _shown(690),
+            "remittances": _shown(250),
+            "rights_abroad": _hidden(4, carried=carried),
         },
     )
     comparisons = [
@@ -102,7 +104,7 @@ def make_turnout(*, carried: bool = True) -> TurnoutRead:
             units=units,
             average=AverageFigures(
                 events_held=events,
-                headcount=events * 71.5,
+                headcount=AverageCell(value=events * 71.5),
                 checkins=AverageCell(value=events * 15.5),
                 reached=AverageCell(value=None, suppressed=True)
                 if kind is AreaKind.DISTRICT
@@ -124,5 +126,7 @@ def make_turnout(*, carried: bool = True) -> TurnoutRead:
         months=series,
         breakdowns=breakdowns,
         comparisons=comparisons,
+        adjusted=True,
+        note=NOTE,
         generated_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
     )

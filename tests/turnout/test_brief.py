@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import unicodedata
 from collections.abc import AsyncIterator
+from html import escape
 from pathlib import Path
 
 import httpx
@@ -18,6 +19,7 @@ from backend.core.database import Database
 from backend.core.settings import Settings, get_settings
 from backend.main import create_app
 from backend.turnout.brief import render_brief_html
+from backend.turnout.brief_labels import LABELS
 from backend.turnout.pdf import CHROMIUM_FLAGS, PdfPrinter
 from schemas.accounts import Role
 from schemas.turnout import BriefLanguage
@@ -120,9 +122,17 @@ async def test_suppressed_bars_are_fixed_height_hatched_placeholders() -> None:
         r'<rect x="[^"]+" y="[^"]+" width="([^"]+)" height="([^"]+)" fill="url\(#([a-z]+)-hatch\)"', html
     )
     monthly = {height for _, height, chart in hatched if chart == "monthly"}
-    assert len([1 for *_, chart in hatched if chart == "monthly"]) == 4
+    # Four hidden reach months and one hidden headcount month (make_turnout).
+    assert len([1 for *_, chart in hatched if chart == "monthly"]) == 5
     assert monthly == {"8"}
     assert {width for width, _, chart in hatched if chart in ("gender", "age")} == {"16"}
+
+
+async def test_both_briefs_say_the_figures_are_adjusted_and_parts_may_not_add_up() -> None:
+    for lang in BriefLanguage:
+        html = await render_brief_html(make_turnout(), lang=lang)
+        assert escape(LABELS[lang]["adjusted"]) in html
+    assert "parts may not add up" in LABELS[BriefLanguage.EN]["adjusted"]
 
 
 async def test_urdu_brief_is_right_to_left_in_a_naskh_or_nastaliq_font() -> None:

@@ -201,6 +201,7 @@ async def test_an_event_counts_in_the_month_of_its_start_in_pakistan_time(
 
 def test_contribution_is_none_unless_approved_and_live() -> None:
     event = {
+        "_id": new_id(),
         "review": "approved",
         "deleted_at": None,
         "status": "held",

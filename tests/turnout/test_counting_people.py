@@ -9,7 +9,8 @@ import pytest
 
 from backend.events.models import Attendance
 from backend.turnout.counting import month_of
-from backend.turnout.models import ReachClaim
+from backend.turnout.keys import record_key
+from backend.turnout.models import ReachClaim, TurnoutCounter
 from backend.youth import service as youth_service
 from backend.youth.models import Tombstone, YouthProfile
 from schemas.accounts import Role
@@ -92,16 +93,23 @@ async def test_sign_up_is_counted_once_at_its_places_with_its_snapshot(
         await everywhere(month)
         == [{"signups": 1, "signups_gender.female": 1, "signups_age.age_20_24": 1}] * 4
     )
+    # Both seats of where the person lives: the MNA's and the MPA's.
+    assert await counts("constituency", month, "PP-145") == await counts("constituency", month)
     profile = await YouthProfile.get(youth.uid)
     assert profile is not None
     assert profile.counted_as == {
         "month": month,
         "constituency": "NA-117",
+        "provincial_constituency": "PP-145",
         "district": "lahore",
         "province": "PK-PB",
         "gender": "female",
         "age_band": "age_20_24",
+        "key": record_key(youth.uid),
     }
+    counter = await TurnoutCounter.get_pymongo_collection().find_one({"_id": f"constituency:PP-145:{month}"})
+    assert counter is not None
+    assert counter["k"]["signups"] == counter["k"]["signups_gender"]["female"] == record_key(youth.uid)
 
 
 async def test_sign_up_and_check_in_at_the_month_boundary_count_in_pakistan_time(
@@ -127,7 +135,7 @@ async def test_erasure_is_counted_once_and_keeps_the_counts_and_the_reach_claim(
     client: httpx.AsyncClient, officer: User, make_user: MakeUser
 ) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
-    _, code = await _event_with_code(client, officer, now - timedelta(minutes=5))
+    event_id, code = await _event_with_code(client, officer, now - timedelta(minutes=5))
     youth = await _youth(client, make_user)
     await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
     erasures = await asyncio.gather(*[client.delete("/v1/youth/me", headers=youth.headers) for _ in range(3)])
@@ -151,3 +159,7 @@ async def test_erasure_is_counted_once_and_keeps_the_counts_and_the_reach_claim(
     assert copy is not None
     assert copy.counted_as is not None
     assert copy.counted_as["age_band"] == "age_20_24"
+    # The records keep the keys they were counted with, though their ids changed (a rebuild agrees).
+    assert tombstone.counted_as["key"] == record_key(youth.uid)
+    assert copy.counted_as["key"] == record_key(f"{event_id}:{youth.uid}")
+    assert (await counts("constituency", month, "PP-145"))["erasures"] == 1

@@ -10,15 +10,20 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from pydantic import SecretStr
 
+from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.events.models import Attendance
+from backend.main import create_app
+from backend.turnout import keys
 from backend.turnout.counting import flatten, month_of
 from backend.turnout.models import ReachClaim, TurnoutCounter
-from backend.turnout.rebuild import rebuild
+from backend.turnout.rebuild import KeySecretMismatchError, Report, rebuild
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
+from tests.conftest import TEST_FIGURES_KEY_SECRET, MakeUser, User
 from tests.events.conftest import HELD_REPORT, new_id, past_plan, plan
 from tests.youth.test_router import signup
 
@@ -26,9 +31,12 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 
 async def _stored() -> dict[str, dict[str, int]]:
-    """Every counter as dotted paths, zeros left out (a correction may leave a zero behind)."""
+    """Every counter's counts and key sums as dotted paths, zeros left out (a correction may leave one)."""
     documents = await TurnoutCounter.get_pymongo_collection().find({}).sort("_id", 1).to_list()
-    flat = {d["_id"]: {p: n for p, n in flatten(d["c"]).items() if n} for d in documents}
+    flat = {
+        d["_id"]: {p: n for p, n in flatten({"c": d["c"], "k": d.get("k") or {}}).items() if n}
+        for d in documents
+    }
     return {document_id: paths for document_id, paths in flat.items() if paths}
 
 
@@ -102,8 +110,8 @@ async def test_rebuild_corrects_corrupted_counters_exactly_and_reports_it(
     report = await rebuild(progress=lines.append)
     checked = len(expected) + 1
     assert (report.checked, report.drifted, report.corrected, report.claims_repaired) == (checked, 4, 4, 1)
-    assert (f"constituency:NA-117:{month}", "checkins", -3) in report.corrections
-    assert ("constituency:NA-1:2020-01", "active", -2) in report.corrections
+    assert (f"constituency:NA-117:{month}", "c.checkins", -3) in report.corrections
+    assert ("constituency:NA-1:2020-01", "c.active", -2) in report.corrections
     assert {"first count", "second count"} <= set(lines)
     assert any(line.startswith("check-ins: ") for line in lines)
     assert await _stored() == expected
@@ -114,6 +122,65 @@ async def test_rebuild_corrects_corrupted_counters_exactly_and_reports_it(
     again = await rebuild()
     assert (again.drifted, again.corrected, again.claims_missing) == (0, 0, 0)
     assert await _stored() == expected
+
+
+async def test_a_rebuild_from_no_counters_at_all_publishes_the_same_figures(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    """Counts and key sums both come back from the records, so every published figure is the same."""
+    await _activity(client, make_user)
+    editor = await make_user(Role.EDITOR)
+
+    async def published() -> list[dict[str, Any]]:
+        reads = []
+        for path in ("constituencies/NA-117", "constituencies/PP-145", "districts/lahore", "national"):
+            response = await client.get(f"/v1/turnout/{path}", headers=editor.headers)
+            reads.append({**response.json(), "generated_at": None})
+        return reads
+
+    before, stored = await published(), await _stored()
+    await TurnoutCounter.get_pymongo_collection().delete_many({})
+    report = await rebuild()
+    assert report.corrected == len(stored)
+    assert await _stored() == stored
+    assert await published() == before
+
+
+async def test_a_rebuild_with_another_secret_is_refused_unless_the_change_is_meant(
+    client: httpx.AsyncClient, make_user: MakeUser, settings: Settings
+) -> None:
+    await _activity(client, make_user)
+    stored = await _stored()
+    try:
+        keys.use_secret(settings.model_copy(update={"figures_key_secret": SecretStr("another secret " * 3)}))
+        with pytest.raises(KeySecretMismatchError):
+            await rebuild()
+        assert await _stored() == stored
+        rekeyed = await rebuild(new_secret=True)
+        # Reports and erasures are keyed from their ids: their key sums follow the new secret.
+        assert rekeyed.corrected > 0
+        assert all(path.startswith("k.") for _, path, _ in rekeyed.corrections)
+        assert await rebuild() == Report(checked=rekeyed.checked)
+    finally:
+        keys.use_secret(settings)
+    back = await rebuild(new_secret=True)
+    assert back.corrected == rekeyed.corrected
+    assert await _stored() == stored
+
+
+async def test_an_api_process_with_another_secret_says_so_at_start(
+    app: FastAPI, shared_database: Database, settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = create_app(
+        settings.model_copy(update={"figures_key_secret": SecretStr("another secret " * 3)}),
+        database=shared_database,
+    )
+    try:
+        async with other.router.lifespan_context(other):
+            pass
+    finally:
+        keys.use_secret(settings)
+    assert "FIGURES_KEY_SECRET is not the secret the figures are keyed with" in caplog.text
 
 
 async def test_a_difference_seen_by_only_one_count_is_left_alone(
@@ -150,9 +217,9 @@ async def test_records_from_before_the_snapshots_are_counted_from_their_current_
     report = await rebuild()
     assert report.drifted == 4
     after = (await _stored())[f"national:PK:{month_of(datetime.now(UTC))}"]
-    assert after["reached"] == national["reached"] == 3
-    assert after["reached_gender.female"] == national["reached_gender.female"] - 1
-    assert after["signups_gender.male"] == national["signups_gender.male"] == 1
+    assert after["c.reached"] == national["c.reached"] == 3
+    assert after["c.reached_gender.female"] == national["c.reached_gender.female"] - 1
+    assert after["c.signups_gender.male"] == national["c.signups_gender.male"] == 1
 
 
 async def test_rebuild_script_reports_a_dry_run_with_progress(
@@ -160,7 +227,13 @@ async def test_rebuild_script_reports_a_dry_run_with_progress(
 ) -> None:
     await _activity(client, make_user)
     await TurnoutCounter.get_pymongo_collection().delete_many({"area": "district"})
-    env = {**os.environ, "MONGODB_URI": settings.mongodb_uri, "MONGODB_DATABASE": settings.mongodb_database}
+    # The rebuild keys records as the API does: with the API's secret.
+    env = {
+        **os.environ,
+        "MONGODB_URI": settings.mongodb_uri,
+        "MONGODB_DATABASE": settings.mongodb_database,
+        "FIGURES_KEY_SECRET": TEST_FIGURES_KEY_SECRET,
+    }
     result = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "scripts.rebuild_turnout", "--dry-run"],
@@ -175,6 +248,6 @@ async def test_rebuild_script_reports_a_dry_run_with_progress(
     assert "counters drifted: 1" in result.stdout
     assert "counters corrected: 0 (dry run)" in result.stdout
     month = month_of(datetime.now(UTC))
-    assert f"  district:lahore:{month} checkins: would add +6" in result.stdout.splitlines()
+    assert f"  district:lahore:{month} c.checkins: would add +6" in result.stdout.splitlines()
     assert "check-ins: " in result.stderr
     assert await TurnoutCounter.get_pymongo_collection().count_documents({"area": "district"}) == 0

@@ -32,7 +32,12 @@ async def test_moving_district_needs_a_consistent_pair(
     assert wrong.json()["errors"][0]["rule"] == "inconsistent_pair"
     moved = await client.patch(
         "/v1/youth/me",
-        json={"district": "kasur", "constituency": "NA-132", "phone": ""},
+        json={
+            "district": "kasur",
+            "constituency": "NA-132",
+            "provincial_constituency": "PP-176",
+            "phone": "",
+        },
         headers=youth.headers,
     )
     assert (moved.json()["district"], moved.json()["constituency"], moved.json()["phone"]) == (

@@ -93,11 +93,15 @@ async def test_officers_list_and_correct_their_registrations_in_scope_only(
         pakistan_year() - 21,
     )
     moved = await client.patch(
-        url, json={"district": "kasur", "constituency": "NA-132"}, headers=officer.headers
+        url,
+        json={"district": "kasur", "constituency": "NA-132", "provincial_constituency": "PP-176"},
+        headers=officer.headers,
     )
     assert moved.json()["district"] == "kasur"
     outside = await client.patch(
-        url, json={"district": "quetta", "constituency": "NA-262"}, headers=officer.headers
+        url,
+        json={"district": "quetta", "constituency": "NA-262", "provincial_constituency": "PB-40"},
+        headers=officer.headers,
     )
     assert ("body.district", "outside_scope") in _fields(outside)
     too_young = await client.patch(url, json={"birth_year": pakistan_year() - 5}, headers=officer.headers)

@@ -23,6 +23,10 @@ def pakistan_year() -> int:
     return datetime.now(ZoneInfo("Asia/Karachi")).year
 
 
+# A Provincial Assembly seat of each district the tests sign people up in (several cover each).
+PROVINCIAL_SEATS = {"lahore": "PP-145", "kasur": "PP-176", "quetta": "PB-40"}
+
+
 def signup(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "display_name": "Ayesha",
@@ -34,8 +38,9 @@ def signup(**overrides: Any) -> dict[str, Any]:
         "interests": ["legal_migration", "rights_abroad"],
         "phone": "+92 300 1234567",
         "consent": {"version": CONSENT_VERSION},
-    }
-    return body | overrides
+    } | overrides
+    body.setdefault("provincial_constituency", PROVINCIAL_SEATS.get(body["district"].lower()))
+    return body
 
 
 async def test_consent_text_is_public_in_english_and_urdu(client: httpx.AsyncClient) -> None:
