@@ -137,7 +137,7 @@ async def list_constituencies(
     return await paginate(
         Constituency,
         query,
-        sort=[("house", 1), ("number", 1), ("_id", 1)],
+        sort=[("house", 1), ("number", 1)],  # unique together: a stable order
         page=page,
         read=lambda stored: _constituency_read(Constituency.model_validate(stored)),
     )

@@ -204,7 +204,9 @@ async def test_a_removed_phone_and_a_move_to_another_province_leave_the_old_topi
     assert removed.status_code == 204
     assert fcm.subscribers(PUNJAB_UR) == {kept}
     moved = await api.patch(
-        "/v1/youth/me", json={"district": "quetta", "constituency": "NA-262"}, headers=person.headers
+        "/v1/youth/me",
+        json={"district": "quetta", "constituency": "NA-262", "provincial_constituency": "PB-38"},
+        headers=person.headers,
     )
     assert moved.status_code == 200, moved.text
     assert fcm.subscribers(PUNJAB_UR) == set()
