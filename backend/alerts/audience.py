@@ -26,6 +26,7 @@ _PROFILE_FIELDS = {
     "languages": 1,
     "district": 1,
     "constituency": 1,
+    "provincial_constituency": 1,
     "province": 1,
     "quiet_start": 1,
     "quiet_end": 1,
@@ -91,6 +92,8 @@ def profile_filter(
                 ("provinces", "province"),
                 ("districts", "district"),
                 ("constituencies", "constituency"),
+                # A seat of either assembly: a person has one of each (an MPA's seat is the second).
+                ("constituencies", "provincial_constituency"),
             )
             if audience.get(key)
         ]
@@ -166,7 +169,12 @@ async def recipients(
                     "constituency": profile["constituency"],
                     "district": profile["district"],
                     "province": profile["province"],
-                },
+                }
+                | (
+                    {"provincial_constituency": profile["provincial_constituency"]}
+                    if profile.get("provincial_constituency")
+                    else {}
+                ),
                 quiet_start=profile.get("quiet_start") or "22:00",
                 quiet_end=profile.get("quiet_end") or "07:00",
                 stopped=bool(profile.get("alerts_stopped")),

@@ -49,6 +49,10 @@ class YouthProfile(Document):
             IndexModel([("province", ASCENDING), ("_id", ASCENDING)], name="province_uid"),
             IndexModel([("district", ASCENDING), ("_id", ASCENDING)], name="district_uid"),
             IndexModel([("constituency", ASCENDING), ("_id", ASCENDING)], name="constituency_uid"),
+            IndexModel(
+                [("provincial_constituency", ASCENDING), ("_id", ASCENDING)],
+                name="provincial_constituency_uid",
+            ),
             # An officer's registrations in their districts, newest first.
             IndexModel(
                 [

@@ -151,3 +151,17 @@ async def test_preview_counts_exactly_beyond_one_chunk() -> None:
     await YouthProfile.insert_many(profiles)
     await person(district="quetta", devices=3)
     assert await counts({"provinces": ["PK-BA"]}) == (2_346, 3)
+
+
+async def test_a_seat_of_either_assembly_reaches_its_people_who_carry_both_seats() -> None:
+    await person("mna-and-mpa", district="lahore", provincial_constituency="PP-150")
+    await person("mna-only", district="lahore")
+    await person("elsewhere", district="quetta", provincial_constituency="PB-38")
+    assert await counts({"constituencies": ["PP-150"]}) == (1, 1)
+    assert await counts({"constituencies": ["NA-117", "PB-38"]}) == (3, 3)
+    reached = [
+        recipient
+        async for chunk in recipients({"constituencies": ["PP-150"]}, priority="normal", languages=["ur"])
+        for recipient in chunk
+    ]
+    assert [r.places.get("provincial_constituency") for r in reached] == ["PP-150"]
