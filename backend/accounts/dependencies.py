@@ -78,9 +78,22 @@ class RequireRole:
         return account
 
 
-AdminAccount = Annotated[Account, Depends(RequireRole(Role.ADMIN))]
-# For routers whose handlers do not need the admin's account, only the rule.
-AdminOnly = Depends(RequireRole(Role.ADMIN))
+# Every role guard of the API, in one place: a handler parameter (`Account`), or `...Only` for a router's
+# `dependencies` (the same instance, so FastAPI checks it once per request).
+_ADMIN = RequireRole(Role.ADMIN)
+_EDITOR = RequireRole(Role.EDITOR, Role.ADMIN)
+_FIELD_STAFF = RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR)
+_STAFF = RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR, Role.MP, Role.EDITOR, Role.ADMIN)
+
+AdminAccount = Annotated[Account, Depends(_ADMIN)]
+AdminOnly = Depends(_ADMIN)
+Editor = Annotated[Account, Depends(_EDITOR)]
+EditorOnly = Depends(_EDITOR)
+FieldStaff = Annotated[Account, Depends(_FIELD_STAFF)]
+Supervisor = Annotated[Account, Depends(RequireRole(Role.SUPERVISOR))]
+Youth = Annotated[Account, Depends(RequireRole(Role.YOUTH))]
+# Every staff role (turnout figures); young people see none of it.
+Staff = Annotated[Account, Depends(_STAFF)]
 
 
 class AccountRateLimit:

@@ -3,25 +3,20 @@
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 
-from backend.accounts.dependencies import RequireRole
-from backend.accounts.models import Account
+from backend.accounts.dependencies import Editor, EditorOnly
 from backend.alerts import campaigns
 from backend.core.dependencies import IdempotencyKey
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, VALIDATION_FAILED, Responses
-from schemas.accounts import Role
 from schemas.alerts import Audience, AudiencePreview, CampaignRead, CampaignWrite, Priority
 from schemas.common import Page
-
-_require_editor = RequireRole(Role.EDITOR, Role.ADMIN)
-Editor = Annotated[Account, Depends(_require_editor)]
 
 router = APIRouter(
     prefix="/editorial/campaigns",
     tags=["alerts"],
-    dependencies=[Depends(_require_editor)],
+    dependencies=[EditorOnly],
     responses=AUTH_ERRORS | VALIDATION_FAILED,
 )
 

@@ -5,8 +5,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from backend.accounts.dependencies import RequireRole
-from backend.accounts.models import Account
+from backend.accounts.dependencies import Editor, EditorOnly
 from backend.content import public, reads, service, sync
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
@@ -14,7 +13,6 @@ from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
 from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, NOT_FOUND, NOT_MODIFIED, RATE_LIMITED, Responses
-from schemas.accounts import Role
 from schemas.common import Page
 from schemas.content import (
     ContentCard,
@@ -108,13 +106,11 @@ CONFLICT: Responses = {
     }
 }
 
-_require_editor = RequireRole(Role.EDITOR, Role.ADMIN)
-Editor = Annotated[Account, Depends(_require_editor)]
 
 editorial_router = APIRouter(
     prefix="/editorial/content",
     tags=["editorial"],
-    dependencies=[Depends(_require_editor)],
+    dependencies=[EditorOnly],
     responses=AUTH_ERRORS | NOT_FOUND,
 )
 

@@ -1,4 +1,4 @@
-"""Who may touch events, and the filters of their lists.
+"""The filters of event lists, and the check-in code signer.
 
 The dependencies are `async def` although they do not await: FastAPI runs a plain `def` dependency in
 a worker thread, a hop that costs more than what they do.
@@ -8,16 +8,9 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
-from backend.accounts.dependencies import RequireRole
-from backend.accounts.models import Account
 from backend.events.checkin_codes import CheckinSigner
-from schemas.accounts import Role
 from schemas.common import SaneDatetime
 from schemas.events import EventFilter, EventKind, EventStatus, ReviewStatus
-
-FieldStaff = Annotated[Account, Depends(RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR))]
-Supervisor = Annotated[Account, Depends(RequireRole(Role.SUPERVISOR))]
-Youth = Annotated[Account, Depends(RequireRole(Role.YOUTH))]
 
 
 async def event_filters(

@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from backend.accounts.dependencies import FieldStaff, Supervisor, Youth
 from backend.audit import service as audit
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
@@ -13,7 +14,7 @@ from backend.core.errors import ConflictError
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, Responses
 from backend.events import export, lists, photos, reports, rsvps, service
-from backend.events.dependencies import FieldStaff, Filters, Signer, Supervisor, Youth
+from backend.events.dependencies import Filters, Signer
 from schemas.common import Page, Problem
 from schemas.events import (
     CheckinCode,

@@ -4,11 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from backend.accounts.dependencies import AccountRateLimit
+from backend.accounts.dependencies import AccountRateLimit, Youth
 from backend.core.pagination import Pagination
 from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, NOT_FOUND, RATE_LIMITED
-from backend.events.dependencies import Youth
 from backend.notifications import service
 from schemas.alerts import NotificationRead
 from schemas.common import Page

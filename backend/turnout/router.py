@@ -6,19 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import HTMLResponse, Response
 
-from backend.accounts.dependencies import AccountRateLimit, RequireRole
-from backend.accounts.models import Account
+from backend.accounts.dependencies import AccountRateLimit, Staff
 from backend.core.responses import AUTH_ERRORS, NOT_FOUND, PDF_UNAVAILABLE, RATE_LIMITED, Responses
 from backend.turnout import service
-from schemas.accounts import Role
 from schemas.turnout import MONTH_PATTERN, AreaKind, BriefLanguage, TurnoutRead
 
 router = APIRouter(prefix="/turnout", tags=["turnout"], responses=AUTH_ERRORS)
 
-# Every staff role; young people see none of this.
-Staff = Annotated[
-    Account, Depends(RequireRole(Role.FIELD_OFFICER, Role.SUPERVISOR, Role.MP, Role.EDITOR, Role.ADMIN))
-]
 Code = Annotated[str, Path(min_length=1, max_length=64)]
 FromMonth = Annotated[
     str | None,

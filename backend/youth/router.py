@@ -5,12 +5,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Path, Response
 
-from backend.accounts.dependencies import AccountRateLimit, CurrentAccount
+from backend.accounts.dependencies import AccountRateLimit, CurrentAccount, FieldStaff
 from backend.core.access import Public
 from backend.core.pagination import Pagination
 from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, RATE_LIMITED
-from backend.events.dependencies import FieldStaff, Signer
+from backend.events.dependencies import Signer
 from backend.notifications.dependencies import PushSender
 from backend.youth import attendance as checkins
 from backend.youth import data_rights, devices, profile_changes, registrations, service
