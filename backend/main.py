@@ -12,10 +12,15 @@ from fastapi.routing import APIRoute
 
 from backend.accounts.audit_log import router as audit_router
 from backend.accounts.router import router as accounts_router
-from backend.alerts.config import WorkerConfig
-from backend.alerts.fcm import FcmSender
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.delivery.tasks import make_sender, run_alerts, stop_alerts
+from backend.alerts.devices.router import router as devices_router
+from backend.alerts.devices.tasks import clean_up_devices
+from backend.alerts.devices.topic_sync import sync_topics
+from backend.alerts.inbox.router import router as notifications_router
+from backend.alerts.push.fcm import FcmSender
+from backend.alerts.push.process import serving
 from backend.alerts.router import router as alerts_router
-from backend.alerts.tasks import make_sender, run_alerts, stop_alerts
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
 from backend.content.tasks import publish_and_expire
@@ -36,22 +41,21 @@ from backend.core.responses import (
 )
 from backend.core.settings import Settings, get_settings
 from backend.core.workers import run_every
+from backend.data_rights.router import router as data_rights_router
 from backend.events.checkin_codes import CheckinSigner
 from backend.events.photos import MAX_PHOTO_BYTES
 from backend.events.router import router as events_router
 from backend.geography.router import router as geography_router
 from backend.health.router import router as health_router
-from backend.notifications.router import router as notifications_router
-from backend.notifications.topic_sync import sync_topics
 from backend.recruiters.router import router as recruiters_router
 from backend.registry import DOCUMENT_MODELS
 from backend.topics.router import router as topics_router
 from backend.turnout import keys as record_keys
-from backend.turnout.pdf import close_printer
+from backend.turnout.brief.pdf import close_printer
 from backend.turnout.router import router as turnout_router
 from backend.youth import profile_changes
+from backend.youth.router import events_router as event_checkins_router
 from backend.youth.router import router as youth_router
-from backend.youth.tasks import clean_up_devices
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +134,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             if interval_s > 0
         ]
         try:
-            yield
+            with serving(sender):  # the process's sender, for work without a request (a signal's handler)
+                yield
         finally:
             if alerts is not None:
                 # The batch in hand is finished rather than cut off (its claims would end unconfirmed).
@@ -157,12 +162,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     install_docs(app)
     app.state.settings = settings
 
-    async def block_young_person(uid: str, disabled: bool) -> None:
-        await profile_changes.follow_account_status(
-            uid=uid, disabled=disabled, sender=getattr(app.state, "fcm", None)
-        )
-
-    app.state.account_followers = (block_young_person,)
+    # A disabled account blocks its young person from every alert (accounts imports no feature).
+    app.state.account_followers = (profile_changes.follow_account_status,)
     install_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
@@ -190,7 +191,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(accounts_router)
     v1.include_router(audit_router)
     v1.include_router(events_router)
+    v1.include_router(event_checkins_router)
     v1.include_router(youth_router)
+    v1.include_router(devices_router)
+    v1.include_router(data_rights_router)
     v1.include_router(topics_router)
     v1.include_router(recruiters_router)
     v1.include_router(content_router)

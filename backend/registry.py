@@ -1,9 +1,13 @@
-"""Every Beanie document of the service, for `init_beanie` (the app, scripts and tests use this list)."""
+"""Every Beanie document of the service, for `init_beanie`, and every signal's handlers: the app, the
+scripts and the tests load this module, so they all run with the same documents and the same wiring."""
 
 from beanie import Document
 
 from backend.accounts.models import Account
-from backend.alerts.models import AlertBatch, Campaign, Delivery, InboxEntry
+from backend.alerts.devices import service as devices
+from backend.alerts.devices.models import Device, TopicRemoval
+from backend.alerts.inbox.models import InboxEntry
+from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.audit.models import AuditEntry
 from backend.content.models import (
     ContentChange,
@@ -17,10 +21,10 @@ from backend.core.leases import NamedLease
 from backend.core.rate_limit import RateCounter
 from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
-from backend.notifications.models import TopicRemoval
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, TurnoutCounter
-from backend.youth.models import Device, Tombstone, YouthProfile
+from backend.youth import signals as youth_signals
+from backend.youth.models import Tombstone, YouthProfile
 
 DOCUMENT_MODELS: list[type[Document]] = [
     Campaign,
@@ -55,3 +59,11 @@ DOCUMENT_MODELS: list[type[Document]] = [
     AppliedChange,
     KeyFingerprint,
 ]
+
+
+def wire() -> None:
+    """Connect the features above to the signals of the features below (connecting again changes nothing)."""
+    youth_signals.profile_changed.connect(devices.follow_profile_now)
+
+
+wire()

@@ -9,14 +9,14 @@ import sys
 from firebase_admin.exceptions import FirebaseError
 from pymongo.errors import PyMongoError
 
-from backend.alerts.config import WorkerConfig
-from backend.alerts.fcm import FcmSender
-from backend.alerts.tasks import make_sender, run_alerts, work_left
-from backend.alerts.worker import run_round
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.delivery.tasks import make_sender, run_alerts, work_left
+from backend.alerts.delivery.worker import run_round
+from backend.alerts.devices.topic_sync import sync_topics
+from backend.alerts.push.fcm import FcmSender
 from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
 from backend.core.settings import Settings
-from backend.notifications.topic_sync import sync_topics
 from scripts.db import beanie_session
 
 
@@ -47,7 +47,7 @@ async def _drain(sender: FcmSender, config: WorkerConfig, interval_s: float, sto
         if report.finished:
             print(f"campaigns finished: {report.finished}", flush=True)
         if not report.busy:
-            if not await work_left(config=config):
+            if not await work_left():
                 return
             # A batch another worker leased: wait for it to finish or for its lease to run out.
             await asyncio.sleep(interval_s)

@@ -1,6 +1,6 @@
 """A local FCM-compatible server that records what each phone would have received, for tests and development.
 
-firebase-admin talks to it unchanged once its endpoint URLs point here (backend.alerts.fcm.FcmSender).
+firebase-admin talks to it unchanged once its endpoint URLs point here (backend.alerts.push.fcm.FcmSender).
 HTTP/1.1 is enough: httpx uses HTTP/2 on http:// URLs only with prior knowledge, which firebase-admin does
 not ask for, so the SDK's async path speaks HTTP/1.1 to a plain uvicorn server.
 """

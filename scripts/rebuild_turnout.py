@@ -12,7 +12,7 @@ import asyncio
 import sys
 
 from backend.core.settings import Settings
-from backend.turnout.rebuild import KeySecretMismatchError, Report, rebuild
+from backend.recount.service import KeySecretMismatchError, Report, rebuild
 from scripts.db import beanie_session
 from scripts.dev_secrets import ensure_figures_key_secret
 

@@ -6,6 +6,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 
 from backend.accounts import changes as account_changes
 from backend.accounts import service as accounts_service
+from backend.core import clock
 from backend.core.database import Database
 from backend.core.settings import Environment, Settings
 from backend.geography.models import Constituency, District, Province
@@ -219,3 +221,24 @@ def make_user(app: FastAPI, auth_emulator: AuthEmulator) -> MakeUser:
         return User(uid=uid, email=email, token=token)
 
     return make
+
+
+class Clock:
+    """The service's time in a test: frozen at a moment, or running ahead of the real one."""
+
+    def set(self, moment: datetime) -> None:
+        """Freeze the service's time at `moment` (aware)."""
+        clock.set_source(lambda: moment)
+
+    def shift(self, seconds: float) -> None:
+        """Run the service's time `seconds` ahead of the real one (a lease seen from later)."""
+        clock.set_source(lambda: datetime.now(UTC) + timedelta(seconds=seconds))
+
+
+@pytest.fixture
+def service_clock() -> Iterator[Clock]:
+    """Move the service's time (core/clock.py); the real time again after the test."""
+    try:
+        yield Clock()
+    finally:
+        clock.set_source(None)

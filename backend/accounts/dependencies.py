@@ -1,6 +1,6 @@
 """Who is calling: the verified Firebase ID token, the account behind it, and role requirements."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -10,7 +10,7 @@ from backend.accounts.models import Account
 from backend.core.access import access_rule
 from backend.core.errors import ForbiddenError, UnauthenticatedError
 from backend.core.firebase import FirebaseAuth
-from backend.core.rate_limit import enforce, rules
+from backend.core.rate_limit import RateLimit, enforce, rules
 from schemas.accounts import Role
 
 _bearer = HTTPBearer(
@@ -106,3 +106,8 @@ class AccountRateLimit:
         items = rules(request, self.name)
         if items:
             await enforce(items, self.name, "account", account.id)
+
+
+def limited(name: str) -> list[Any]:
+    """A route's rate limit `name`, counted per client address and per signed-in account."""
+    return [Depends(RateLimit(name)), Depends(AccountRateLimit(name))]

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from backend.core.clock import PAKISTAN, utc_now
-from backend.youth.models import Device, YouthProfile
+from backend.alerts.devices.models import Device
+from backend.core.clock import pakistan_time, utc_now
+from backend.youth.models import YouthProfile
 from schemas.alerts import AudiencePreview
 
 # Statuses that may receive alerts at all: blocked (a disabled account) and erased people never do.
@@ -76,9 +77,7 @@ def _birth_years(band: str, *, year: int) -> dict[str, int]:
     return bounds
 
 
-def profile_filter(
-    audience: Mapping[str, Any], *, priority: str, now: datetime | None = None
-) -> dict[str, Any]:
+def profile_filter(audience: Mapping[str, Any], *, priority: str) -> dict[str, Any]:
     """The `youth_profiles` filter of an audience: its places and narrowing lists, receiving people only."""
     query: dict[str, Any] = {"status": {"$in": _RECEIVING}}
     if priority != "emergency":
@@ -103,7 +102,7 @@ def profile_filter(
         if values := audience.get(key):
             query[field] = {"$in": list(values)}
     if bands := audience.get("age_bands"):
-        year = (now or utc_now()).astimezone(PAKISTAN).year
+        year = pakistan_time(utc_now()).year
         ages = [{"birth_year": _birth_years(band, year=year)} for band in sorted(set(bands))]
         alternatives.append(ages[0] if len(ages) == 1 else {"$or": ages})
     for alternative in alternatives:

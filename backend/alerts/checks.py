@@ -5,10 +5,10 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from backend.alerts.messages import payload_limit, payload_size
+from backend.alerts.delivery.planner import uses_topics
 from backend.alerts.models import Campaign
-from backend.alerts.planner import uses_topics
-from backend.alerts.pushes import message_for
+from backend.alerts.push.messages import payload_limit, payload_size
+from backend.alerts.push.pushes import message_for
 from backend.content.models import LiveContent
 from backend.core.errors import invalid_field
 from backend.events.models import Event

@@ -16,7 +16,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -45,7 +45,6 @@ class Lease:
     document_id: Any
     owner: str
     duration_s: float
-    clock: Callable[[], datetime] = utc_now
     owner_field: str = "lease_owner"
     until_field: str = "lease_until"
     # What must still hold for the lease to be ours (for example, the batch still pending).
@@ -53,7 +52,7 @@ class Lease:
 
     def until(self) -> datetime:
         """When the lease runs out if taken or renewed now."""
-        return self.clock() + timedelta(seconds=self.duration_s)
+        return utc_now() + timedelta(seconds=self.duration_s)
 
     def _ours(self) -> dict[str, Any]:
         return {"_id": self.document_id, self.owner_field: self.owner, **self.condition}
@@ -73,7 +72,7 @@ class Lease:
                     return
             except PyMongoError:  # the database away: keep trying while the lease lasts
                 logger.warning("lease not renewed", extra={"lease_of": str(self.document_id)})
-                if self.clock() >= expires:
+                if utc_now() >= expires:
                     return
                 continue
             expires = self.until()
@@ -100,7 +99,7 @@ class Lease:
     async def hand_over(self, **changes: Any) -> bool:
         """End the lease now (so another worker may take the document at once), with `changes` set."""
         ended = await self.collection.update_one(
-            self._ours(), {"$set": {self.until_field: self.clock(), **changes}}
+            self._ours(), {"$set": {self.until_field: utc_now(), **changes}}
         )
         return ended.matched_count == 1
 

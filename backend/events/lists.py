@@ -1,21 +1,16 @@
 """Events: officers' lists and exports (filters inside their districts), upcoming events, check-ins."""
 
 from typing import Any
-from uuid import UUID
 
 from backend.accounts.models import Account
-from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.core.pagination import PageParams, paginate
 from backend.events.models import Event
-from backend.events.service import event_in_scope, local_time, to_read
+from backend.events.service import local_time, to_read
 from backend.geography import service as geography
-from backend.youth.models import YouthProfile
 from schemas.common import Page
 from schemas.events import (
-    CheckinRegistration,
-    EventCheckins,
     EventFilter,
     EventRead,
     EventStatus,
@@ -106,35 +101,4 @@ async def upcoming(
         sort=[("starts_at", 1), ("_id", 1)],
         page=page,
         read=lambda stored: _to_upcoming(Event.model_validate(stored)),
-    )
-
-
-async def checkins(*, actor: Account, event_id: UUID) -> EventCheckins:
-    """Who came to an event of the caller's districts: counts, and the people registered there by first name
-    only (no phone or other personal data; audited all the same, as a staff read of young people's data)."""
-    event = await event_in_scope(account=actor, event_id=event_id)
-    registered = await (
-        YouthProfile.get_pymongo_collection()
-        .find({"registered_at_event": event.id}, {"display_name": 1, "created_at": 1})
-        .sort([("created_at", 1), ("_id", 1)])
-        .limit(1000)
-        .to_list()
-    )
-    if registered:
-        await audit.record(
-            actor=actor.id, action="youth.listed_at_event", resource_type="event", resource_id=event.id
-        )
-    return EventCheckins(
-        event_id=UUID(event.id),
-        checkin_count=event.checkin_count,
-        rsvp_count=event.rsvp_count,
-        registration_count=event.registration_count,
-        registrations=[
-            CheckinRegistration(
-                id=UUID(person["_id"].removeprefix("registered:")),
-                first_name=(person["display_name"].split() or [""])[0],
-                registered_at=person["created_at"],
-            )
-            for person in registered
-        ],
     )

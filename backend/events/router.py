@@ -21,7 +21,6 @@ from schemas.events import (
     EventBatch,
     EventBatchResult,
     EventChange,
-    EventCheckins,
     EventConflict,
     EventRead,
     EventReport,
@@ -206,12 +205,6 @@ async def put_photo(
     )
     response.status_code = 201 if created else 200
     return photo
-
-
-@router.get("/{event_id}/checkins", response_model=EventCheckins, status_code=200, responses=NOT_FOUND)
-async def list_event_checkins(staff: FieldStaff, event_id: UUID) -> EventCheckins:
-    """Who came: check-in, RSVP and registration counts, and the first names of people registered there."""
-    return await lists.checkins(actor=staff, event_id=event_id)
 
 
 @router.get("/{event_id}/photos", response_model=list[PhotoRead], status_code=200, responses=NOT_FOUND)

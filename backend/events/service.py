@@ -16,7 +16,7 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
 from backend.core import versioning
-from backend.core.clock import PAKISTAN, stored_time, utc_now
+from backend.core.clock import pakistan_time, stored_time, utc_now
 from backend.core.errors import (
     AppError,
     ConflictError,
@@ -40,7 +40,7 @@ from schemas.events import (
 
 
 def local_time(moment: datetime) -> str:
-    return moment.astimezone(PAKISTAN).isoformat()
+    return pakistan_time(moment).isoformat()
 
 
 def to_read(event: Event) -> EventRead:

@@ -6,7 +6,7 @@ from datetime import date
 from pymongo import UpdateOne
 from rapidfuzz import fuzz, process
 
-from backend.core.clock import PAKISTAN, utc_now
+from backend.core.clock import pakistan_date, utc_now
 from backend.core.imports import ImportRejectedError
 from backend.recruiters import importer
 from backend.recruiters.models import LicenceList, RecruiterLicence
@@ -123,7 +123,7 @@ def _read(licence: RecruiterLicence, *, today: date) -> LicenceRead:
 
 async def check(*, query: str) -> RecruiterCheck:
     """Look a recruiter up by licence number (exact, spacing ignored) or by name (tolerant of spelling)."""
-    today = utc_now().astimezone(PAKISTAN).date()
+    today = pakistan_date(utc_now())
     current = await LicenceList.get("current")
     by_number = await RecruiterLicence.get(importer.licence_key(query))
     if by_number is None and importer.number_key(query):

@@ -18,13 +18,13 @@ recounts from the records (the snapshots stored on them) and corrects the drift.
 
 import asyncio
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
 from pymongo.errors import DuplicateKeyError
 
 from backend.core import counters
-from backend.core.clock import PAKISTAN
+from backend.core.clock import age_reached, month_of
 from backend.turnout.keys import event_record, record_key
 from backend.turnout.models import NATIONAL_CODE, AppliedChange, TurnoutCounter
 
@@ -59,19 +59,9 @@ class Snapshot(TypedDict):
     key: NotRequired[int]  # the record's key (keys.py); absent on records counted before keys existed
 
 
-def _local(moment: datetime) -> datetime:
-    # Stored times read back aware (the client is tz_aware); a naive one is UTC, never the host's zone.
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PAKISTAN)
-
-
-def month_of(moment: datetime) -> str:
-    """The month of a UTC moment in Pakistan time, as "YYYY-MM"."""
-    return _local(moment).strftime("%Y-%m")
-
-
 def age_band(birth_year: int, *, at: datetime) -> str:
     """The youth age band at `at` of one born in `birth_year` (the age reached that year in Pakistan)."""
-    age = _local(at).year - birth_year
+    age = age_reached(birth_year, at=at)
     if age < 15:
         return "under_15"
     if age >= 30:

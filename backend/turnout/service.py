@@ -3,10 +3,11 @@
 from collections.abc import Sequence
 
 from backend.accounts.models import Account
-from backend.core.clock import utc_now
+from backend.core.clock import month_of, utc_now
 from backend.core.errors import invalid_field
 from backend.geography import service as geography
-from backend.turnout import brief, counting, figures, protection
+from backend.turnout import figures, protection
+from backend.turnout.brief import page as brief
 from backend.turnout.figures import AreaFigures, MonthCounts
 from backend.turnout.models import NATIONAL_CODE, TurnoutCounter
 from backend.turnout.scope import Area, area_in_scope, comparisons
@@ -27,7 +28,7 @@ def _month_at(index: int) -> str:
 
 def current_month() -> str:
     """This month in Pakistan time, where turnout months are counted."""
-    return counting.month_of(utc_now())
+    return month_of(utc_now())
 
 
 def month_range(*, from_month: str | None, to_month: str | None) -> list[str]:

@@ -4,13 +4,13 @@ import asyncio
 from uuid import UUID
 
 from backend.accounts.models import Account
+from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError
 from backend.core.pagination import PageParams
 from backend.events.checkin_codes import CheckinSigner
 from backend.events.counters import store_and_count
 from backend.events.models import Attendance, Event, Rsvp
 from backend.turnout import counting, reach
-from backend.youth import service
 from backend.youth.models import YouthProfile
 from backend.youth.service import own_profile
 from schemas.common import Page
@@ -77,7 +77,7 @@ async def check_in(*, account: Account, code: str, signer: CheckinSigner) -> tup
     both moved only by the request whose insert stored the record. The record keeps how it was counted
     (`counted_as`: month, places, gender, age band), so a rebuild recounts it the same way.
     """
-    now = service.current_time()
+    now = utc_now()
     event_id = str(signer.verify(code, now=now))
     # The two reads are independent: one round trip's wait instead of two.
     profile, event = await asyncio.gather(

@@ -7,16 +7,13 @@ from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.geography import service as geography
-from backend.notifications import topic_sync, topics
-from backend.youth import devices, service
+from backend.youth import service, signals
 from backend.youth.models import YouthProfile
-from backend.youth.service import _phone, own_profile, to_read
+from backend.youth.service import normalised_phone, own_profile, to_read
 from schemas.youth import PreferencesUpdate, ProfileUpdate, YouthRead
 
 
-async def update_preferences(
-    *, account: Account, update: PreferencesUpdate, sender: topic_sync.Sender | None
-) -> YouthRead:
+async def update_preferences(*, account: Account, update: PreferencesUpdate) -> YouthRead:
     """Change preferences; a new first language moves the phones' alert topic at once."""
     profile = await own_profile(account=account)
     changes: dict[str, Any] = {}
@@ -34,17 +31,16 @@ async def update_preferences(
         changes["updated_at"] = utc_now()
         await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
         profile = profile.model_copy(update=changes)
-        await _follow(profile.id, sender)
+        await _follow(profile.id)
     return to_read(profile)
 
 
-async def _follow(uid: str, sender: topic_sync.Sender | None) -> None:
-    """Point the person's phones at the topic of their stored profile, and move them at FCM now."""
-    await topics.follow_profile(uid=uid)
-    await topic_sync.settle_now(sender, await devices.device_ids(uid=uid))
+async def _follow(uid: str) -> None:
+    """Tell the features above (alerts) that the stored profile changed: its phones move topic at once."""
+    await signals.profile_changed.send(uid)
 
 
-async def _profile_changes(update: ProfileUpdate, profile: YouthProfile) -> dict[str, Any]:
+async def stored_changes(update: ProfileUpdate, profile: YouthProfile) -> dict[str, Any]:
     """The stored form of a change of `profile` (canonical geography, E.164 phone); raises naming the field.
 
     A new district comes with its National Assembly seat (and the Provincial Assembly seat, as at sign-up);
@@ -56,7 +52,7 @@ async def _profile_changes(update: ProfileUpdate, profile: YouthProfile) -> dict
     if update.gender is not None:
         changes["gender"] = update.gender.value
     if update.phone is not None:
-        changes["phone"] = _phone(update.phone) if update.phone.strip() else None
+        changes["phone"] = normalised_phone(update.phone) if update.phone.strip() else None
     if update.district is not None or update.constituency is not None:
         if update.district is None or update.constituency is None:
             raise invalid_field("body.district", "pair_required", "change district and constituency together")
@@ -86,28 +82,24 @@ async def _profile_changes(update: ProfileUpdate, profile: YouthProfile) -> dict
     return changes
 
 
-async def _apply(
-    profile: YouthProfile, changes: dict[str, Any], *, sender: topic_sync.Sender | None
-) -> YouthProfile:
+async def apply_changes(profile: YouthProfile, changes: dict[str, Any]) -> YouthProfile:
     if not changes:
         return profile
-    changes["updated_at"] = service.current_time()
+    changes["updated_at"] = utc_now()
     await YouthProfile.get_pymongo_collection().update_one({"_id": profile.id}, {"$set": changes})
-    await _follow(profile.id, sender)  # a new province moves the alert topic
+    await _follow(profile.id)  # a new province moves the alert topic
     updated: YouthProfile = profile.model_copy(update=changes)
     return updated
 
 
-async def update_profile(
-    *, account: Account, update: ProfileUpdate, sender: topic_sync.Sender | None
-) -> YouthRead:
+async def update_profile(*, account: Account, update: ProfileUpdate) -> YouthRead:
     """Change profile fields. A new district moves the person in every count from today on (counts are
     read from the profile's current district), and their phones' alert topic at once."""
     profile = await own_profile(account=account)
-    return to_read(await _apply(profile, await _profile_changes(update, profile), sender=sender))
+    return to_read(await apply_changes(profile, await stored_changes(update, profile)))
 
 
-async def follow_account_status(*, uid: str, disabled: bool, sender: topic_sync.Sender | None) -> None:
+async def follow_account_status(uid: str, disabled: bool) -> None:
     """A disabled account blocks its young person (no alert of any priority, out of every topic); enabled
     again, they are active (or stopped, as they chose) and their phones rejoin their topic."""
     profile = await YouthProfile.get(uid)
@@ -119,4 +111,4 @@ async def follow_account_status(*, uid: str, disabled: bool, sender: topic_sync.
         {"$set": {"status": status, "updated_at": utc_now()}},
     )
     if changed.modified_count or disabled:
-        await _follow(uid, sender)
+        await _follow(uid)

@@ -4,17 +4,18 @@ from uuid import UUID
 
 from backend.accounts.models import Account
 from backend.audit import service as audit
+from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, ValidationFailedError, invalid_field
 from backend.core.pagination import PageParams
 from backend.events.counters import count
 from backend.events.models import Event
+from backend.events.service import event_in_scope
 from backend.geography import service as geography
-from backend.notifications import topic_sync
-from backend.youth import service
 from backend.youth.models import YouthProfile
-from backend.youth.profile_changes import _apply, _profile_changes
-from backend.youth.service import _checked_age, _create_profile, to_read
+from backend.youth.profile_changes import apply_changes, stored_changes
+from backend.youth.service import checked_age, create_profile, to_read
 from schemas.common import Page
+from schemas.events import CheckinRegistration, EventCheckins
 from schemas.youth import (
     ConsentMethod,
     OfficerRegistration,
@@ -67,7 +68,7 @@ async def register_by_officer(
     try:
         # Every check runs before the stored profile is looked at, so an id taken outside the officer's
         # districts answers as an unknown id would, up to the 404 that stands for "not yours to create".
-        profile, created = await _create_profile(
+        profile, created = await create_profile(
             profile_id=_registration_id(registration_id),
             signup=registration.person,
             method=registration.consent_method,
@@ -117,19 +118,19 @@ async def list_registrations(*, officer: Account, page: PageParams) -> Page[Regi
 
 
 async def update_registration(
-    *, officer: Account, registration_id: UUID, update: RegistrationUpdate, sender: topic_sync.Sender | None
+    *, officer: Account, registration_id: UUID, update: RegistrationUpdate
 ) -> YouthRead:
     """Correct a person this officer's districts registered; a new district stays in the officer's scope."""
     profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
-    changes = await _profile_changes(update, profile)
+    changes = await stored_changes(update, profile)
     if update.birth_year is not None:
-        _checked_age(update.birth_year, now=service.current_time())
+        checked_age(update.birth_year, now=utc_now())
         changes["birth_year"] = update.birth_year
     if "district" in changes and changes["district"] not in officer.districts:
         raise invalid_field(
             "body.district", "outside_scope", f"'{changes['district']}' is not one of your districts"
         )
-    profile = await _apply(profile, changes, sender=sender)
+    profile = await apply_changes(profile, changes)
     await audit.record(
         actor=officer.id, action="youth.corrected", resource_type="youth", resource_id=profile.id
     )
@@ -141,3 +142,34 @@ async def read_registered(*, officer: Account, registration_id: UUID) -> YouthRe
     profile = await _registered_in_scope(officer=officer, registration_id=registration_id)
     await audit.record(actor=officer.id, action="youth.read", resource_type="youth", resource_id=profile.id)
     return to_read(profile)
+
+
+async def event_checkins(*, actor: Account, event_id: UUID) -> EventCheckins:
+    """Who came to an event of the caller's districts: counts, and the people registered there by first name
+    only (no phone or other personal data; audited all the same, as a staff read of young people's data)."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    registered = await (
+        YouthProfile.get_pymongo_collection()
+        .find({"registered_at_event": event.id}, {"display_name": 1, "created_at": 1})
+        .sort([("created_at", 1), ("_id", 1)])
+        .limit(1000)
+        .to_list()
+    )
+    if registered:
+        await audit.record(
+            actor=actor.id, action="youth.listed_at_event", resource_type="event", resource_id=event.id
+        )
+    return EventCheckins(
+        event_id=UUID(event.id),
+        checkin_count=event.checkin_count,
+        rsvp_count=event.rsvp_count,
+        registration_count=event.registration_count,
+        registrations=[
+            CheckinRegistration(
+                id=UUID(person["_id"].removeprefix("registered:")),
+                first_name=(person["display_name"].split() or [""])[0],
+                registered_at=person["created_at"],
+            )
+            for person in registered
+        ],
+    )

@@ -1,46 +1,33 @@
-"""A young person's own sign-up, profile, preferences, devices and check-ins."""
+"""A young person's own sign-up, profile, preferences and check-ins, and field officers' registrations."""
 
-from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Response
 
-from backend.accounts.dependencies import AccountRateLimit, CurrentAccount, FieldStaff
+from backend.accounts.dependencies import CurrentAccount, FieldStaff, limited
 from backend.core.access import Public
 from backend.core.pagination import Pagination
-from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, RATE_LIMITED
 from backend.events.dependencies import Signer
-from backend.notifications.dependencies import PushSender
 from backend.youth import attendance as checkins
-from backend.youth import data_rights, devices, profile_changes, registrations, service
+from backend.youth import profile_changes, registrations, service
 from schemas.common import Page
+from schemas.events import EventCheckins
 from schemas.youth import (
     CheckinRead,
     CheckinRequest,
     ConsentText,
-    DeviceRead,
-    DeviceRegistration,
     MyEvent,
     OfficerRegistration,
     PreferencesUpdate,
     ProfileUpdate,
     RegistrationSummary,
     RegistrationUpdate,
-    YouthExport,
     YouthRead,
     YouthSignup,
 )
 
 router = APIRouter(prefix="/youth", tags=["youth"], responses=AUTH_ERRORS)
-
-
-def _limited(name: str) -> list[Any]:
-    """Per client address and per account: the two counts of one configured limit."""
-    return [Depends(RateLimit(name)), Depends(AccountRateLimit(name))]
-
-
-DeviceId = Annotated[str, Path(min_length=64, max_length=64, pattern="^[0-9a-f]{64}$")]
 
 
 @router.get("/consent", response_model=ConsentText, status_code=200, dependencies=[Public])
@@ -53,7 +40,7 @@ async def read_consent_text() -> ConsentText:
     "/signup",
     response_model=YouthRead,
     status_code=201,
-    dependencies=_limited("signup"),
+    dependencies=limited("signup"),
     responses=CONFLICT
     | RATE_LIMITED
     | {200: {"model": YouthRead, "description": "Already signed up with these details."}},
@@ -72,42 +59,9 @@ async def read_my_profile(account: CurrentAccount) -> YouthRead:
 
 
 @router.patch("/me/preferences", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
-async def update_preferences(
-    account: CurrentAccount, update: PreferencesUpdate, sender: PushSender
-) -> YouthRead:
+async def update_preferences(account: CurrentAccount, update: PreferencesUpdate) -> YouthRead:
     """Change topics, languages, quiet hours (Pakistan time), or stop all but emergency alerts."""
-    return await profile_changes.update_preferences(account=account, update=update, sender=sender)
-
-
-@router.put(
-    "/me/devices",
-    response_model=DeviceRead,
-    status_code=200,
-    dependencies=_limited("device_registration"),
-    responses=NOT_FOUND
-    | RATE_LIMITED
-    | {201: {"model": DeviceRead, "description": "Registered (new here, or moved from another account)."}},
-)
-async def register_device(
-    account: CurrentAccount, registration: DeviceRegistration, response: Response
-) -> DeviceRead:
-    """Register this phone for push alerts; registering the same token again is a no-op."""
-    device, created = await devices.register_device(account=account, registration=registration)
-    response.status_code = 201 if created else 200
-    return device
-
-
-@router.get("/me/devices", response_model=list[DeviceRead], status_code=200)
-async def list_devices(account: CurrentAccount) -> list[DeviceRead]:
-    """List the caller's registered phones (tokens are not shown)."""
-    return await devices.list_devices(account=account)
-
-
-@router.delete("/me/devices/{device_id}", status_code=204, responses=NOT_FOUND)
-async def remove_device(account: CurrentAccount, device_id: DeviceId, sender: PushSender) -> Response:
-    """Remove one of the caller's phones (a lost one); idempotent."""
-    await devices.remove_device(account=account, device_id=device_id, sender=sender)
-    return Response(status_code=204)
+    return await profile_changes.update_preferences(account=account, update=update)
 
 
 @router.get("/me/events", response_model=Page[MyEvent], status_code=200, responses=NOT_FOUND)
@@ -120,7 +74,7 @@ async def list_my_events(account: CurrentAccount, page: Pagination) -> Page[MyEv
     "/checkins",
     response_model=CheckinRead,
     status_code=201,
-    dependencies=_limited("checkin"),
+    dependencies=limited("checkin"),
     responses=NOT_FOUND
     | CONFLICT
     | RATE_LIMITED
@@ -136,22 +90,9 @@ async def check_in(
 
 
 @router.patch("/me", response_model=YouthRead, status_code=200, responses=NOT_FOUND)
-async def update_my_profile(account: CurrentAccount, update: ProfileUpdate, sender: PushSender) -> YouthRead:
+async def update_my_profile(account: CurrentAccount, update: ProfileUpdate) -> YouthRead:
     """Change name, gender, phone, or district and constituency together (counts follow from today)."""
-    return await profile_changes.update_profile(account=account, update=update, sender=sender)
-
-
-@router.get("/me/export", response_model=YouthExport, status_code=200, responses=NOT_FOUND)
-async def export_my_data(account: CurrentAccount) -> YouthExport:
-    """Download everything held about the caller, as JSON (audited)."""
-    return await data_rights.export_own_data(account=account)
-
-
-@router.delete("/me", status_code=204)
-async def erase_me(account: CurrentAccount, sender: PushSender) -> Response:
-    """Erase the caller's profile and devices; anonymous counts stay. Idempotent."""
-    await data_rights.erase(account=account, sender=sender)
-    return Response(status_code=204)
+    return await profile_changes.update_profile(account=account, update=update)
 
 
 @router.put(
@@ -189,9 +130,20 @@ async def list_registrations(staff: FieldStaff, page: Pagination) -> Page[Regist
     "/registrations/{registration_id}", response_model=YouthRead, status_code=200, responses=NOT_FOUND
 )
 async def correct_registration(
-    staff: FieldStaff, registration_id: UUID, update: RegistrationUpdate, sender: PushSender
+    staff: FieldStaff, registration_id: UUID, update: RegistrationUpdate
 ) -> YouthRead:
     """Correct a young person registered in the caller's districts (audited)."""
     return await registrations.update_registration(
-        officer=staff, registration_id=registration_id, update=update, sender=sender
+        officer=staff, registration_id=registration_id, update=update
     )
+
+
+# Who came to an event, with the people registered there: young people's data, so it lives with youth, at
+# the event's address (and in the contract's events section).
+events_router = APIRouter(prefix="/events", tags=["events"], responses=AUTH_ERRORS)
+
+
+@events_router.get("/{event_id}/checkins", response_model=EventCheckins, status_code=200, responses=NOT_FOUND)
+async def list_event_checkins(staff: FieldStaff, event_id: UUID) -> EventCheckins:
+    """Who came: check-in, RSVP and registration counts, and the first names of people registered there."""
+    return await registrations.event_checkins(actor=staff, event_id=event_id)

@@ -15,7 +15,7 @@ import phonenumbers
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
-from backend.core.clock import PAKISTAN, utc_now
+from backend.core.clock import age_reached, utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.geography import service as geography
 from backend.turnout import counting
@@ -47,11 +47,6 @@ CONSENT = ConsentText(
 MIN_AGE, MAX_AGE, ADULT_AGE = 13, 35, 18
 
 
-def current_time() -> datetime:
-    """The service's clock (UTC, as stored); tests replace it to stand on a year boundary."""
-    return utc_now()
-
-
 def to_read(profile: YouthProfile) -> YouthRead:
     data = profile.model_dump(
         exclude={
@@ -68,13 +63,8 @@ def to_read(profile: YouthProfile) -> YouthRead:
     return YouthRead.model_validate({**data, "uid": profile.id, "quiet_hours": quiet})
 
 
-def _age(birth_year: int, *, now: datetime) -> int:
-    # Only the birth year is kept, so the age is the one reached this year (Pakistan time).
-    return now.astimezone(PAKISTAN).year - birth_year
-
-
-def _checked_age(birth_year: int, *, now: datetime) -> int:
-    age = _age(birth_year, now=now)
+def checked_age(birth_year: int, *, now: datetime) -> int:
+    age = age_reached(birth_year, at=now)
     if not MIN_AGE <= age <= MAX_AGE:
         raise invalid_field(
             "body.birth_year",
@@ -84,7 +74,7 @@ def _checked_age(birth_year: int, *, now: datetime) -> int:
     return age
 
 
-def _phone(raw: str | None) -> str | None:
+def normalised_phone(raw: str | None) -> str | None:
     if raw is None:
         return None
     try:
@@ -152,7 +142,7 @@ async def resolve_seats(
 
 async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, Any]:
     """Validated, canonical profile fields; raises with the field and rule named."""
-    age = _checked_age(signup.birth_year, now=now)
+    age = checked_age(signup.birth_year, now=now)
     if age < ADULT_AGE and not signup.consent.guardian_consent:
         raise invalid_field(
             "body.consent.guardian_consent",
@@ -183,7 +173,7 @@ async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, An
         "province": district.province,
         "languages": [language.value for language in signup.languages],
         "interests": [topic.value for topic in signup.interests],
-        "phone": _phone(signup.phone),
+        "phone": normalised_phone(signup.phone),
     }
 
 
@@ -194,7 +184,7 @@ async def _together(first: Awaitable[Any], second: Awaitable[Any]) -> None:
             raise result
 
 
-async def _create_profile(
+async def create_profile(
     *,
     profile_id: str,
     signup: YouthSignup,
@@ -213,7 +203,7 @@ async def _create_profile(
     This is the single place a young person enters the counts: the request whose insert stored the
     profile counts the sign-up in turnout, as the snapshot stored on the profile (`counted_as`) says.
     """
-    now = current_time()
+    now = utc_now()
     fields = await _profile_fields(signup, now=now) | (extra or {})
     consent = {
         "version": CONSENT.version,
@@ -264,7 +254,7 @@ async def sign_up(*, account: Account, signup: YouthSignup) -> tuple[YouthRead, 
             {"_id": account.id}, {"$addToSet": {"roles": Role.YOUTH.value}}
         )
 
-    profile, created = await _create_profile(
+    profile, created = await create_profile(
         profile_id=account.id,
         signup=signup,
         method=ConsentMethod.APP,

@@ -29,10 +29,10 @@ from typing import Any
 
 from firebase_admin import messaging
 
-from backend.alerts.config import WorkerConfig, worker_id
-from backend.alerts.fcm import FcmSender
+from backend.alerts.delivery.config import WorkerConfig, worker_id
+from backend.alerts.delivery.worker import run_round
 from backend.alerts.models import Campaign
-from backend.alerts.worker import run_round
+from backend.alerts.push.fcm import FcmSender
 from backend.core.settings import Settings
 from scripts.bench.alerts_crash import CrashFigures, crash_run, print_crash
 from scripts.bench.common import add_heap_option, bench_settings, load_geography, store_directly

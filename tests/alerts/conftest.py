@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from backend.alerts.fcm import FcmSender, RetryPolicy
+from backend.alerts.push.fcm import FcmSender, RetryPolicy
 from scripts.fake_fcm import FakeFcm
 
 PROJECT = "demo-hamqadam"

@@ -2,21 +2,21 @@
 
 import hashlib
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from backend.alerts.config import WorkerConfig
-from backend.alerts.fcm import FcmSender
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.delivery.worker import RoundReport, run_round
+from backend.alerts.devices.models import Device
+from backend.alerts.devices.topics import topic_name
 from backend.alerts.models import Campaign
-from backend.alerts.worker import RoundReport, run_round
+from backend.alerts.push.fcm import FcmSender
 from backend.core.clock import utc_now
 from backend.core.database import Database
 from backend.core.settings import Settings
-from backend.notifications.topics import topic_name
-from backend.youth.models import Device, YouthProfile
+from backend.youth.models import YouthProfile
 
 # No quiet hours (start == end): these people are never held.
 AWAKE = ("00:00", "00:00")
@@ -127,14 +127,8 @@ async def add_campaign(
     return campaign
 
 
-def worker(
-    owner: str = "test-worker",
-    *,
-    lease_s: float = 60,
-    batch_size: int = 500,
-    clock: Callable[[], datetime] = utc_now,
-) -> WorkerConfig:
-    return WorkerConfig(owner=owner, lease_s=lease_s, batch_size=batch_size, clock=clock)
+def worker(owner: str = "test-worker", *, lease_s: float = 60, batch_size: int = 500) -> WorkerConfig:
+    return WorkerConfig(owner=owner, lease_s=lease_s, batch_size=batch_size)
 
 
 async def drain(sender: FcmSender, config: WorkerConfig, *, rounds: int = 10) -> list[RoundReport]:
@@ -148,7 +142,6 @@ async def drain(sender: FcmSender, config: WorkerConfig, *, rounds: int = 10) ->
     return reports
 
 
-def at(text: str) -> Callable[[], datetime]:
-    """A clock stopped at an ISO moment."""
-    moment = datetime.fromisoformat(text).astimezone(UTC)
-    return lambda: moment
+def at(text: str) -> datetime:
+    """An ISO moment, in UTC."""
+    return datetime.fromisoformat(text).astimezone(UTC)

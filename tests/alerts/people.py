@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from backend.alerts.devices.models import Device
 from backend.core.clock import utc_now
-from backend.youth.models import Device, YouthProfile
+from backend.youth.models import YouthProfile
 
 # Where each district is: the filter trusts canonical codes, so these need no seed.
 PLACES = {

@@ -9,13 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.alerts.fcm import FcmSender
+from backend.alerts.devices.topic_sync import sync_topics
+from backend.alerts.devices.topics import topic_name
 from backend.alerts.models import Campaign, Delivery
+from backend.alerts.push.fcm import FcmSender
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
-from backend.notifications.topic_sync import sync_topics
-from backend.notifications.topics import topic_name
 from schemas.accounts import Role
 from scripts.fake_fcm import FakeFcm
 from tests.alerts.campaign_requests import CAMPAIGNS, campaign, create

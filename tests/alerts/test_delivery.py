@@ -6,15 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from backend.alerts.fcm import FcmSender
-from backend.alerts.models import Campaign, Delivery, InboxEntry
-from backend.alerts.quiet import release_at
+from backend.alerts.delivery.quiet import release_at
+from backend.alerts.devices.models import Device
+from backend.alerts.devices.topics import topic_name
+from backend.alerts.inbox.models import InboxEntry
+from backend.alerts.models import Campaign, Delivery
+from backend.alerts.push.fcm import FcmSender
 from backend.core.database import Database
 from backend.geography.models import Province
 from backend.geography.service import import_seed_data
 from backend.main import create_app
-from backend.notifications.topics import topic_name
-from backend.youth.models import Device
 from schemas.youth import Language
 from scripts.fake_fcm import FakeFcm
 from tests.alerts.delivery_helpers import (
@@ -26,7 +27,7 @@ from tests.alerts.delivery_helpers import (
     drain,
     worker,
 )
-from tests.conftest import make_settings
+from tests.conftest import Clock, make_settings
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -109,12 +110,15 @@ async def test_dead_tokens_leave_the_registry_at_once_but_a_bad_payload_keeps_th
     assert (stored.status, stored.stats["sent"], stored.stats["failed"]) == ("sent", 2, 4)
 
 
-async def test_quiet_hours_hold_normal_alerts_until_the_morning(fcm: FakeFcm, sender: FcmSender) -> None:
+async def test_quiet_hours_hold_normal_alerts_until_the_morning(
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
+) -> None:
     night = "2026-03-01T18:30:00+00:00"  # 23:30 in Pakistan
     quiet = await add_people(3, prefix="q", quiet=("22:00", "07:00"))
     awake = await add_people(2, prefix="a")
     campaign = await add_campaign(priority="high", send_at=datetime(2026, 3, 1, 18, 0, tzinfo=UTC))
-    await drain(sender, worker(clock=at(night)))
+    service_clock.set(at(night))
+    await drain(sender, worker())
     assert Counter(r.token for r in fcm.sent()) == Counter(awake)
     held = await Delivery.find({"campaign_id": campaign.id, "status": "held"}).to_list()
     assert {d.release_at for d in held} == {datetime(2026, 3, 2, 2, 0, tzinfo=UTC)}
@@ -124,28 +128,32 @@ async def test_quiet_hours_hold_normal_alerts_until_the_morning(fcm: FakeFcm, se
     # Everyone has the alert in their inbox already.
     assert await InboxEntry.find({"campaign_id": campaign.id}).count() == 5
 
-    await drain(sender, worker(clock=at("2026-03-02T01:59:00+00:00")))
+    service_clock.set(at("2026-03-02T01:59:00+00:00"))
+    await drain(sender, worker())
     assert len(fcm.sent()) == 2
-    await drain(sender, worker(clock=at("2026-03-02T02:00:00+00:00")))
+    service_clock.set(at("2026-03-02T02:00:00+00:00"))
+    await drain(sender, worker())
     assert Counter(r.token for r in fcm.sent()) == Counter(quiet + awake)
     stored = await Campaign.get(campaign.id)
     assert stored is not None
     assert (stored.status, stored.stats["held"], stored.stats["sent"]) == ("sent", 0, 5)
 
 
-async def test_emergencies_are_never_held_and_reach_stopped_people(fcm: FakeFcm, sender: FcmSender) -> None:
-    night = at("2026-03-01T18:30:00+00:00")
+async def test_emergencies_are_never_held_and_reach_stopped_people(
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
+) -> None:
+    service_clock.set(at("2026-03-01T18:30:00+00:00"))
     stopped = await add_people(2, prefix="s", stopped=True)
     quiet = await add_people(2, prefix="q", quiet=("22:00", "07:00"))
     send_at = datetime(2026, 3, 1, 18, 0, tzinfo=UTC)
     normal = await add_campaign(audience={"districts": ["Lahore"]}, send_at=send_at)
-    await drain(sender, worker(clock=night))
+    await drain(sender, worker())
     assert fcm.sent() == []
     assert await Delivery.find({"campaign_id": normal.id}).count() == 2  # the quiet people, held
     assert await InboxEntry.find({"campaign_id": normal.id}).count() == 2  # not the stopped people
 
     emergency = await add_campaign(audience={"districts": ["Lahore"]}, priority="emergency", send_at=send_at)
-    await drain(sender, worker(clock=night))
+    await drain(sender, worker())
     assert Counter(r.token for r in fcm.sent()) == Counter(stopped + quiet)
     stored = await Campaign.get(emergency.id)
     assert stored is not None
@@ -153,19 +161,21 @@ async def test_emergencies_are_never_held_and_reach_stopped_people(fcm: FakeFcm,
 
 
 async def test_a_retryable_failure_is_sent_once_by_a_later_retry_batch(
-    fcm: FakeFcm, sender: FcmSender
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
 ) -> None:
     tokens = await add_people(4)
     fcm.fail(tokens[0], "QUOTA_EXCEEDED", times=3)  # the sender's three quick attempts all fail
     start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     campaign = await add_campaign(send_at=start)
-    await drain(sender, worker(lease_s=30, clock=lambda: start))
+    service_clock.set(start)
+    await drain(sender, worker(lease_s=30))
     assert Counter(r.token for r in fcm.sent()) == Counter(tokens[1:])
     failing = await Delivery.get(f"{campaign.id}:{device_id(tokens[0])}")
     assert failing is not None
     assert (failing.status, failing.reason, failing.retryable) == ("failed", "QUOTA_EXCEEDED", True)
 
-    await drain(sender, worker(lease_s=30, clock=at("2026-03-01T08:00:31+00:00")))
+    service_clock.set(at("2026-03-01T08:00:31+00:00"))
+    await drain(sender, worker(lease_s=30))
     assert Counter(r.token for r in fcm.sent()) == Counter(tokens)
     stored = await Campaign.get(campaign.id)
     assert stored is not None

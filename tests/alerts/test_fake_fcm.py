@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from backend.alerts.fcm import FcmSender
-from backend.alerts.messages import OutgoingMessage
+from backend.alerts.push.fcm import FcmSender
+from backend.alerts.push.messages import OutgoingMessage
 from scripts.engine import free_port
 from scripts.fake_fcm import FakeFcm
 from tests.alerts.conftest import PROJECT

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from firebase_admin import exceptions, messaging
 
-from backend.alerts.fcm import ASYNC_CLIENT_ATTRIBUTE, URL_ATTRIBUTES, FcmSender, RetryPolicy, _classify
-from backend.alerts.messages import (
+from backend.alerts.push.fcm import ASYNC_CLIENT_ATTRIBUTE, URL_ATTRIBUTES, FcmSender, RetryPolicy, _classify
+from backend.alerts.push.messages import (
     MAX_BATCH,
     OutcomeKind,
     OutgoingMessage,

@@ -1,15 +1,14 @@
 """Planning: one planner at a time per campaign, resumed after its lease, counting each person once."""
 
 import asyncio
-from datetime import timedelta
 
 import pytest
 
-from backend.alerts.fcm import FcmSender
-from backend.alerts.models import AlertBatch, Campaign, Delivery, InboxEntry
-from backend.alerts.planner import claim_due, plan
-from backend.core.clock import utc_now
-from backend.youth.models import Device
+from backend.alerts.delivery.planner import claim_due, plan
+from backend.alerts.devices.models import Device
+from backend.alerts.inbox.models import InboxEntry
+from backend.alerts.models import AlertBatch, Campaign, Delivery
+from backend.alerts.push.fcm import FcmSender
 from scripts.fake_fcm import FakeFcm
 from tests.alerts.delivery_helpers import (
     add_campaign,
@@ -20,12 +19,13 @@ from tests.alerts.delivery_helpers import (
     drain,
     worker,
 )
+from tests.conftest import Clock
 
 pytestmark = pytest.mark.usefixtures("database")
 
 
 async def test_a_planner_whose_lease_ran_out_is_replaced_and_counts_nothing_twice(
-    fcm: FakeFcm, sender: FcmSender
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
 ) -> None:
     await add_people(600)
     campaign = await add_campaign()
@@ -33,7 +33,8 @@ async def test_a_planner_whose_lease_ran_out_is_replaced_and_counts_nothing_twic
     claimed = await claim_due(config=first)
     assert claimed is not None
     assert await claim_due(config=worker("second")) is None  # the plan lease holds
-    later = worker("second", lease_s=30, batch_size=200, clock=lambda: utc_now() + timedelta(seconds=31))
+    service_clock.shift(31)  # the first planner's lease has run out
+    later = worker("second", lease_s=30, batch_size=200)
     resumed = await claim_due(config=later)
     assert resumed is not None
     assert resumed.id == campaign.id
@@ -60,12 +61,16 @@ async def test_a_cancelled_campaign_is_never_planned(fcm: FakeFcm, sender: FcmSe
     assert await InboxEntry.find({"campaign_id": campaign.id}).count() == 0
 
 
-async def test_a_held_device_deleted_before_the_morning_is_skipped(fcm: FakeFcm, sender: FcmSender) -> None:
+async def test_a_held_device_deleted_before_the_morning_is_skipped(
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
+) -> None:
     tokens = await add_people(2, quiet=("22:00", "07:00"))
-    campaign = await add_campaign(send_at=at("2026-03-01T18:00:00+00:00")())
-    await drain(sender, worker(clock=at("2026-03-01T18:30:00+00:00")))
+    campaign = await add_campaign(send_at=at("2026-03-01T18:00:00+00:00"))
+    service_clock.set(at("2026-03-01T18:30:00+00:00"))
+    await drain(sender, worker())
     await Device.get_pymongo_collection().delete_one({"_id": device_id(tokens[0])})
-    await drain(sender, worker(clock=at("2026-03-02T02:00:00+00:00")))
+    service_clock.set(at("2026-03-02T02:00:00+00:00"))
+    await drain(sender, worker())
     assert [r.token for r in fcm.sent()] == [tokens[1]]
     gone = await Delivery.get(f"{campaign.id}:{device_id(tokens[0])}")
     assert gone is not None

@@ -14,15 +14,14 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from backend.alerts.fcm import FcmSender
+from backend.alerts.delivery.planner import claim_due, plan
+from backend.alerts.delivery.worker import lease_batch, work_one
 from backend.alerts.models import AlertBatch, Campaign, Delivery
-from backend.alerts.planner import claim_due, plan
-from backend.alerts.worker import lease_batch, work_one
+from backend.alerts.push.fcm import FcmSender
 from backend.core.clock import utc_now
 from backend.core.database import Database
 from backend.core.settings import Settings
@@ -35,13 +34,14 @@ from tests.alerts.delivery_helpers import (
     drain,
     worker,
 )
+from tests.conftest import Clock
 
 pytestmark = pytest.mark.usefixtures("database")
 ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_left_claimed(
-    fcm: FakeFcm, sender: FcmSender
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
 ) -> None:
     tokens = await add_people(10)
     await add_campaign()
@@ -66,11 +66,11 @@ async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_l
             at=now,
         ).insert()
 
-    early = worker("heir", clock=lambda: utc_now() + timedelta(seconds=10))
-    await drain(sender, early)
+    service_clock.shift(10)
+    await drain(sender, worker("heir"))
     assert fcm.sent() == []  # the lease still holds
-    heir = worker("heir", clock=lambda: utc_now() + timedelta(seconds=31))
-    reports = await drain(sender, heir)
+    service_clock.shift(31)
+    reports = await drain(sender, worker("heir"))
     assert Counter(r.token for r in fcm.sent()) == Counter(tokens)
     assert sum(batch.unconfirmed for report in reports for batch in report.reports) == 4
     deliveries = await Delivery.find({"campaign_id": campaign.id}).to_list()
@@ -82,7 +82,7 @@ async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_l
 
 
 async def test_unconfirmed_is_its_own_figure_until_the_resend_resolves_it(
-    fcm: FakeFcm, sender: FcmSender
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
 ) -> None:
     tokens = await add_people(3)
     await add_campaign()
@@ -106,7 +106,8 @@ async def test_unconfirmed_is_its_own_figure_until_the_resend_resolves_it(
         ).insert()
     fcm.fail(tokens[0], "UNREGISTERED")
     fcm.fail(tokens[1], "QUOTA_EXCEEDED")  # retryable, for ever: given up after the retries
-    heir = worker("heir", lease_s=0.05, clock=lambda: utc_now() + timedelta(seconds=31))
+    service_clock.shift(31)
+    heir = worker("heir", lease_s=0.05)
     for _ in range(100):  # retry batches wait a lease each (0.05 s here) before they are due
         await drain(sender, heir)
         if (await _stored(campaign.id)).status == "sent":

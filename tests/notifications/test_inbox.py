@@ -11,11 +11,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from backend.alerts.models import Campaign, InboxEntry
+from backend.alerts.inbox.models import InboxEntry
+from backend.alerts.models import Campaign
+from backend.core.clock import month_of
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
-from backend.turnout.counting import month_of
 from backend.turnout.keys import record_key
 from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role

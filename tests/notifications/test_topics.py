@@ -9,12 +9,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from backend.alerts.fcm import FcmSender
-from backend.notifications.models import TopicRemoval
-from backend.notifications.topic_sync import sync_topics
-from backend.notifications.topics import topic_name
-from backend.youth.devices import drop_stale_devices
-from backend.youth.models import Device
+from backend.alerts.devices.models import Device, TopicRemoval
+from backend.alerts.devices.service import drop_stale_devices
+from backend.alerts.devices.topic_sync import sync_topics
+from backend.alerts.devices.topics import topic_name
+from backend.alerts.push.fcm import FcmSender
 from scripts.fake_fcm import FakeFcm
 from tests.conftest import User
 from tests.notifications.conftest import MakeYoung

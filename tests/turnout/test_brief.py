@@ -18,9 +18,9 @@ from playwright.async_api import Browser, async_playwright
 from backend.core.database import Database
 from backend.core.settings import Settings, get_settings
 from backend.main import create_app
-from backend.turnout.brief import render_brief_html
-from backend.turnout.brief_labels import LABELS
-from backend.turnout.pdf import CHROMIUM_FLAGS, PdfPrinter
+from backend.turnout.brief.labels import LABELS
+from backend.turnout.brief.page import render_brief_html
+from backend.turnout.brief.pdf import CHROMIUM_FLAGS, PdfPrinter
 from schemas.accounts import Role
 from schemas.turnout import BriefLanguage
 from tests.conftest import MakeUser

@@ -7,8 +7,9 @@ from typing import Any
 import httpx
 import pytest
 
+from backend.core.clock import month_of
 from backend.events import versions
-from backend.turnout.counting import age_band, event_contribution, flatten, month_of
+from backend.turnout.counting import age_band, event_contribution, flatten
 from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role
 from tests.conftest import MakeUser, User

@@ -7,14 +7,13 @@ from typing import Any
 import httpx
 import pytest
 
+from backend.core.clock import month_of
 from backend.events.models import Attendance
-from backend.turnout.counting import month_of
 from backend.turnout.keys import record_key
 from backend.turnout.models import ReachClaim, TurnoutCounter
-from backend.youth import service as youth_service
 from backend.youth.models import Tombstone, YouthProfile
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
+from tests.conftest import Clock, MakeUser, User
 from tests.events.conftest import new_id, plan
 from tests.turnout.test_counting import LAHORE, counts, everywhere
 from tests.youth.test_router import signup
@@ -113,10 +112,10 @@ async def test_sign_up_is_counted_once_at_its_places_with_its_snapshot(
 
 
 async def test_sign_up_and_check_in_at_the_month_boundary_count_in_pakistan_time(
-    client: httpx.AsyncClient, officer: User, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, officer: User, make_user: MakeUser, service_clock: Clock
 ) -> None:
     moment = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # December in Karachi
-    monkeypatch.setattr(youth_service, "current_time", lambda: moment)
+    service_clock.set(moment)
     _, code = await _event_with_code(client, officer, moment - timedelta(minutes=10))
     youth = await _youth(client, make_user)
     checked = await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)

@@ -6,7 +6,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.turnout.counting import month_of
+from backend.core.clock import month_of
 from backend.turnout.protection import NOTE
 from schemas.accounts import Role
 from tests.conftest import MakeUser, User

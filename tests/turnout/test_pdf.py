@@ -13,7 +13,7 @@ import pytest
 from playwright.async_api import BrowserContext
 
 from backend.core.settings import get_settings
-from backend.turnout.pdf import PdfPrinter, PdfUnavailableError
+from backend.turnout.brief.pdf import PdfPrinter, PdfUnavailableError
 
 
 def _chromium() -> str:

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 
 from backend.accounts.models import Account
+from backend.recount.service import rebuild
 from backend.turnout import protection, service
 from backend.turnout.models import TurnoutCounter
-from backend.turnout.rebuild import rebuild
 from schemas.accounts import Role
 from schemas.turnout import AreaKind
 from tests.turnout.differences import NATIONAL, CellId, Truth, attack, read_everything

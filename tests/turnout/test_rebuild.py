@@ -13,14 +13,15 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr
 
+from backend.core.clock import month_of
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.events.models import Attendance
 from backend.main import create_app
+from backend.recount.service import KeySecretMismatchError, Report, rebuild
 from backend.turnout import keys
-from backend.turnout.counting import flatten, month_of
+from backend.turnout.counting import flatten
 from backend.turnout.models import ReachClaim, TurnoutCounter
-from backend.turnout.rebuild import KeySecretMismatchError, Report, rebuild
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
 from tests.conftest import TEST_FIGURES_KEY_SECRET, MakeUser, User

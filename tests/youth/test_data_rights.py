@@ -7,9 +7,10 @@ import httpx
 import pytest
 
 from backend.accounts.models import Account
+from backend.alerts.devices.models import Device
+from backend.alerts.devices.service import drop_stale_devices
 from backend.events.models import Attendance
-from backend.youth.devices import drop_stale_devices
-from backend.youth.models import Device, Tombstone, YouthProfile
+from backend.youth.models import Tombstone, YouthProfile
 from schemas.accounts import Role
 from tests.conftest import MakeUser
 from tests.youth.test_router import _event_with_code, signup

@@ -8,9 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.youth import service
 from schemas.accounts import Role
-from tests.conftest import MakeUser
+from tests.conftest import Clock, MakeUser
 from tests.youth.conftest import _fields, _registration, _youth
 from tests.youth.test_router import CONSENT_VERSION, signup
 
@@ -112,11 +111,11 @@ async def test_preferences_take_only_json_booleans_and_hh_mm_times(
 async def test_age_is_counted_in_pakistan_across_the_new_year(
     client: httpx.AsyncClient,
     make_user: MakeUser,
-    monkeypatch: pytest.MonkeyPatch,
+    service_clock: Clock,
     utc_time: datetime,
     accepted: bool,
 ) -> None:
-    monkeypatch.setattr(service, "current_time", lambda: utc_time)
+    service_clock.set(utc_time)
     user = await make_user()
     response = await client.post(
         "/v1/youth/signup",

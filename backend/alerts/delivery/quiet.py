@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, time, timedelta
 
-from backend.core.clock import PAKISTAN
+from backend.core.clock import pakistan_time
 
 
 def _minutes(hhmm: str) -> int:
@@ -15,7 +15,7 @@ def release_at(quiet_start: str, quiet_end: str, now: datetime) -> datetime | No
     start, end = _minutes(quiet_start), _minutes(quiet_end)
     if start == end:
         return None
-    local = now.astimezone(PAKISTAN)
+    local = pakistan_time(now)
     minute = local.hour * 60 + local.minute
     inside = start <= minute < end if start < end else minute >= start or minute < end
     if not inside:

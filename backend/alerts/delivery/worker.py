@@ -16,12 +16,13 @@ from typing import Any
 
 from pymongo import ReturnDocument
 
-from backend.alerts.config import WorkerConfig
-from backend.alerts.delivery import BatchReport, deliver
-from backend.alerts.fcm import FcmSender
+from backend.alerts.delivery.batch import BatchReport, deliver
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.delivery.planner import claim_due, plan
+from backend.alerts.delivery.release import release_due
 from backend.alerts.models import AlertBatch, Campaign, Delivery
-from backend.alerts.planner import claim_due, plan
-from backend.alerts.release import release_due
+from backend.alerts.push.fcm import FcmSender
+from backend.core.clock import utc_now
 from backend.core.leases import Lease, LeaseLostError
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ async def run_round(
     finally:
         planning.cancel()
         await asyncio.gather(planning, return_exceptions=True)
-    report.finished = await finish_campaigns(now=config.clock())
+    report.finished = await finish_campaigns(now=utc_now())
     return report
 
 
@@ -91,7 +92,7 @@ def _describe(report: BatchReport) -> str:
 
 async def lease_batch(*, config: WorkerConfig) -> AlertBatch | None:
     """Lease the oldest free batch (pending, its lease run out); None when there is none."""
-    now = config.clock()
+    now = utc_now()
     before = await AlertBatch.get_pymongo_collection().find_one_and_update(
         {"status": "pending", "lease_until": {"$lte": now}},
         {"$set": {"lease_owner": config.owner, "lease_until": config.lease_until()}, "$inc": {"attempts": 1}},
@@ -118,7 +119,6 @@ async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | 
         batch.id,
         owner=config.owner,
         duration_s=config.lease_s,
-        clock=config.clock,
         condition={"status": "pending"},
     )
     # A batch leased before by someone (attempts counts leases) may hold claims of a worker that died.
@@ -126,7 +126,6 @@ async def work_one(*, sender: FcmSender, config: WorkerConfig) -> BatchReport | 
         batch,
         campaign=campaign,
         sender=sender,
-        clock=config.clock,
         retry_after_s=config.lease_s,
         takeover=batch.attempts > 0,
         claim=f"{config.owner}#{batch.attempts + 1}",

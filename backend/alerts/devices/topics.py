@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from backend.alerts.devices.models import Device, TopicRemoval
 from backend.core.clock import utc_now
-from backend.notifications.models import TopicRemoval
-from backend.youth.models import Device, YouthProfile
+from backend.youth.models import YouthProfile
 
 TOPIC_PREFIX = "alerts"
 # FCM topic names are [a-zA-Z0-9-_.~%]+: anything else in a code is percent-encoded (never the case today).

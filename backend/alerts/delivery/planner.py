@@ -20,12 +20,14 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from backend.alerts.audience import Recipient, recipients
-from backend.alerts.config import WorkerConfig
-from backend.alerts.fcm import FcmSender
-from backend.alerts.models import AlertBatch, Campaign, InboxEntry
-from backend.alerts.quiet import release_at
-from backend.alerts.topic_reach import TopicReach, topic_reach
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.delivery.quiet import release_at
+from backend.alerts.delivery.topic_reach import TopicReach, topic_reach
+from backend.alerts.inbox.models import InboxEntry
+from backend.alerts.models import AlertBatch, Campaign
+from backend.alerts.push.fcm import FcmSender
 from backend.core import claims
+from backend.core.clock import utc_now
 from backend.core.leases import Lease, LeaseLostError
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def uses_topics(campaign: Campaign) -> bool:
 
 async def claim_due(*, config: WorkerConfig) -> Campaign | None:
     """Move one due scheduled campaign to sending (cancel races this) with its plan lease, or resume one."""
-    now = config.clock()
+    now = utc_now()
     lease = {"plan_owner": config.owner, "plan_lease_until": config.lease_until()}
     collection = Campaign.get_pymongo_collection()
     # BEFORE: the engine answers the document as it was exactly; the winner knows what it changed.
@@ -78,7 +80,6 @@ async def plan(
         campaign.id,
         owner=config.owner,
         duration_s=config.lease_s,
-        clock=config.clock,
         owner_field="plan_owner",
         until_field="plan_lease_until",
     )
@@ -92,7 +93,7 @@ async def plan(
 async def _plan(
     campaign: Campaign, *, sender: FcmSender, config: WorkerConfig, lease: Lease, stop: asyncio.Event | None
 ) -> bool:
-    reach = await topic_reach(campaign, sender=sender, now=config.clock) if uses_topics(campaign) else None
+    reach = await topic_reach(campaign, sender=sender) if uses_topics(campaign) else None
     cursor, seq = campaign.plan_cursor, campaign.batches_planned
     languages = list(campaign.title)
     chunks = recipients(campaign.audience, priority=campaign.priority, languages=languages, after_uid=cursor)
@@ -100,7 +101,7 @@ async def _plan(
         if stop is not None and stop.is_set():
             await lease.hand_over()  # shutting down: another planner may go on at once
             return False
-        now = config.clock()
+        now = utc_now()
         batches = _batches(campaign, chunk, seq=seq, size=config.batch_size, reach=reach, now=now)
         await claims.insert_new(
             InboxEntry.get_pymongo_collection(), [_inbox_entry(campaign, person, now) for person in chunk]

@@ -13,7 +13,8 @@ from typing import Any
 from pymongo import ReturnDocument
 
 from backend.accounts.models import Account
-from backend.alerts.models import Campaign, InboxEntry
+from backend.alerts.inbox.models import InboxEntry
+from backend.alerts.models import Campaign
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
 from backend.core.pagination import PageParams, paginate

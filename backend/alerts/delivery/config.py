@@ -1,9 +1,8 @@
-"""Who a worker is, how long it holds what it leases, and its clock."""
+"""Who a worker is, how long it holds what it leases, and how much it takes on."""
 
 import os
 import secrets
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,20 +20,18 @@ class WorkerConfig:
     owner: str
     lease_s: float
     batch_size: int
-    clock: Callable[[], datetime] = utc_now
     concurrency: int = 1  # batches worked at once
 
     @classmethod
-    def from_settings(cls, settings: Settings, *, clock: Callable[[], datetime] = utc_now) -> "WorkerConfig":
+    def from_settings(cls, settings: Settings) -> "WorkerConfig":
         """A new worker identity with the settings' lease, batch size and concurrency."""
         return cls(
             worker_id(),
             settings.alerts_lease_s,
             settings.alerts_batch_size,
-            clock,
             settings.alerts_concurrency,
         )
 
     def lease_until(self) -> datetime:
         """When a lease taken or renewed now runs out."""
-        return self.clock() + timedelta(seconds=self.lease_s)
+        return utc_now() + timedelta(seconds=self.lease_s)

@@ -10,17 +10,18 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from backend.alerts.config import WorkerConfig
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.devices.models import Device
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.core import claims
-from backend.youth.models import Device
+from backend.core.clock import utc_now
 
 
 async def release_due(*, config: WorkerConfig) -> int:
     """Put held deliveries whose release time has come into release batches; how many were released."""
     released = 0
     while True:
-        now = config.clock()
+        now = utc_now()
         due = (
             await Delivery.get_pymongo_collection()
             .find(

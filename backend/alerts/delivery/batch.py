@@ -10,19 +10,20 @@ campaign's collapse identity (pushes.py), so a phone that had the first send sho
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import UpdateOne
 
-from backend.alerts.fcm import FcmSender
-from backend.alerts.messages import SendOutcome
+from backend.alerts.devices.models import Device
 from backend.alerts.models import AlertBatch, Campaign, Delivery
-from backend.alerts.pushes import message_for
+from backend.alerts.push.fcm import FcmSender
+from backend.alerts.push.messages import SendOutcome
+from backend.alerts.push.pushes import message_for
 from backend.core import claims
-from backend.youth.models import Device
+from backend.core.clock import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ async def deliver(
     *,
     campaign: Campaign,
     sender: FcmSender,
-    clock: Callable[[], datetime],
     retry_after_s: float,
     takeover: bool,
     claim: str,
@@ -63,25 +63,25 @@ async def deliver(
     """Work one batch this worker holds the lease of (`claim` names this lease); the caller marks it done."""
     report = BatchReport(batch_id=batch.id)
     if takeover:
-        report.unconfirmed = await _close_unconfirmed(batch.id, now=clock())
+        report.unconfirmed = await _close_unconfirmed(batch.id, now=utc_now())
     if batch.channel == "topic":
         # The devices had the topic message: record each once, send nothing.
         docs = [
-            _delivery(batch, r, status="sent", claim=claim, now=clock(), channel="topic")
+            _delivery(batch, r, status="sent", claim=claim, now=utc_now(), channel="topic")
             for r in batch.recipients
         ]
         report.sent = len(await claims.insert_new(Delivery.get_pymongo_collection(), docs))
     else:
-        claimed, resent = await _claim(batch, report, claim=claim, now=clock())
+        claimed, resent = await _claim(batch, report, claim=claim, now=utc_now())
         retryable = False
         if claimed:
             messages = [message_for(campaign, language=r["language"], token=r["token"]) for r in claimed]
             outcomes = await sender.send(messages)
-            await _record(batch, claimed, outcomes, report, claim=claim, resent=resent, now=clock())
+            await _record(batch, claimed, outcomes, report, claim=claim, resent=resent, now=utc_now())
             retryable = any(outcome.retryable for outcome in outcomes)
         # Looked up only when there can be some: this attempt's own, or a dead worker's on a takeover.
         if retryable or takeover:
-            await _queue_retries(batch, report, now=clock(), retry_after_s=retry_after_s)
+            await _queue_retries(batch, report, now=utc_now(), retry_after_s=retry_after_s)
     await _count(campaign.id, report)
     return report
 

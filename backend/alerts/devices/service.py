@@ -1,13 +1,14 @@
-"""Young people's phones registered for push, and the scheduled drop of stale ones."""
+"""Young people's phones registered for push: registration, removal, the drop of stale ones, and their
+topic following the person's profile (the handler of youth's `profile_changed` signal)."""
 
 import hashlib
 from datetime import datetime, timedelta
 
 from backend.accounts.models import Account
+from backend.alerts.devices import topic_sync, topics
+from backend.alerts.devices.models import Device
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
-from backend.notifications import topic_sync, topics
-from backend.youth.models import Device
 from backend.youth.service import own_profile
 from schemas.youth import DeviceRead, DeviceRegistration
 
@@ -52,13 +53,25 @@ async def list_devices(*, account: Account) -> list[DeviceRead]:
     return [_device_read(device) for device in devices]
 
 
-async def remove_device(*, account: Account, device_id: str, sender: topic_sync.Sender | None) -> None:
+async def remove_device(*, account: Account, device_id: str) -> None:
     """Remove one of the caller's phones (a lost one), out of its alert topic at once; removing it again is
     fine, another's is 404."""
     removed = await topics.delete_devices({"_id": device_id, "uid": account.id})
     if not removed and await Device.get_pymongo_collection().count_documents({"_id": device_id}, limit=1):
         raise NotFoundError("No such device.")
-    await topic_sync.settle_now(sender, removed)
+    await topic_sync.settle_now(removed)
+
+
+async def remove_all(*, uid: str) -> None:
+    """Remove every phone of a person (an erasure), out of their alert topic at once."""
+    await topic_sync.settle_now(await topics.delete_devices({"uid": uid}))
+
+
+async def follow_profile_now(uid: str) -> None:
+    """Point the person's phones at the topic of their profile as stored now, and move them at FCM at once
+    (a new province or first language, a blocked or unblocked account, an erasure under way)."""
+    await topics.follow_profile(uid=uid)
+    await topic_sync.settle_now(await device_ids(uid=uid))
 
 
 async def device_ids(*, uid: str) -> list[str]:

@@ -9,10 +9,11 @@ import firebase_admin
 from firebase_admin import exceptions as firebase_exceptions
 from pymongo.errors import PyMongoError
 
-from backend.alerts.config import WorkerConfig
-from backend.alerts.fcm import FcmSender
+from backend.alerts.delivery.config import WorkerConfig
+from backend.alerts.delivery.worker import RoundReport, run_round
 from backend.alerts.models import AlertBatch, Campaign, Delivery
-from backend.alerts.worker import RoundReport, run_round
+from backend.alerts.push.fcm import FcmSender
+from backend.core.clock import utc_now
 from backend.core.settings import Environment, Settings
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,9 @@ async def run_alerts(
                 await asyncio.wait_for(stop.wait(), timeout=interval_s)
 
 
-async def work_left(*, config: WorkerConfig) -> bool:
+async def work_left() -> bool:
     """Whether any campaign, batch or held delivery is due now (a batch another worker holds included)."""
-    now = config.clock()
+    now = utc_now()
     due = [
         (Campaign, {"status": "scheduled", "send_at": {"$lte": now}}),
         (Campaign, {"status": "sending", "planned": False}),

@@ -1,4 +1,9 @@
-"""A young person's data rights: export everything held, and erasure (a tombstone stays)."""
+"""A young person's data rights: export everything held about them, and erasure (a tombstone stays).
+
+This feature sits above the others on purpose: a person's data lives in youth (profile), events
+(check-ins, RSVPs), alerts (phones, inbox) and turnout (the reach claim), and only here are all of them
+gathered or removed together.
+"""
 
 import contextlib
 import uuid
@@ -7,14 +12,13 @@ from uuid import UUID
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
+from backend.alerts.devices import service as devices
+from backend.alerts.inbox import service as inbox
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
-from backend.notifications import service as notifications
-from backend.notifications import topic_sync, topics
 from backend.turnout import counting, reach
-from backend.youth.devices import list_devices
 from backend.youth.models import Tombstone, YouthProfile
 from backend.youth.service import own_profile, to_read
 from schemas.accounts import Role
@@ -24,10 +28,10 @@ from schemas.youth import CheckinRead, YouthExport
 async def export_own_data(*, account: Account) -> YouthExport:
     """Everything held about the caller (audited: an export of personal data)."""
     profile = await own_profile(account=account)
-    devices = await list_devices(account=account)
+    phones = await devices.list_devices(account=account)
     attendance = await Attendance.find({"uid": account.id}).sort("+checked_in_at").to_list()
     rsvps = await Rsvp.find({"uid": account.id}).sort("+created_at").to_list()
-    inbox = await notifications.own_notifications(uid=account.id)
+    alerts = await inbox.own_notifications(uid=account.id)
     await audit.record(
         actor=account.id, action="youth.exported", resource_type="youth", resource_id=account.id
     )
@@ -35,14 +39,14 @@ async def export_own_data(*, account: Account) -> YouthExport:
         exported_at=utc_now(),
         account={"uid": account.id, "email": account.email, "roles": list(account.roles)},
         profile=to_read(profile),
-        devices=devices,
+        devices=phones,
         checkins=[CheckinRead(event_id=UUID(a.event_id), checked_in_at=a.checked_in_at) for a in attendance],
         rsvps=[{"event_id": r.event_id, "created_at": r.created_at} for r in rsvps],
-        notifications=[notification.model_dump(mode="json") for notification in inbox],
+        notifications=[notification.model_dump(mode="json") for notification in alerts],
     )
 
 
-async def erase(*, account: Account, sender: topic_sync.Sender | None) -> None:
+async def erase(*, account: Account) -> None:
     """Erase the caller: personal fields and devices go (out of their alert topic at once); a tombstone and
     anonymous check-ins stay.
 
@@ -71,7 +75,7 @@ async def erase(*, account: Account, sender: topic_sync.Sender | None) -> None:
             tombstone_id = stored["tombstone_id"]
     # Erased from here on: the devices' topic is none, so no topic message reaches them even if a later
     # step fails and the erasure is retried.
-    await topics.follow_profile(uid=account.id)
+    await devices.follow_profile_now(account.id)
     # Profiles from before turnout counted sign-ups lack the snapshot: the one a rebuild would derive.
     counted = profile.counted_as or dict(
         counting.snapshot(
@@ -114,8 +118,8 @@ async def erase(*, account: Account, sender: topic_sync.Sender | None) -> None:
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
-    await topic_sync.settle_now(sender, await topics.delete_devices({"uid": account.id}))
-    await notifications.forget_person(uid=account.id)
+    await devices.remove_all(uid=account.id)
+    await inbox.forget_person(uid=account.id)
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():
         await uncount(Rsvp, rsvp.id, counter="rsvp_count")
     await Account.get_pymongo_collection().update_one(

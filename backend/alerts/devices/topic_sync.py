@@ -23,12 +23,12 @@ from typing import Any
 
 from firebase_admin import exceptions
 
-from backend.alerts.fcm import FcmSender
-from backend.alerts.messages import TopicOutcome
+from backend.alerts.devices.models import Device, TopicRemoval
+from backend.alerts.devices.topics import note_removal
+from backend.alerts.push.fcm import FcmSender
+from backend.alerts.push.messages import TopicOutcome
+from backend.alerts.push.process import current_sender
 from backend.core.clock import utc_now
-from backend.notifications.models import TopicRemoval
-from backend.notifications.topics import note_removal
-from backend.youth.models import Device
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +37,6 @@ logger = logging.getLogger(__name__)
 _DEAD_TOKEN = frozenset({"UNREGISTERED", "INVALID_ARGUMENT", "SENDER_ID_MISMATCH", "NOT_FOUND"})
 # Far longer than FCM takes to answer one page (its HTTP timeout is 10 s); a dead process frees it then.
 CLAIM_S = 60
-# What other features pass along: the process's sender, or None when FCM is not set up.
-Sender = FcmSender
 PAGE = 1000
 _UNCLAIMED = {"topic_claim": None, "topic_claim_until": None}
 
@@ -191,8 +189,10 @@ async def settle_devices(sender: FcmSender, device_ids: Sequence[str]) -> int:
     return dropped + await _settle(sender, {"_id": {"$in": list(device_ids)}}, limit=None)
 
 
-async def settle_now(sender: FcmSender | None, device_ids: Sequence[str], *, timeout_s: float = 5.0) -> None:
-    """`settle_devices` within `timeout_s`, never failing the request: what is left, the timer retries."""
+async def settle_now(device_ids: Sequence[str], *, timeout_s: float = 5.0) -> None:
+    """`settle_devices` with the process's sender within `timeout_s`, never failing the request that asks:
+    what is left, the timer retries."""
+    sender = current_sender()
     if sender is None:  # FCM not set up: nothing is sent, and the timer does not run either
         return
     try:

@@ -20,6 +20,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
+from backend.core.clock import month_of
 from backend.events.models import Attendance, Event
 from backend.geography.models import District
 from backend.turnout import counting, reach
@@ -149,7 +150,7 @@ class _Recount:
                     self.progress(f"tombstone {tombstone['_id']}: unknown district, erasure not counted")
                     continue
                 places = {**tombstone, "province": province}
-            month = counting.month_of(tombstone["erased_at"])
+            month = month_of(tombstone["erased_at"])
             erasure = counting.tallied({"erasures": 1}, record_key(tombstone["_id"]))
             _add(self.counts, dict.fromkeys(_ids(places, month), erasure))
         projection = dict.fromkeys((*PROFILE_FIELDS, "counted_as", "tombstone_id"), 1)

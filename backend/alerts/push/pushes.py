@@ -1,7 +1,7 @@
 """The push a campaign sends: its text in one language, its data, priority, lifetime and collapse key."""
 
-from backend.alerts.messages import OutgoingMessage
 from backend.alerts.models import Campaign
+from backend.alerts.push.messages import OutgoingMessage
 from schemas.alerts import Priority
 
 # Kept by FCM while a phone is off: a day for news, three for urgent and emergency alerts (28 at most).

@@ -2,8 +2,8 @@
 
 import logging
 
+from backend.alerts.devices.service import drop_stale_devices
 from backend.core.clock import utc_now
-from backend.youth.devices import drop_stale_devices
 
 logger = logging.getLogger(__name__)
 

@@ -13,17 +13,17 @@ then sends every device directly (at least once; the collapse identity shows it 
 """
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from backend.alerts.audience import Phone, choose_language
-from backend.alerts.fcm import FcmSender
+from backend.alerts.devices.topic_sync import settle_topics
+from backend.alerts.devices.topics import topic_name
 from backend.alerts.models import Campaign
-from backend.alerts.pushes import message_for
+from backend.alerts.push.fcm import FcmSender
+from backend.alerts.push.pushes import message_for
+from backend.core.clock import utc_now
 from backend.geography.models import Province
-from backend.notifications.topic_sync import settle_topics
-from backend.notifications.topics import topic_name
 from schemas.youth import Language
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ async def _provinces(campaign: Campaign) -> list[str]:
     return sorted(named or [province.id for province in await Province.find_all().to_list()])
 
 
-async def topic_reach(campaign: Campaign, *, sender: FcmSender, now: Callable[[], datetime]) -> TopicReach:
+async def topic_reach(campaign: Campaign, *, sender: FcmSender) -> TopicReach:
     """Send the emergency's topic messages (once per campaign), or read what an earlier planner sent."""
     if not campaign.topics_sent:
         # A topic per province and first language a person may have, in the text that person would get.
@@ -60,7 +60,7 @@ async def topic_reach(campaign: Campaign, *, sender: FcmSender, now: Callable[[]
             for spoken in sorted(language.value for language in Language)
         }
         safe = await settle_topics(sender, languages)
-        sent_at = now()
+        sent_at = utc_now()
         claimed = await Campaign.get_pymongo_collection().update_one(
             {"_id": campaign.id, "topics_sent": False},
             {"$set": {"topics_sent": True, "topics_sent_at": sent_at}},

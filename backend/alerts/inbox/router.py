@@ -2,13 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Path, Response
 
-from backend.accounts.dependencies import AccountRateLimit, Youth
+from backend.accounts.dependencies import Youth, limited
+from backend.alerts.inbox import service
 from backend.core.pagination import Pagination
-from backend.core.rate_limit import RateLimit
 from backend.core.responses import AUTH_ERRORS, NOT_FOUND, RATE_LIMITED
-from backend.notifications import service
 from schemas.alerts import NotificationRead
 from schemas.common import Page
 
@@ -40,7 +39,7 @@ async def mark_notification_read(youth: Youth, notification_id: NotificationId) 
 @router.post(
     "/notifications/{notification_id}/opened",
     status_code=204,
-    dependencies=[Depends(RateLimit("notification_open")), Depends(AccountRateLimit("notification_open"))],
+    dependencies=limited("notification_open"),
     responses=NOT_FOUND | RATE_LIMITED,
 )
 async def record_notification_opened(youth: Youth, notification_id: NotificationId) -> Response:

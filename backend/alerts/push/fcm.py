@@ -21,7 +21,7 @@ import firebase_admin
 import httpx
 from firebase_admin import exceptions, messaging
 
-from backend.alerts.messages import (
+from backend.alerts.push.messages import (
     MAX_BATCH,
     MAX_TOPIC_BATCH,
     OutcomeKind,

@@ -1,14 +1,14 @@
 """The MP's one-page brief: a self-contained HTML page (inline CSS and SVG), and the same page as PDF."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 
-from backend.core.clock import PAKISTAN
+from backend.core.clock import pakistan_time
 from backend.topics import service as topics
-from backend.turnout.brief_charts import Bar, Chart, Group, bar_chart, column_chart, legend
-from backend.turnout.brief_labels import AGES, GENDERS, LABELS, MONTHS, UNITS, key_label, ordered_keys
-from backend.turnout.brief_style import STYLE
-from backend.turnout.pdf import printer
+from backend.turnout.brief.charts import Bar, Chart, Group, bar_chart, column_chart, legend
+from backend.turnout.brief.labels import AGES, GENDERS, LABELS, MONTHS, UNITS, key_label, ordered_keys
+from backend.turnout.brief.pdf import printer
+from backend.turnout.brief.style import STYLE
 from schemas.turnout import AreaRef, AverageCell, BriefLanguage, Cell, TurnoutRead
 
 HIDDEN_MARK = "—"
@@ -142,7 +142,7 @@ def _rtl(lang: BriefLanguage) -> bool:
 
 
 def _prepared_on(moment: datetime, lang: BriefLanguage) -> str:
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PAKISTAN)
+    local = pakistan_time(moment)
     return f"{local.day} {MONTHS[lang][local.month - 1]} {local.year}"
 
 
