@@ -10,10 +10,12 @@ from backend.alerts.models import Campaign
 from backend.alerts.push.messages import payload_limit, payload_size
 from backend.alerts.push.pushes import message_for
 from backend.content.models import LiveContent
-from backend.core.errors import invalid_field
+from backend.core.errors import ValidationFailedError, invalid_field
 from backend.events.models import Event
+from backend.geography import places
 from backend.geography import service as geography
 from schemas.alerts import Audience, DeepLink, LinkKind
+from schemas.common import FieldProblem
 
 # A send time a little in the past is "now" from a slow form or clock; more is a mistake.
 SEND_AT_GRACE = timedelta(minutes=5)
@@ -25,29 +27,18 @@ PLACEHOLDER_TOPIC = "alerts-" + "x" * 57
 
 
 async def canonical_audience(audience: Audience, *, field: str) -> dict[str, Any]:
-    """The audience as stored: place codes canonical and each once; raises naming an unknown code."""
+    """The audience as stored: place codes canonical and each once; raises naming every unknown code."""
     stored = audience.model_dump(mode="json")
-    provinces = await geography.province_codes()
-    canonical: dict[str, list[str]] = {"provinces": [], "districts": [], "constituencies": []}
-    for position, code in enumerate(audience.provinces):
-        found = code.strip().upper()
-        if found not in provinces:
-            raise invalid_field(f"{field}.provinces.{position}", "unknown_province", "not a known province")
-        canonical["provinces"].append(found)
-    for position, code in enumerate(audience.districts):
-        district = await geography.district_code(code)
-        if district is None:
-            raise invalid_field(f"{field}.districts.{position}", "unknown_district", "not a known district")
-        canonical["districts"].append(district)
-    for position, code in enumerate(audience.constituencies):
-        seat = await geography.constituency_code(code)
-        if seat is None:
-            raise invalid_field(
-                f"{field}.constituencies.{position}", "unknown_constituency", "not a known constituency"
-            )
-        canonical["constituencies"].append(seat)
-    for key, codes in canonical.items():
-        stored[key] = list(dict.fromkeys(codes))
+    problems: list[FieldProblem] = []
+    for key, kind in (
+        ("provinces", "province"),
+        ("districts", "district"),
+        ("constituencies", "constituency"),
+    ):
+        values = getattr(audience, key)
+        stored[key] = await places.collect_codes(f"{field}.{key}", values, kind=kind, problems=problems)
+    if problems:
+        raise ValidationFailedError("Unknown places in the audience.", errors=problems)
     return stored
 
 

@@ -11,9 +11,9 @@ from typing import Any
 from backend.content import feed, live, postings, search_terms
 from backend.content.models import LiveContent, SearchPosting
 from backend.core.clock import utc_now
-from backend.core.errors import NotFoundError, invalid_field
+from backend.core.errors import NotFoundError
 from backend.core.pagination import PageParams, paginate
-from backend.geography import service as geography
+from backend.geography import places
 from backend.geography.importer import DistrictRef
 from schemas.common import Page
 from schemas.content import (
@@ -40,12 +40,7 @@ CANDIDATES_PER_TERM = 300
 async def resolve_district(name_or_code: str | None) -> DistrictRef | None:
     if name_or_code is None:
         return None
-    ref = await geography.resolve_district(name_or_code)
-    if ref is None:
-        raise invalid_field(
-            "query.district", "unknown_district", "district must be a district code, name or alias"
-        )
-    return ref
+    return await places.district_or_raise("query.district", name_or_code)
 
 
 def applies(provinces: list[str], districts: list[str], district: DistrictRef | None) -> bool:

@@ -10,7 +10,7 @@ import nh3
 from backend.content import markdown
 from backend.core.clock import stored_time
 from backend.core.errors import ValidationFailedError
-from backend.geography import service as geography
+from backend.geography import places
 from schemas.common import FieldProblem
 from schemas.content import REQUIRED_LANGUAGES, ContentKind, ContentWrite
 
@@ -94,8 +94,12 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
                 )
         translations[lang.value] = {"title": title, "summary": summary, "body": body.text}
 
-    provinces = await _province_codes(write.provinces, problems)
-    districts = await _district_codes(write.districts, problems)
+    provinces = await places.collect_codes(
+        "body.provinces", write.provinces, kind="province", problems=problems
+    )
+    districts = await places.collect_codes(
+        "body.districts", write.districts, kind="district", problems=problems
+    )
     contact = write.contact.model_dump(mode="json") if write.contact else None
     if contact is not None and write.kind not in _KINDS_WITH_CONTACT:
         problems.append(
@@ -126,39 +130,6 @@ async def prepare(write: ContentWrite) -> dict[str, Any]:
         "contact": contact,
         "sanitised": sorted(removed),
     }
-
-
-async def _province_codes(codes: list[str], problems: list[FieldProblem]) -> list[str]:
-    known = await geography.province_codes()
-    result: list[str] = []
-    for index, code in enumerate(codes):
-        canonical = code.strip().upper()
-        if canonical not in known:
-            problems.append(
-                FieldProblem(
-                    field=f"body.provinces.{index}", rule="unknown_province", message="unknown province code"
-                )
-            )
-        elif canonical not in result:
-            result.append(canonical)
-    return result
-
-
-async def _district_codes(names: list[str], problems: list[FieldProblem]) -> list[str]:
-    result: list[str] = []
-    for index, name in enumerate(names):
-        code = await geography.district_code(name)
-        if code is None:
-            problems.append(
-                FieldProblem(
-                    field=f"body.districts.{index}",
-                    rule="unknown_district",
-                    message="district must be a district code, name or alias",
-                )
-            )
-        elif code not in result:
-            result.append(code)
-    return result
 
 
 def publish_problems(fields: dict[str, Any], *, now: datetime) -> list[FieldProblem]:

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from backend.accounts import scope
 from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.core.pagination import PageParams, paginate
 from backend.events.models import Event
 from backend.events.service import local_time, to_read
-from backend.geography import service as geography
+from backend.geography import places
 from schemas.common import Page
 from schemas.events import (
     EventFilter,
@@ -26,17 +27,11 @@ def _to_upcoming(event: Event) -> UpcomingEventRead:
 
 
 async def _district_filter(value: str) -> str:
-    district = await geography.district_code(value)
-    if district is None:
-        raise invalid_field("query.district", "unknown_district", "not a known district code, name or alias")
-    return district
+    return (await places.district_or_raise("query.district", value)).code
 
 
 async def _constituency_filter(value: str) -> str:
-    constituency = await geography.constituency_code(value)
-    if constituency is None:
-        raise invalid_field("query.constituency", "unknown_constituency", "not a known constituency")
-    return constituency
+    return await places.constituency_or_raise("query.constituency", value)
 
 
 async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
@@ -45,7 +40,7 @@ async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
     District and constituency are taken by code, name or alias; an unknown one is a 422, never an empty list.
     """
     wanted = None if filters.district is None else await _district_filter(filters.district)
-    districts = [d for d in actor.districts if wanted is None or d == wanted]
+    districts = scope.covered(actor, [wanted] if wanted is not None else actor.districts)
     query: dict[str, Any] = {"deleted_at": None}
     if len(districts) > 1:
         # One equality per district (not `$in`): each is an index range in start order, merged by MongoDB.

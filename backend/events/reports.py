@@ -3,6 +3,7 @@
 from typing import Any
 from uuid import UUID
 
+from backend.accounts import scope
 from backend.accounts.models import Account
 from backend.core import versioning
 from backend.core.clock import utc_now
@@ -105,7 +106,7 @@ async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -
 async def delete_event(*, actor: Account, event_id: UUID) -> None:
     """Soft delete by the author or a supervisor, before approval; deleting twice is fine."""
     event = await versions.load(event_id)
-    if event is None or event.district not in actor.districts:
+    if event is None or not scope.covers(actor, event.district):
         raise NotFoundError("No such event in your districts.")
     if event.deleted_at is not None:
         return

@@ -14,6 +14,7 @@ from uuid import UUID
 from pydantic import ValidationError
 from pymongo.errors import DuplicateKeyError
 
+from backend.accounts import scope
 from backend.accounts.models import Account
 from backend.core import versioning
 from backend.core.clock import pakistan_time, stored_time, utc_now
@@ -28,7 +29,7 @@ from backend.core.errors import (
 )
 from backend.events import versions
 from backend.events.models import PLAN_FIELDS, Event
-from backend.geography import service as geography
+from backend.geography import places
 from schemas.accounts import Role
 from schemas.events import (
     BatchItem,
@@ -81,33 +82,18 @@ def is_field_staff(account: Account) -> bool:
 async def event_in_scope(*, account: Account, event_id: UUID) -> Event:
     """The event if it exists, is not deleted and lies in the caller's districts; otherwise 404."""
     event = await versions.load(event_id)
-    if event is None or event.deleted_at is not None or event.district not in account.districts:
+    if event is None or event.deleted_at is not None or not scope.covers(account, event.district):
         raise NotFoundError("No such event in your districts.")
     return event
 
 
 async def _plan(write: EventWrite, account: Account) -> dict[str, Any]:
     """The stored form of a plan: canonical codes, UTC times, the district inside the caller's scope."""
-    district = await geography.resolve_district(write.district)
-    if district is None:
-        raise invalid_field(
-            "body.district", "unknown_district", f"'{write.district}' is not a known district"
-        )
-    if district.code not in account.districts:
-        raise invalid_field(
-            "body.district", "outside_scope", f"'{district.code}' is not one of your districts"
-        )
-    constituency = await geography.constituency_code(write.constituency)
-    if constituency is None:
-        raise invalid_field(
-            "body.constituency", "unknown_constituency", f"'{write.constituency}' is not a constituency"
-        )
-    if not await geography.constituency_covers_district(
-        constituency_code=constituency, district_code=district.code
-    ):
-        raise invalid_field(
-            "body.constituency", "inconsistent_pair", f"{constituency} does not cover {district.code}"
-        )
+    district = await places.district_or_raise("body.district", write.district)
+    scope.require(account, district.code, field="body.district")
+    constituency = await places.seat_covering_or_raise(
+        "body.constituency", write.constituency, district=district.code
+    )
     plan = write.model_dump()
     plan.update(
         district=district.code,
@@ -150,7 +136,7 @@ async def sync_event(
     else:
         await versions.record_creation(event)
         return to_read(event), True
-    if existing.deleted_at is not None or existing.district not in actor.districts:
+    if existing.deleted_at is not None or not scope.covers(actor, existing.district):
         raise NotFoundError("No such event in your districts.")
     if _plan_of(existing) == plan:
         if existing.version == 1:  # the replay of a create, perhaps of one that died before its record

@@ -31,20 +31,20 @@ async def constituency_or_raise(field: str, value: str) -> str:
     return code
 
 
-async def seat_in_district_or_raise(
-    *, district_field: str, district: str, seat_field: str, seat: str
-) -> tuple[DistrictRef, str]:
-    """A district and a seat that covers it: both canonical, or a 422 naming the field at fault."""
-    found = await district_or_raise(district_field, district)
-    code = await constituency_or_raise(seat_field, seat)
-    if not await service.constituency_covers_district(constituency_code=code, district_code=found.code):
-        raise invalid_field(seat_field, "inconsistent_pair", f"{code} does not cover {found.code}")
-    return found, code
+async def seat_covering_or_raise(field: str, value: str, *, district: str) -> str:
+    """The canonical code of a seat (of either assembly) that covers `district` (a canonical code)."""
+    code = await constituency_or_raise(field, value)
+    if not await service.constituency_covers_district(constituency_code=code, district_code=district):
+        raise invalid_field(field, "inconsistent_pair", f"{code} does not cover {district}")
+    return code
 
 
-async def _codes_or_raise(field: str, values: Sequence[str], *, kind: str) -> list[str]:
+async def collect_codes(
+    field: str, values: Sequence[str], *, kind: str, problems: list[FieldProblem]
+) -> list[str]:
+    """Canonical codes of `values` (districts, constituencies or provinces), each once in order; every
+    unknown one is added to `problems` as `<field>.<index>`, for a caller checking several fields at once."""
     codes: list[str] = []
-    problems: list[FieldProblem] = []
     provinces = await service.province_codes() if kind == "province" else frozenset()
     for index, value in enumerate(values):
         if kind == "district":
@@ -58,6 +58,12 @@ async def _codes_or_raise(field: str, values: Sequence[str], *, kind: str) -> li
             problems.append(FieldProblem(field=f"{field}.{index}", rule=f"unknown_{kind}", message=message))
         elif code not in codes:
             codes.append(code)
+    return codes
+
+
+async def _codes_or_raise(field: str, values: Sequence[str], *, kind: str) -> list[str]:
+    problems: list[FieldProblem] = []
+    codes = await collect_codes(field, values, kind=kind, problems=problems)
     if problems:
         raise ValidationFailedError(f"Unknown {kind} codes.", errors=problems)
     return codes
@@ -66,13 +72,3 @@ async def _codes_or_raise(field: str, values: Sequence[str], *, kind: str) -> li
 async def district_codes_or_raise(field: str, values: Sequence[str]) -> list[str]:
     """Canonical codes of districts given by code, name or alias; every unknown one is named."""
     return await _codes_or_raise(field, values, kind="district")
-
-
-async def constituency_codes_or_raise(field: str, values: Sequence[str]) -> list[str]:
-    """Canonical codes of seats; every unknown one is named."""
-    return await _codes_or_raise(field, values, kind="constituency")
-
-
-async def province_codes_or_raise(field: str, values: Sequence[str]) -> list[str]:
-    """Canonical province codes (`pk-pb` gives `PK-PB`); every unknown one is named."""
-    return await _codes_or_raise(field, values, kind="province")

@@ -15,6 +15,8 @@ from schemas.turnout import AreaKind, AreaRef, BriefLanguage, Comparison, Turnou
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 60
+# The contract's months (MONTH_PATTERN) start here: a default window is cut at it, never before.
+FIRST_MONTH = "2000-01"
 
 
 def _month_index(month: str) -> int:
@@ -34,7 +36,11 @@ def current_month() -> str:
 def month_range(*, from_month: str | None, to_month: str | None) -> list[str]:
     """The months from `from_month` to `to_month`; by default the last 12 ending with this month."""
     last = _month_index(to_month or current_month())
-    first = _month_index(from_month) if from_month else last - (DEFAULT_MONTHS - 1)
+    first = (
+        _month_index(from_month)
+        if from_month
+        else max(last - (DEFAULT_MONTHS - 1), _month_index(FIRST_MONTH))
+    )
     if first > last:
         raise invalid_field("query.from", "after_to", "`from` must not be after `to`.")
     if last - first + 1 > MAX_MONTHS:

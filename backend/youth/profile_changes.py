@@ -6,7 +6,7 @@ from typing import Any
 from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
-from backend.geography import service as geography
+from backend.geography import places
 from backend.youth import service, signals
 from backend.youth.models import YouthProfile
 from backend.youth.service import normalised_phone, own_profile, to_read
@@ -56,11 +56,7 @@ async def stored_changes(update: ProfileUpdate, profile: YouthProfile) -> dict[s
     if update.district is not None or update.constituency is not None:
         if update.district is None or update.constituency is None:
             raise invalid_field("body.district", "pair_required", "change district and constituency together")
-        district = await geography.resolve_district(update.district)
-        if district is None:
-            raise invalid_field(
-                "body.district", "unknown_district", f"'{update.district}' is not a known district"
-            )
+        district = await places.district_or_raise("body.district", update.district)
         national, provincial = await service.resolve_seats(
             district=district.code,
             constituency=update.constituency,

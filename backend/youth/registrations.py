@@ -2,13 +2,13 @@
 
 from uuid import UUID
 
+from backend.accounts import scope
 from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, ValidationFailedError, invalid_field
 from backend.core.pagination import PageParams
 from backend.events.counters import count
-from backend.events.models import Event
 from backend.events.service import event_in_scope
 from backend.geography import service as geography
 from backend.youth.models import YouthProfile
@@ -32,7 +32,7 @@ def _registration_id(registration_id: UUID) -> str:
 async def _registered_in_scope(*, officer: Account, registration_id: UUID) -> YouthProfile:
     """A profile registered by field staff, in the officer's districts; otherwise 404."""
     profile = await YouthProfile.get(_registration_id(registration_id))
-    if profile is None or profile.district not in officer.districts:
+    if profile is None or not scope.covers(officer, profile.district):
         raise NotFoundError("No such registration in your districts.")
     return profile
 
@@ -41,12 +41,11 @@ async def _registration_event(*, officer: Account, event_id: UUID | None) -> str
     """The event named on a registration: it exists, is not deleted and lies in the officer's districts."""
     if event_id is None:
         return None
-    event = await Event.get_pymongo_collection().find_one(
-        {"_id": str(event_id)}, {"district": 1, "deleted_at": 1}
-    )
-    if event is None or event.get("deleted_at") is not None or event["district"] not in officer.districts:
-        raise invalid_field("body.event_id", "unknown_event", "no such event in your districts")
-    return str(event["_id"])
+    try:
+        event = await event_in_scope(account=officer, event_id=event_id)
+    except NotFoundError:
+        raise invalid_field("body.event_id", "unknown_event", "no such event in your districts") from None
+    return event.id
 
 
 async def register_by_officer(
@@ -60,10 +59,8 @@ async def register_by_officer(
             "body.consent_method", "officer_method", "an officer takes consent on paper or their phone"
         )
     district = await geography.resolve_district(registration.person.district)
-    if district is not None and district.code not in officer.districts:
-        raise invalid_field(
-            "body.person.district", "outside_scope", f"'{district.code}' is not one of your districts"
-        )
+    if district is not None:
+        scope.require(officer, district.code, field="body.person.district")
     event_id = await _registration_event(officer=officer, event_id=registration.event_id)
     try:
         # Every check runs before the stored profile is looked at, so an id taken outside the officer's
@@ -74,7 +71,7 @@ async def register_by_officer(
             method=registration.consent_method,
             registered_by=officer.id,
             extra={"registered_at_event": event_id},
-            visible=lambda existing: existing.district in officer.districts,
+            visible=lambda existing: scope.covers(officer, existing.district),
         )
     except ValidationFailedError as exc:
         for problem in exc.errors or []:
@@ -126,10 +123,8 @@ async def update_registration(
     if update.birth_year is not None:
         checked_age(update.birth_year, now=utc_now())
         changes["birth_year"] = update.birth_year
-    if "district" in changes and changes["district"] not in officer.districts:
-        raise invalid_field(
-            "body.district", "outside_scope", f"'{changes['district']}' is not one of your districts"
-        )
+    if "district" in changes:
+        scope.require(officer, changes["district"], field="body.district")
     profile = await apply_changes(profile, changes)
     await audit.record(
         actor=officer.id, action="youth.corrected", resource_type="youth", resource_id=profile.id

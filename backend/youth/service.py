@@ -17,6 +17,7 @@ from pymongo.errors import DuplicateKeyError
 from backend.accounts.models import Account
 from backend.core.clock import age_reached, utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
+from backend.geography import places
 from backend.geography import service as geography
 from backend.turnout import counting
 from backend.youth.models import YouthProfile
@@ -90,15 +91,6 @@ def normalised_phone(raw: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-async def _known_seat(field: str, raw: str, *, district: str) -> str:
-    code = await geography.constituency_code(raw)
-    if code is None:
-        raise invalid_field(field, "unknown_constituency", f"'{raw}' is not known")
-    if not await geography.constituency_covers_district(constituency_code=code, district_code=district):
-        raise invalid_field(field, "inconsistent_pair", f"{code} does not cover {district}")
-    return code
-
-
 async def resolve_seats(
     *, district: str, constituency: str, provincial: str | None
 ) -> tuple[str, str | None]:
@@ -108,11 +100,13 @@ async def resolve_seats(
     clients sent either); a seat not given is the district's only one of its assembly, none where no
     provincial seat covers the district (Islamabad), and otherwise must be given (422 naming the field).
     """
-    given = await _known_seat("body.constituency", constituency, district=district)
+    given = await places.seat_covering_or_raise("body.constituency", constituency, district=district)
     national = given if await geography.is_national_seat(given) else None
     provincial_seat = None if national else given
     if provincial is not None:
-        other = await _known_seat("body.provincial_constituency", provincial, district=district)
+        other = await places.seat_covering_or_raise(
+            "body.provincial_constituency", provincial, district=district
+        )
         if await geography.is_national_seat(other) or provincial_seat not in (None, other):
             raise invalid_field(
                 "body.provincial_constituency",
@@ -155,11 +149,7 @@ async def _profile_fields(signup: YouthSignup, *, now: datetime) -> dict[str, An
             "consent_version_outdated",
             f"agree to the current consent text ({CONSENT.version})",
         )
-    district = await geography.resolve_district(signup.district)
-    if district is None:
-        raise invalid_field(
-            "body.district", "unknown_district", f"'{signup.district}' is not a known district"
-        )
+    district = await places.district_or_raise("body.district", signup.district)
     national, provincial = await resolve_seats(
         district=district.code, constituency=signup.constituency, provincial=signup.provincial_constituency
     )
