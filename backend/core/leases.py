@@ -16,7 +16,7 @@ import asyncio
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -102,6 +102,40 @@ class Lease:
             self._ours(), {"$set": {self.until_field: utc_now(), **changes}}
         )
         return ended.matched_count == 1
+
+
+async def take_many(
+    collection: AsyncCollection[Any],
+    ids: Sequence[Any],
+    *,
+    owner: str,
+    duration_s: float,
+    condition: Mapping[str, Any] | None = None,
+    owner_field: str = "lease_owner",
+    until_field: str = "lease_until",
+) -> None:
+    """Take the lease of each document of `ids` that `condition` selects and no live holder has (one
+    conditional update); read back which are `owner`'s by its owner field."""
+    now = utc_now()
+    free = {"$or": [{until_field: None}, {until_field: {"$lte": now}}]}
+    await collection.update_many(
+        {"_id": {"$in": list(ids)}, **(condition or {}), **free},
+        {"$set": {owner_field: owner, until_field: now + timedelta(seconds=duration_s)}},
+    )
+
+
+async def release_many(
+    collection: AsyncCollection[Any],
+    ids: Sequence[Any],
+    *,
+    owner: str,
+    owner_field: str = "lease_owner",
+    until_field: str = "lease_until",
+) -> None:
+    """Give back the leases `owner` still holds among `ids` (each free for anyone at once)."""
+    await collection.update_many(
+        {"_id": {"$in": list(ids)}, owner_field: owner}, {"$set": {owner_field: None, until_field: None}}
+    )
 
 
 class NamedLease(Document):

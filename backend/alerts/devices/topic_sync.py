@@ -18,7 +18,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from firebase_admin import exceptions
@@ -28,6 +28,7 @@ from backend.alerts.devices.topics import note_removal
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.messages import TopicOutcome
 from backend.alerts.push.process import current_sender
+from backend.core import leases
 from backend.core.clock import utc_now
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ _DEAD_TOKEN = frozenset({"UNREGISTERED", "INVALID_ARGUMENT", "SENDER_ID_MISMATCH
 CLAIM_S = 60
 PAGE = 1000
 _UNCLAIMED = {"topic_claim": None, "topic_claim_until": None}
+_CLAIM_FIELDS = {"owner_field": "topic_claim", "until_field": "topic_claim_until"}
 
 
 async def _manage(
@@ -88,11 +90,13 @@ async def _drop_removed(sender: FcmSender, removals: Sequence[TopicRemoval]) -> 
 
 async def _claim(ids: Sequence[str], owner: str) -> list[Device]:
     """Claim the pending devices among `ids` that no live process is changing; the ones now ours."""
-    now = utc_now()
-    free = {"$or": [{"topic_claim_until": None}, {"topic_claim_until": {"$lte": now}}]}
-    await Device.get_pymongo_collection().update_many(
-        {"_id": {"$in": list(ids)}, "topic_pending": True, **free},
-        {"$set": {"topic_claim": owner, "topic_claim_until": now + timedelta(seconds=CLAIM_S)}},
+    await leases.take_many(
+        Device.get_pymongo_collection(),
+        ids,
+        owner=owner,
+        duration_s=CLAIM_S,
+        condition={"topic_pending": True},
+        **_CLAIM_FIELDS,
     )
     return await Device.find({"_id": {"$in": list(ids)}, "topic_claim": owner}).to_list()
 
@@ -151,9 +155,7 @@ async def _move(sender: FcmSender, devices: Sequence[Device], owner: str) -> int
                 {"$set": {"topic_subscribed": None, "topic_since": None}},
             )
     # Whatever was not recorded (a failed leave or join) stays pending, free for the next try.
-    await collection.update_many(
-        {"_id": {"$in": [device.id for device in devices]}, "topic_claim": owner}, {"$set": _UNCLAIMED}
-    )
+    await leases.release_many(collection, [device.id for device in devices], owner=owner, **_CLAIM_FIELDS)
     return changed
 
 
