@@ -43,7 +43,13 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _drain(sender: FcmSender, config: WorkerConfig, interval_s: float, stop: asyncio.Event) -> None:
     while not stop.is_set():
-        report = await run_round(sender=sender, config=config, stop=stop, log=True)
+        try:
+            report = await run_round(sender=sender, config=config, stop=stop, log=True)
+        except (PyMongoError, FirebaseError, OSError) as exc:
+            # The database or FCM away for a moment: what this round held is taken over after its lease.
+            print(f"round failed ({type(exc).__name__}); retrying", file=sys.stderr, flush=True)
+            await asyncio.sleep(interval_s)
+            continue
         if report.finished:
             print(f"campaigns finished: {report.finished}", flush=True)
         if not report.busy:

@@ -207,6 +207,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-crash", action="store_true", help="leave out the crash run (a SIGKILL mid-campaign)"
     )
+    parser.add_argument(
+        "--crash-only", action="store_true", help="only the crash run (and its bare loop), at --devices"
+    )
     add_heap_option(parser)
     args = parser.parse_args(argv)
     overrides = {} if args.concurrency is None else {"alerts_concurrency": args.concurrency}
@@ -244,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             store_directly(settings, "youth_profiles", _people(stored, size - stored, now), label="people")
             store_directly(settings, "youth_devices", _devices(stored, size - stored, now), label="devices")
             stored = size
-            asyncio.run(run(size))
+            if not args.crash_only:
+                asyncio.run(run(size))
         crash = None if args.skip_crash else _crash(settings, args.devices)
     print(f"\nsummary (a campaign to every device; memory: the peak resident memory each added)\n  {GOALS}")
     for size, figures in results.items():
@@ -254,8 +258,9 @@ def main(argv: list[str] | None = None) -> int:
             f" | bare loop {size / bare_s:8.1f} msg/s, peak {bare_peak / 2**20:7.1f} MiB"
             f" | worker/bare rate {bare_s / worker_s:.2f}"
         )
-    small_peak, full_peak = results[args.small]["worker"][1], results[args.devices]["worker"][1]
-    print(f"  worker peak memory, full/small: {full_peak / small_peak:.2f}")
+    if results:
+        small_peak, full_peak = results[args.small]["worker"][1], results[args.devices]["worker"][1]
+        print(f"  worker peak memory, full/small: {full_peak / small_peak:.2f}")
     if crash is not None:
         print_crash(*crash, goals=CRASH_GOALS)
     return 0

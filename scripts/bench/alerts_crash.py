@@ -55,6 +55,10 @@ def _worker(settings: Settings, fcm_url: str, log: Path) -> subprocess.Popen[byt
         "ALERTS_CONCURRENCY": str(settings.alerts_concurrency),
         "ALERTS_TOPIC_SYNC_INTERVAL_S": "0",
         "NO_GCE_CHECK": "true",
+        # An engine holding a few hundred thousand documents pauses for garbage collection on a busy
+        # machine: a slow answer, not a lost database.
+        "MONGODB_SERVER_SELECTION_TIMEOUT_MS": "30000",
+        "MONGODB_SOCKET_TIMEOUT_MS": "60000",
     }
     env.pop("FIREBASE_AUTH_EMULATOR_HOST", None)
     with log.open("ab") as output:
