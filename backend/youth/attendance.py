@@ -19,12 +19,14 @@ from schemas.youth import CheckinRead, MyEvent
 
 
 async def my_events(*, account: Account, page: PageParams) -> Page[MyEvent]:
-    """The caller's RSVPs and check-ins, newest first, with each event's title and start."""
+    """The caller's RSVPs and check-ins, newest first, with each event's title and start.
+
+    Two collections merged into one page, so not `paginate`: each is read newest first up to the page's
+    end, and the page is cut from their merge."""
     await own_profile(account=account)
     wanted = page.offset + page.limit
     rsvps = Rsvp.get_pymongo_collection()
     attendance = Attendance.get_pymongo_collection()
-    # Each list is read newest first up to the page's end; the page is cut from their merge.
     rsvp_docs, checkin_docs, rsvp_total, checkin_total = await asyncio.gather(
         rsvps.find({"uid": account.id}, {"event_id": 1, "created_at": 1})
         .sort([("created_at", -1), ("_id", -1)])

@@ -1,5 +1,6 @@
 """Field officers' registrations: people met at events, registered with consent taken on paper or phone."""
 
+from typing import Any
 from uuid import UUID
 
 from backend.accounts import scope
@@ -7,7 +8,7 @@ from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError, ValidationFailedError, invalid_field
-from backend.core.pagination import PageParams
+from backend.core.pagination import PageParams, paginate
 from backend.events.counters import count
 from backend.events.service import event_in_scope
 from backend.geography import service as geography
@@ -85,33 +86,37 @@ async def register_by_officer(
 
 
 async def list_registrations(*, officer: Account, page: PageParams) -> Page[RegistrationSummary]:
-    """The people this officer registered, in the officer's current districts, newest first."""
-    query = {"registered_by": officer.id, "district": {"$in": list(officer.districts)}}
-    collection = YouthProfile.get_pymongo_collection()
-    total = await collection.count_documents(query)
-    found = await (
-        collection.find(
-            query,
-            {"display_name": 1, "district": 1, "constituency": 1, "registered_at_event": 1, "created_at": 1},
-        )
-        .sort([("created_at", -1), ("_id", -1)])
-        .skip(page.offset)
-        .limit(page.limit)
-        .to_list()
+    """The people this officer registered, in the officer's current districts, newest first (audited)."""
+    listed = await paginate(
+        YouthProfile,
+        {"registered_by": officer.id, "district": {"$in": list(officer.districts)}},
+        sort=[("created_at", -1), ("_id", -1)],
+        page=page,
+        read=_summary,
+        projection=_SUMMARY_FIELDS,
     )
     await audit.record(actor=officer.id, action="youth.listed", resource_type="youth", resource_id="*")
-    items = [
-        RegistrationSummary(
-            id=UUID(person["_id"].removeprefix("registered:")),
-            display_name=person["display_name"],
-            district=person["district"],
-            constituency=person["constituency"],
-            event_id=person.get("registered_at_event"),
-            created_at=person["created_at"],
-        )
-        for person in found
-    ]
-    return Page[RegistrationSummary](items=items, total=total, limit=page.limit, offset=page.offset)
+    return listed
+
+
+_SUMMARY_FIELDS = {
+    "display_name": 1,
+    "district": 1,
+    "constituency": 1,
+    "registered_at_event": 1,
+    "created_at": 1,
+}
+
+
+def _summary(person: dict[str, Any]) -> RegistrationSummary:
+    return RegistrationSummary(
+        id=UUID(person["_id"].removeprefix("registered:")),
+        display_name=person["display_name"],
+        district=person["district"],
+        constituency=person["constituency"],
+        event_id=person.get("registered_at_event"),
+        created_at=person["created_at"],
+    )
 
 
 async def update_registration(
