@@ -8,8 +8,10 @@ if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
   cat <<USAGE
 Usage: scripts/test.sh [pytest arguments]
 
-Runs scripts/setup.sh, then ruff check, ruff format --check, mypy (strict) and pytest. Tests start their own
-the embedded engine (memory) once per run, or use MONGODB_URI when it is set (one database, emptied per test).
+Runs scripts/setup.sh, then ruff check, ruff format --check, mypy (strict) and pytest, in PYTEST_WORKERS
+processes (pytest-xdist; 2 by default, -n 0 runs in this process). Each test process starts its own embedded
+engine (memory) and Auth emulator, or uses MONGODB_URI when it is set (a database of its own, emptied per
+test). Arguments after the defaults override them, e.g. scripts/test.sh -k inbox or scripts/test.sh -n 0.
 USAGE
   exit 0
 fi
@@ -17,4 +19,6 @@ bash scripts/setup.sh
 echo "[test] ruff check"; .venv/bin/ruff check .
 echo "[test] ruff format --check"; .venv/bin/ruff format --check .
 echo "[test] mypy (strict)"; .venv/bin/mypy
-echo "[test] pytest"; .venv/bin/pytest "$@"
+# Two processes by default (the suite's own estimate of this 2-core machine); `loadgroup` keeps the tests
+# marked xdist_group(...) on one worker, and spreads the others one by one.
+echo "[test] pytest"; .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

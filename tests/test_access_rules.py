@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from backend.core.settings import Settings
 from backend.main import create_app
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
+from tests.fixtures.users import MakeUser, User
 
 
 def _calls(dependant: Dependant) -> Iterator[Callable[..., Any]]:

@@ -40,8 +40,8 @@ from backend.core.clock import utc_now
 from schemas.accounts import Role
 from scripts.export_openapi import OPENAPI_PATH
 from scripts.firebase_emulator import AuthEmulator
-from tests.content.conftest import item_body
-from tests.events.conftest import plan
+from tests.fixtures.content import item_body
+from tests.fixtures.events import plan
 
 SCHEMA = schemathesis.openapi.from_dict(json.loads(OPENAPI_PATH.read_text(encoding="utf-8")))
 Operation = APIOperation[Any, Any, Any, Any]

@@ -2,8 +2,6 @@
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,6 +12,7 @@ from backend.content.seed import load_seed_items
 from scripts.dev_secrets import ensure_figures_key_secret
 from scripts.engine import free_port
 from scripts.firebase_emulator import AuthEmulator
+from tests.fixtures.processes import run, run_script, script_env, start_script
 
 PYTHON_SCRIPTS = [
     "scripts.dev_server",
@@ -35,24 +34,15 @@ SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 
 
 @pytest.mark.parametrize("module", PYTHON_SCRIPTS)
-def test_python_scripts_have_help(module: str, repo_root: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", module, "--help"],
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+def test_python_scripts_have_help(module: str) -> None:
+    result = run_script(module, "--help", timeout=60)
     assert result.returncode == 0, result.stderr
     assert "usage:" in result.stdout.lower()
 
 
 @pytest.mark.parametrize("script", SHELL_SCRIPTS)
-def test_shell_scripts_have_help(script: str, repo_root: Path) -> None:
-    result = subprocess.run(
-        ["bash", script, "--help"], cwd=repo_root, capture_output=True, text=True, timeout=60, check=False
-    )
+def test_shell_scripts_have_help(script: str) -> None:
+    result = run("bash", script, "--help", timeout=60)
     assert result.returncode == 0, result.stderr
     assert "usage" in result.stdout.lower()
 
@@ -76,25 +66,14 @@ def test_development_keeps_one_figures_key_secret_for_the_api_and_the_rebuild(
     assert os.environ["FIGURES_KEY_SECRET"] == "configured " * 4
 
 
-def test_import_script_rejects_a_bad_csv_with_per_row_errors(
-    tmp_path: Path, repo_root: Path, mongodb_uri: str
-) -> None:
+def test_import_script_rejects_a_bad_csv_with_per_row_errors(tmp_path: Path, mongodb_uri: str) -> None:
     bad = tmp_path / "official.csv"
     bad.write_text("code,name,districts\nXX-1,Nowhere,Swat\nNA-2,Swat-I,Atlantis\n", encoding="utf-8")
-    env = {**os.environ, "MONGODB_URI": mongodb_uri, "MONGODB_DATABASE": f"script_{os.getpid()}"}
-    command = [
-        sys.executable,
-        "-m",
+    env = script_env(MONGODB_URI=mongodb_uri, MONGODB_DATABASE=f"script_{os.getpid()}")
+    result = run_script(
         "scripts.import_geography",
-        "--csv",
-        str(bad),
-        "--source",
-        "ECP",
-        "--source-date",
-        "2023-11-30",
-    ]
-    result = subprocess.run(
-        command, cwd=repo_root, env=env, capture_output=True, text=True, timeout=120, check=False
+        *("--csv", str(bad), "--source", "ECP", "--source-date", "2023-11-30"),
+        env=env,
     )
     assert result.returncode == 1
     assert "nothing was written" in result.stderr
@@ -102,29 +81,17 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(
     assert "line 3, districts: 'Atlantis'" in result.stderr
 
 
-def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
-    tmp_path: Path, repo_root: Path
-) -> None:
+def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     api_port, db_port, auth_port, fcm_port = free_port(), free_port(), free_port(), free_port()
     skip = ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST", "FCM_BASE_URL", "GOOGLE_APPLICATION_CREDENTIALS")
-    env = {k: v for k, v in os.environ.items() if k not in skip}
-    command = [
-        sys.executable,
-        "-m",
+    env = script_env(**dict.fromkeys(skip))
+    server = start_script(
         "scripts.dev_server",
-        "--port",
-        str(api_port),
-        "--db-port",
-        str(db_port),
-        "--auth-port",
-        str(auth_port),
-        "--fcm-port",
-        str(fcm_port),
-        "--data-dir",
-        str(tmp_path / "data"),
-    ]
-    log = (tmp_path / "server.log").open("w+")
-    server = subprocess.Popen(command, cwd=repo_root, env=env, stdout=log, stderr=subprocess.STDOUT)
+        *("--port", str(api_port), "--db-port", str(db_port), "--auth-port", str(auth_port)),
+        *("--fcm-port", str(fcm_port), "--data-dir", str(tmp_path / "data")),
+        env=env,
+        log=tmp_path / "server.log",
+    )
     api = f"http://127.0.0.1:{api_port}"
     try:
         deadline = time.monotonic() + 120
@@ -144,15 +111,7 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
             "MONGODB_URI": f"mongodb://127.0.0.1:{db_port}/",
             "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{auth_port}",
         }
-        users = subprocess.run(
-            [sys.executable, "-m", "scripts.dev_users", "--demo"],
-            cwd=repo_root,
-            env=users_env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        users = run_script("scripts.dev_users", "--demo", env=users_env, check=True)
         lines = users.stdout.splitlines()
         admin_token = lines[lines.index(next(x for x in lines if x.startswith("# admin@"))) + 1]
         officer_token = lines[lines.index(next(x for x in lines if x.startswith("# officer.lahore@"))) + 1]
@@ -176,37 +135,18 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(
             httpx.get(f"http://127.0.0.1:{port}", timeout=1)
 
 
-def test_create_admin_bootstraps_by_email(
-    repo_root: Path, mongodb_uri: str, auth_emulator: AuthEmulator
-) -> None:
+def test_create_admin_bootstraps_by_email(mongodb_uri: str, auth_emulator: AuthEmulator) -> None:
     email = f"boot-{os.getpid()}@example.org"
     uid, _ = auth_emulator.users.sign_up(email)
-    env = {
-        **os.environ,
-        "MONGODB_URI": mongodb_uri,
-        "MONGODB_DATABASE": f"boot_{os.getpid()}",
-        "FIREBASE_AUTH_EMULATOR_HOST": auth_emulator.host,
-    }
+    env = script_env(
+        MONGODB_URI=mongodb_uri,
+        MONGODB_DATABASE=f"boot_{os.getpid()}",
+        FIREBASE_AUTH_EMULATOR_HOST=auth_emulator.host,
+    )
     for _ in range(2):  # idempotent
-        result = subprocess.run(
-            [sys.executable, "-m", "scripts.create_admin", "--email", email],
-            cwd=repo_root,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        result = run_script("scripts.create_admin", "--email", email, env=env)
         assert result.returncode == 0, result.stderr
         assert f"{uid} is an admin" in result.stdout
-    unknown = subprocess.run(
-        [sys.executable, "-m", "scripts.create_admin", "--email", "nobody@example.org"],
-        cwd=repo_root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    unknown = run_script("scripts.create_admin", "--email", "nobody@example.org", env=env)
     assert unknown.returncode == 1
     assert "No Firebase user" in unknown.stderr

@@ -7,7 +7,7 @@ import pytest
 
 from backend.accounts.models import Account
 from schemas.accounts import Role
-from tests.conftest import MakeUser
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

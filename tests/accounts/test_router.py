@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from backend.accounts.models import Account
 from schemas.accounts import Role
 from scripts.firebase_emulator import AuthEmulator
-from tests.conftest import MakeUser
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

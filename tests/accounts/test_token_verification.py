@@ -7,8 +7,9 @@ import pytest
 from pymongo import AsyncMongoClient
 
 from backend.main import create_app
-from tests.conftest import User, make_settings
-from tests.support.token_issuer import TokenIssuer
+from tests.fixtures.app import make_settings
+from tests.fixtures.token_issuer import TokenIssuer
+from tests.fixtures.users import User
 
 PROJECT = "demo-hamqadam"
 

@@ -18,10 +18,10 @@ from backend.core.settings import Settings
 from backend.main import create_app
 from schemas.accounts import Role
 from scripts.fake_fcm import FakeFcm
-from tests.alerts.campaign_requests import CAMPAIGNS, campaign, create
-from tests.alerts.delivery_helpers import drain, worker
-from tests.conftest import MakeUser, User
-from tests.youth.test_router import signup
+from tests.fixtures.alerts import CAMPAIGNS, campaign, create
+from tests.fixtures.delivery import drain, worker
+from tests.fixtures.users import MakeUser, User
+from tests.fixtures.youth import signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

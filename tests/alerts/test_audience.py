@@ -7,9 +7,10 @@ import pytest
 from backend.alerts.audience import choose_language, preview, profile_filter, recipients
 from backend.core.clock import utc_now
 from backend.youth.models import YouthProfile
-from tests.alerts.people import pakistan_year, person
-from tests.coverage.recorder import declared_indexes
-from tests.coverage.shapes import command_shapes, shape_served
+from tests.fixtures.alerts import person
+from tests.fixtures.query_recorder import declared_indexes
+from tests.fixtures.query_shapes import command_shapes, shape_served
+from tests.fixtures.youth import pakistan_year
 
 # Tests that only use the database (no geography): the app's lifespan empties it before each.
 pytestmark = pytest.mark.usefixtures("app")

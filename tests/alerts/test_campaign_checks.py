@@ -11,17 +11,10 @@ import pytest
 
 from backend.events.models import Event
 from schemas.accounts import Role
-from tests.alerts.campaign_requests import (
-    CAMPAIGNS,
-    campaign,
-    create,
-    editor_fixture,  # noqa: F401  (the `editor` fixture)
-    key,
-    problem,
-)
-from tests.conftest import MakeUser, User
-from tests.content.conftest import item_body, publish_new
-from tests.events.conftest import plan
+from tests.fixtures.alerts import CAMPAIGNS, campaign, create, key, problem
+from tests.fixtures.content import item_body, publish_new
+from tests.fixtures.events import plan
+from tests.fixtures.users import MakeUser, User
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

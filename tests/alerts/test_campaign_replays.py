@@ -8,13 +8,8 @@ import pytest
 
 from backend.audit.models import AuditEntry
 from schemas.accounts import Role
-from tests.alerts.campaign_requests import (
-    CAMPAIGNS,
-    campaign,
-    create,
-    editor_fixture,  # noqa: F401  (the `editor` fixture)
-)
-from tests.conftest import MakeUser, User
+from tests.fixtures.alerts import CAMPAIGNS, campaign, create
+from tests.fixtures.users import MakeUser, User
 
 pytestmark = pytest.mark.usefixtures("seeded")
 TIMES = 5

@@ -11,16 +11,8 @@ import pytest
 from backend.alerts.models import Campaign
 from backend.audit.models import AuditEntry
 from schemas.accounts import Role
-from tests.alerts.campaign_requests import (
-    CAMPAIGNS,
-    campaign,
-    create,
-    editor_fixture,  # noqa: F401  (the `editor` fixture)
-    key,
-    problem,
-)
-from tests.alerts.people import person
-from tests.conftest import MakeUser, User
+from tests.fixtures.alerts import CAMPAIGNS, campaign, create, key, person, problem
+from tests.fixtures.users import MakeUser, User
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -18,16 +18,9 @@ from backend.geography.service import import_seed_data
 from backend.main import create_app
 from schemas.youth import Language
 from scripts.fake_fcm import FakeFcm
-from tests.alerts.delivery_helpers import (
-    add_campaign,
-    add_people,
-    at,
-    database,  # noqa: F401  (a fixture, used by the module's mark)
-    device_id,
-    drain,
-    worker,
-)
-from tests.conftest import Clock, make_settings
+from tests.fixtures.app import make_settings
+from tests.fixtures.delivery import add_campaign, add_people, at, device_id, drain, worker
+from tests.fixtures.users import Clock
 
 pytestmark = pytest.mark.usefixtures("database")
 

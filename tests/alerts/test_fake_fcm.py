@@ -3,8 +3,6 @@
 import asyncio
 import json
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -14,7 +12,8 @@ from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.messages import OutgoingMessage
 from scripts.engine import free_port
 from scripts.fake_fcm import FakeFcm
-from tests.alerts.conftest import PROJECT
+from tests.fixtures.fcm import PROJECT
+from tests.fixtures.processes import start_script
 
 
 async def _send_two(base_url: str) -> None:
@@ -30,12 +29,9 @@ async def _send_two(base_url: str) -> None:
         await sender.close()
 
 
-def test_the_process_logs_and_lists_what_each_phone_received(tmp_path: Path, repo_root: Path) -> None:
+def test_the_process_logs_and_lists_what_each_phone_received(tmp_path: Path) -> None:
     port, log = free_port(), tmp_path / "fcm.jsonl"
-    command = [sys.executable, "-m", "scripts.fake_fcm", "--port", str(port), "--log", str(log)]
-    server = subprocess.Popen(
-        command, cwd=repo_root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
+    server = start_script("scripts.fake_fcm", "--port", str(port), "--log", str(log))
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -21,7 +21,7 @@ from backend.alerts.push.messages import (
 from backend.core.firebase import OfflineCredential
 from schemas.alerts import Priority
 from scripts.fake_fcm import FakeFcm
-from tests.alerts.conftest import PROJECT
+from tests.fixtures.fcm import PROJECT
 
 
 def _to(token: str, **fields: Any) -> OutgoingMessage:
@@ -83,7 +83,7 @@ async def test_each_fcm_error_has_its_outcome_and_only_dead_tokens_are_removed(
     for code in expected:
         fcm.fail(f"token-{code}", code)
     one_try = FcmSender(app=sender.app, retry=RetryPolicy(max_attempts=1))
-    # Sent together: the SDK's own retries of 500 and 503 (about 7 s) overlap.
+    # Sent together: the SDK's own retries of 500 and 503 overlap (quick in tests: tests/fixtures/fcm.py).
     outcomes = await one_try.send([_to(f"token-{code}") for code in expected])
     got = {code: (o.status, o.removes_token, o.retryable) for code, o in zip(expected, outcomes, strict=True)}
     assert got == expected

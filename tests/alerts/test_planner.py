@@ -10,16 +10,8 @@ from backend.alerts.inbox.models import InboxEntry
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.alerts.push.fcm import FcmSender
 from scripts.fake_fcm import FakeFcm
-from tests.alerts.delivery_helpers import (
-    add_campaign,
-    add_people,
-    at,
-    database,  # noqa: F401  (a fixture, used by the module's mark)
-    device_id,
-    drain,
-    worker,
-)
-from tests.conftest import Clock
+from tests.fixtures.delivery import add_campaign, add_people, at, device_id, drain, worker
+from tests.fixtures.users import Clock
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -7,10 +7,8 @@ data), so a phone that had the first send replaces it with the second: one notif
 """
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -26,18 +24,11 @@ from backend.core.clock import utc_now
 from backend.core.database import Database
 from backend.core.settings import Settings
 from scripts.fake_fcm import FakeFcm
-from tests.alerts.delivery_helpers import (
-    add_campaign,
-    add_people,
-    database,  # noqa: F401  (a fixture, used by the module's mark)
-    device_id,
-    drain,
-    worker,
-)
-from tests.conftest import Clock
+from tests.fixtures.delivery import add_campaign, add_people, device_id, drain, worker
+from tests.fixtures.processes import script_env, start_script
+from tests.fixtures.users import Clock
 
 pytestmark = pytest.mark.usefixtures("database")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_left_claimed(
@@ -133,26 +124,21 @@ def _start_worker(
     quick: bool = True,
 ) -> subprocess.Popen[str]:
     """A worker process; `quick` shortens its lease and polling, else it runs with the defaults."""
-    env = {
-        **os.environ,
-        "ENVIRONMENT": "test",
-        "MONGODB_URI": settings.mongodb_uri,
-        "MONGODB_DATABASE": settings.mongodb_database,
-        "FIREBASE_PROJECT_ID": "demo-hamqadam",
-        "FCM_BASE_URL": fcm.base_url,
-        "ALERTS_BATCH_SIZE": str(batch_size),
-        "ALERTS_CONCURRENCY": str(concurrency),
-        "ALERTS_TOPIC_SYNC_INTERVAL_S": "0",
-        "NO_GCE_CHECK": "true",
-    }
+    env = script_env(
+        ENVIRONMENT="test",
+        MONGODB_URI=settings.mongodb_uri,
+        MONGODB_DATABASE=settings.mongodb_database,
+        FIREBASE_PROJECT_ID="demo-hamqadam",
+        FCM_BASE_URL=fcm.base_url,
+        ALERTS_BATCH_SIZE=str(batch_size),
+        ALERTS_CONCURRENCY=str(concurrency),
+        ALERTS_TOPIC_SYNC_INTERVAL_S="0",
+        NO_GCE_CHECK="true",
+        FIREBASE_AUTH_EMULATOR_HOST=None,
+    )
     if quick:
         env |= {"ALERTS_LEASE_S": "3", "ALERTS_POLL_INTERVAL_S": "0.2"}
-    env.pop("FIREBASE_AUTH_EMULATOR_HOST", None)
-    command = [sys.executable, "-m", "scripts.alerts_worker", *(["--once"] if once else [])]
-    with log.open("a") as output:
-        return subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, text=True
-        )
+    return start_script("scripts.alerts_worker", *(["--once"] if once else []), env=env, log=log)
 
 
 async def _until(condition: Callable[[], bool], *, timeout_s: float, what: str) -> None:

@@ -6,8 +6,8 @@ import uuid
 
 import httpx
 
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body
+from tests.fixtures.content import EDITORIAL, item_body
+from tests.fixtures.users import User
 
 TIMES = 5
 

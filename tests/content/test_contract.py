@@ -7,8 +7,8 @@ import httpx
 from fastapi import FastAPI
 
 from schemas.content import ContentConflict
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body, publish_new
+from tests.fixtures.content import EDITORIAL, item_body, publish_new
+from tests.fixtures.users import User
 
 CONTENT_PATHS = ("/v1/content", "/v1/editorial/content", "/v1/topics")
 

@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body, step
+from tests.fixtures.content import EDITORIAL, item_body, step
+from tests.fixtures.users import User
 
 
 def _helpline(**contact: Any) -> dict[str, Any]:

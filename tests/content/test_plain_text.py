@@ -7,8 +7,8 @@ import nh3
 import pytest
 
 from backend.content.rules import plain_text
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body
+from tests.fixtures.content import EDITORIAL, item_body
+from tests.fixtures.users import User
 
 # Input -> the plain text stored, and whether markup was removed.
 CASES = [

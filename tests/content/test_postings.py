@@ -10,8 +10,8 @@ import pytest
 
 from backend.content import feed, live, postings, public
 from backend.content.models import ContentRevision, LiveContent, SearchPosting
-from tests.conftest import User
-from tests.content.conftest import publish_new, step, written_revision
+from tests.fixtures.content import publish_new, step, written_revision
+from tests.fixtures.users import User
 
 SEARCH = "/v1/content/search"
 

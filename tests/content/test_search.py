@@ -10,8 +10,8 @@ from backend.content.models import LiveContent, SearchPosting, TermWeights
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body, publish_new, step
+from tests.fixtures.content import EDITORIAL, item_body, publish_new, step
+from tests.fixtures.users import User
 
 SEARCH = "/v1/content/search"
 

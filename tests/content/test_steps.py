@@ -10,8 +10,8 @@ import pytest
 from backend.content import feed, live, service, steps
 from backend.content.models import ContentChange, ContentItem, ContentRevision, FeedEntry, LiveContent
 from backend.core import versioning
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, item_body, step
+from tests.fixtures.content import EDITORIAL, item_body, step
+from tests.fixtures.users import User
 
 
 async def _reviewed(client: httpx.AsyncClient, editor: User) -> ContentItem:

@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from backend.content import service
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, SYNC, item_body, publish_new, step, sync_all
+from tests.fixtures.content import EDITORIAL, SYNC, item_body, publish_new, step, sync_all
+from tests.fixtures.users import User
 
 
 async def test_first_sync_pages_through_every_live_item_once(client: httpx.AsyncClient, editor: User) -> None:

@@ -13,8 +13,8 @@ from backend.content.models import FeedEntry
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
-from tests.conftest import User
-from tests.content.conftest import EDITORIAL, publish_new, step, sync_all, written_revision
+from tests.fixtures.content import EDITORIAL, publish_new, step, sync_all, written_revision
+from tests.fixtures.users import User
 
 
 async def test_nothing_is_missed_or_repeated_while_editors_publish(

@@ -7,8 +7,8 @@ import httpx
 
 from backend.content import service
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.content.conftest import EDITORIAL, item_body, publish_new, step
+from tests.fixtures.content import EDITORIAL, item_body, publish_new, step
+from tests.fixtures.users import MakeUser, User
 
 
 async def test_editor_creates_a_draft_and_an_identical_save_changes_nothing(

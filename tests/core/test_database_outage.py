@@ -10,7 +10,7 @@ import pytest
 
 from backend.main import create_app
 from scripts.engine import EmbeddedEngine, free_port
-from tests.conftest import make_settings
+from tests.fixtures.app import make_settings
 
 FAST_FAIL = {
     "mongodb_server_selection_timeout_ms": 1000,

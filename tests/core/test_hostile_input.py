@@ -10,7 +10,7 @@ from backend.core.errors import ConflictError, ValidationFailedError, problem_bo
 from backend.core.pagination import MAX_OFFSET
 from schemas.accounts import Role
 from scripts.export_openapi import current_openapi
-from tests.conftest import MakeUser
+from tests.fixtures.users import MakeUser
 
 
 @pytest.mark.parametrize("offset", ["9223372036854775808", "1" + "0" * 40])

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.alerts.campaign_requests import CAMPAIGNS, campaign
-from tests.conftest import MakeUser
-from tests.events.conftest import plan
+from tests.fixtures.alerts import CAMPAIGNS, campaign
+from tests.fixtures.events import plan
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -37,8 +37,11 @@ async def test_two_idempotency_keys_on_one_request_are_refused_naming_the_header
 TOMORROW = int(time.time()) + 86_400  # a send time the rules would accept if given as a string
 
 
+# Named ids: the values change every second, and every xdist worker must collect the same test ids.
 @pytest.mark.parametrize(
-    "send_at", [TOMORROW, TOMORROW + 0.5, str(TOMORROW), True, "31/12/2030", "2030-12-31T10:00:00+05:00x"]
+    "send_at",
+    [TOMORROW, TOMORROW + 0.5, str(TOMORROW), True, "31/12/2030", "2030-12-31T10:00:00+05:00x"],
+    ids=["epoch", "epoch_fraction", "epoch_string", "true", "day_first", "trailing_junk"],
 )
 async def test_a_campaign_send_at_must_be_an_rfc_3339_string(
     client: httpx.AsyncClient, make_user: MakeUser, send_at: Any
@@ -53,7 +56,7 @@ async def test_a_campaign_send_at_must_be_an_rfc_3339_string(
     assert [e["field"] for e in response.json()["errors"]] == ["body.send_at"]
 
 
-@pytest.mark.parametrize("starts_at", [TOMORROW, str(TOMORROW)])
+@pytest.mark.parametrize("starts_at", [TOMORROW, str(TOMORROW)], ids=["epoch", "epoch_string"])
 async def test_an_event_time_must_be_an_rfc_3339_string(
     client: httpx.AsyncClient, make_user: MakeUser, starts_at: Any
 ) -> None:

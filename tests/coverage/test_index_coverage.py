@@ -1,69 +1,22 @@
 """Every query the service sends is served by an index MongoDB will have (the embedded engine scans anyway).
 
-The final test reads what tests/coverage/recorder.py recorded over the whole run (tests/conftest.py
-moves it to the end of the run); the others check the rule it applies.
+The final test reads what tests/fixtures/query_recorder.py recorded over the whole run
+(tests/fixtures/index_coverage.py moves it to the end of the run, and under pytest-xdist runs it on the
+controller over every worker's recording); the others check the rule it applies.
 """
 
-import os
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from backend.registry import DOCUMENT_MODELS
-from tests.coverage.recorder import RECORDER, UNKNOWN, declared_indexes, gridfs_indexes
-from tests.coverage.shapes import IndexKeys, Shape, command_shapes, filter_branches, shape_served
-
-# Collections the service may read whole, without a filter or a sort: small reference data, bounded by
-# nature, read entirely to answer a lookup. Keep this short; every other full scan needs an index.
-FULL_READS_ALLOWED: dict[str, str] = {
-    "geo_provinces": "the provinces and territories: 7 documents",
-    "geo_districts": "168 districts, read whole into each process's lookup cache, and counted",
-    "geo_constituencies": "about 860 seats, read whole into each process's lookup cache",
-    "recruiter_licences": "the published licence list (a few thousand), read whole once per imported list "
-    "into each process's fuzzy name index",
-}
-
-
-def _unserved(shapes: Mapping[Shape, Any], indexes: Mapping[str, list[IndexKeys]]) -> list[Shape]:
-    unserved = []
-    for shape in shapes:
-        empty = not shape.equality and not shape.ranges and not shape.sort
-        if empty and shape.collection in FULL_READS_ALLOWED:
-            continue
-        known = indexes.get(shape.collection) or gridfs_indexes(shape.collection)
-        if not shape_served(shape, known):
-            unserved.append(shape)
-    return sorted(unserved)
+from tests.fixtures.index_coverage import check_recorded
+from tests.fixtures.query_recorder import RECORDER, declared_indexes
+from tests.fixtures.query_shapes import IndexKeys, Shape, command_shapes, filter_branches, shape_served
 
 
 def test_every_query_the_code_sent_is_served_by_a_declared_index() -> None:
-    assert not RECORDER.errors, "commands the recorder could not read:\n" + "\n".join(RECORDER.errors)
-    assert RECORDER.seen, (
-        "no command from the service was recorded: this test checks the queries of the tests that ran "
-        "before it in the same run (run it with the API tests, e.g. the whole suite)"
-    )
-    # Every command came from the service or from a test: a driver change that sent commands from
-    # elsewhere (a task of its own) would hide the service's queries from this check.
-    assert not RECORDER.skipped[UNKNOWN], (
-        f"{RECORDER.skipped[UNKNOWN]} commands of unknown origin, e.g.\n" + ("\n".join(RECORDER.unknown))
-    )
-    unserved = _unserved(RECORDER.examples, declared_indexes(DOCUMENT_MODELS))
-    if report := os.environ.get("INDEX_COVERAGE_REPORT"):  # every shape seen, for a look by hand
-        Path(report).write_text(
-            "".join(
-                f"{'UNSERVED ' if shape in unserved else ''}{shape.describe()}  [{RECORDER.counts[shape]}x, "
-                f"{RECORDER.examples[shape].origin}]\n"
-                for shape in sorted(RECORDER.examples)
-            )
-        )
-    lines = [
-        f"{shape.describe()}  [{RECORDER.counts[shape]}x, e.g. {RECORDER.examples[shape].origin}: "
-        f"{RECORDER.examples[shape].command}]"
-        for shape in unserved
-    ]
-    assert not lines, f"{len(lines)} query shapes no declared index serves:\n" + "\n".join(lines)
+    check_recorded(RECORDER)
 
 
 # The rule itself.

@@ -15,7 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.core import counters
 from backend.core.database import MongoDocument
-from tests.engine.conftest import REPEATS
+from tests.fixtures.engine import REPEATS
 
 Collection = AsyncCollection[MongoDocument]
 

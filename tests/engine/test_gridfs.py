@@ -12,7 +12,7 @@ from gridfs.errors import FileExists, NoFile
 from pymongo.asynchronous.database import AsyncDatabase
 
 from backend.core.database import MongoDocument
-from tests.engine.conftest import REPEATS
+from tests.fixtures.engine import REPEATS
 
 
 async def test_a_file_stored_under_an_id_is_stored_once_read_back_and_deleted(

@@ -5,8 +5,8 @@ import asyncio
 
 import httpx
 
-from tests.conftest import User
-from tests.events.conftest import HELD_REPORT, new_id, past_plan
+from tests.fixtures.events import HELD_REPORT, new_id, past_plan
+from tests.fixtures.users import User
 
 TIMES = 5
 

@@ -11,9 +11,8 @@ import pytest
 from backend.events.counters import store_and_count
 from backend.events.models import Event, Rsvp
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.events.conftest import new_id, plan
-from tests.events.test_photos_and_codes import png_with_metadata
+from tests.fixtures.events import new_id, plan, png_with_metadata
+from tests.fixtures.users import MakeUser, User
 
 
 async def _event(client: httpx.AsyncClient, officer: User, body: dict[str, object]) -> str:

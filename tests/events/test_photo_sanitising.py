@@ -8,8 +8,8 @@ import httpx
 import pytest
 from PIL import ExifTags, Image
 
-from tests.conftest import User
-from tests.events.conftest import new_id, plan
+from tests.fixtures.events import new_id, plan
+from tests.fixtures.users import User
 
 GPS_TEXT = b"GPS-31.5656N-74.3081E-home-of-ayesha"
 

@@ -1,53 +1,14 @@
 """Photos (GridFS, type from the bytes, metadata removed, limits) and signed check-in codes."""
 
-import io
-import struct
-import zlib
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from PIL import Image
 
 from backend.events.checkin_codes import CheckinCodeError
-from tests.conftest import User
-from tests.events.conftest import new_id, plan
-
-GPS_MARKER = b"GPS-31.5656N-74.3081E"
-
-
-def png_with_metadata() -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"tEXt", b"Comment\x00" + GPS_MARKER)
-        + chunk(b"eXIf", b"MM\x00*" + GPS_MARKER)
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
-    )
-
-
-def jpeg_with_exif(padding: int = 0) -> bytes:
-    """A real JPEG with Exif holding GPS text after its JFIF header (and `padding` trailing bytes)."""
-    buffer = io.BytesIO()
-    noise = Image.frombytes("RGB", (64, 64), bytes(range(256)) * 48)
-    noise.save(buffer, format="JPEG", quality=90)
-    jpeg = buffer.getvalue()
-    jfif_end = 4 + struct.unpack(">H", jpeg[4:6])[0]
-    exif = b"Exif\x00\x00MM\x00*" + GPS_MARKER
-    app1 = b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif
-    return (
-        jpeg[:jfif_end]
-        + app1
-        + jpeg[jfif_end:]
-        + GPS_MARKER * (padding // len(GPS_MARKER) + 1 if padding else 0)
-    )
+from tests.fixtures.events import GPS_MARKER, jpeg_with_exif, new_id, plan, png_with_metadata
+from tests.fixtures.users import User
 
 
 async def _event(client: httpx.AsyncClient, officer: User, **overrides: object) -> str:

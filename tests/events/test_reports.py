@@ -8,8 +8,8 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.events.conftest import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.events import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.users import MakeUser, User
 
 
 async def _create(client: httpx.AsyncClient, user: User, body: dict[str, object]) -> str:

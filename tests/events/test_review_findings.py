@@ -8,14 +8,11 @@ import pytest
 from fastapi import FastAPI
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.events.conftest import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.app import problem_fields
+from tests.fixtures.events import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.users import MakeUser, User
 
 EXTREME_TIMES = ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59"]
-
-
-def _fields(response: httpx.Response) -> set[tuple[str, str]]:
-    return {(error["field"], error["rule"]) for error in response.json().get("errors", [])}
 
 
 # 1. Extreme times
@@ -28,7 +25,7 @@ async def test_extreme_filter_times_are_refused_naming_the_field(
 ) -> None:
     response = await client.get(path, params={param: moment}, headers=officer.headers)
     assert response.status_code == 422
-    assert (f"query.{param}", "datetime_out_of_range") in _fields(response)
+    assert (f"query.{param}", "datetime_out_of_range") in problem_fields(response)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +43,7 @@ async def test_events_outside_2000_to_2100_are_refused(
         f"/v1/events/{event_id}", json=plan(starts_at=starts, ends_at=ends), headers=officer.headers
     )
     assert response.status_code == 422
-    assert ("body.starts_at", "datetime_out_of_range") in _fields(response)
+    assert ("body.starts_at", "datetime_out_of_range") in problem_fields(response)
     # Nothing stored: the check-in code route has no event of year 1 to crash on.
     code = await client.get(f"/v1/events/{event_id}/checkin-code", headers=officer.headers)
     assert code.status_code == 404
@@ -77,7 +74,7 @@ async def test_a_field_just_over_its_limit_is_refused(
 ) -> None:
     response = await client.put(f"/v1/events/{new_id()}", json=plan(**overrides), headers=officer.headers)
     assert response.status_code == 422
-    assert field in {f for f, _ in _fields(response)}
+    assert field in {f for f, _ in problem_fields(response)}
 
 
 async def test_a_rejection_reason_over_1000_characters_is_refused(
@@ -91,7 +88,7 @@ async def test_a_rejection_reason_over_1000_characters_is_refused(
         json={"decision": "reject", "reason": "r" * 1001},
         headers=supervisor.headers,
     )
-    assert ("body.reason", "string_too_long") in _fields(response)
+    assert ("body.reason", "string_too_long") in problem_fields(response)
 
 
 # 6. Strict types
@@ -105,7 +102,7 @@ async def test_expected_turnout_takes_only_a_json_integer(
         f"/v1/events/{new_id()}", json=plan(expected_turnout=turnout), headers=officer.headers
     )
     assert response.status_code == 422
-    assert "body.expected_turnout" in {f for f, _ in _fields(response)}
+    assert "body.expected_turnout" in {f for f, _ in problem_fields(response)}
 
 
 async def test_turnout_counts_take_only_json_integers(client: httpx.AsyncClient, officer: User) -> None:
@@ -113,7 +110,7 @@ async def test_turnout_counts_take_only_json_integers(client: httpx.AsyncClient,
     await client.put(f"/v1/events/{event_id}", json=past_plan(), headers=officer.headers)
     report = {**HELD_REPORT, "turnout": {**HELD_REPORT["turnout"], "total": "50"}}
     response = await client.put(f"/v1/events/{event_id}/report", json=report, headers=officer.headers)
-    assert ("body.turnout.total", "int_type") in _fields(response)
+    assert ("body.turnout.total", "int_type") in problem_fields(response)
 
 
 # 7. Four eyes
@@ -148,9 +145,9 @@ async def test_event_filters_take_district_names_and_refuse_unknown_places(
     by_seat = await client.get("/v1/events", params={"constituency": "na-117"}, headers=officer.headers)
     assert by_seat.json()["total"] == 1
     unknown = await client.get("/v1/events", params={"district": "Atlantis"}, headers=officer.headers)
-    assert ("query.district", "unknown_district") in _fields(unknown)
+    assert ("query.district", "unknown_district") in problem_fields(unknown)
     seat = await client.get("/v1/events", params={"constituency": "NA-999"}, headers=officer.headers)
-    assert ("query.constituency", "unknown_constituency") in _fields(seat)
+    assert ("query.constituency", "unknown_constituency") in problem_fields(seat)
     export = await client.get(
         "/v1/events/export.csv", params={"district": "Atlantis"}, headers=officer.headers
     )
@@ -164,7 +161,7 @@ async def test_upcoming_events_take_names_and_refuse_unknown_seats(
     assert (await client.get("/v1/events/upcoming", params={"district": "Lahore"})).json()["total"] == 1
     assert (await client.get("/v1/events/upcoming", params={"constituency": "na-117"})).json()["total"] == 1
     unknown = await client.get("/v1/events/upcoming", params={"constituency": "NA-999"})
-    assert ("query.constituency", "unknown_constituency") in _fields(unknown)
+    assert ("query.constituency", "unknown_constituency") in problem_fields(unknown)
 
 
 # 11. Reports awaiting review; who came

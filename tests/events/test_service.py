@@ -10,8 +10,8 @@ import pytest
 from backend.core import versioning
 from backend.events import versions
 from backend.events.models import Event, EventVersion
-from tests.conftest import User
-from tests.events.conftest import plan
+from tests.fixtures.events import plan
+from tests.fixtures.users import User
 
 
 async def _history(event_id: str) -> list[tuple[int, str]]:

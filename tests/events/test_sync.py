@@ -6,8 +6,8 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.events.conftest import new_id, plan
+from tests.fixtures.events import new_id, plan
+from tests.fixtures.users import MakeUser, User
 
 
 async def test_put_creates_then_replay_returns_the_stored_event(

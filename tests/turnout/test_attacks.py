@@ -17,8 +17,8 @@ import pytest
 from backend.core.clock import PAKISTAN
 from backend.turnout import counting
 from schemas.accounts import Role
-from tests.conftest import MakeUser
-from tests.turnout.read_data import DISTRICT, OTHER_SEAT, PROVINCE, SEAT
+from tests.fixtures.turnout import DISTRICT, OTHER_SEAT, PROVINCE, SEAT
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

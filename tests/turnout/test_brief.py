@@ -23,7 +23,7 @@ from backend.turnout.brief.page import render_brief_html
 from backend.turnout.brief.pdf import CHROMIUM_FLAGS, PdfPrinter
 from schemas.accounts import Role
 from schemas.turnout import BriefLanguage
-from tests.conftest import MakeUser
+from tests.fixtures.users import MakeUser
 from tests.turnout.brief_data import HIDDEN, NAME, NAME_UR, make_turnout
 
 # The tools set-up installs: tests need them, so a missing one fails here rather than skipping.

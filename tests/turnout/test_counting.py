@@ -9,15 +9,14 @@ import pytest
 
 from backend.core.clock import month_of
 from backend.events import versions
-from backend.turnout.counting import age_band, event_contribution, flatten
-from backend.turnout.models import TurnoutCounter
+from backend.turnout.counting import age_band, event_contribution
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.events.conftest import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.events import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.turnout import LAHORE, counts, everywhere
+from tests.fixtures.users import MakeUser, User
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
-LAHORE = {"constituency": "NA-117", "district": "lahore", "province": "PK-PB", "national": "PK"}
 HELD_COUNTS = {
     "events_held": 1,
     "headcount": 50,
@@ -44,21 +43,6 @@ SMALLER = {
         "by_age": {"under_15": 0, "age_15_19": 10, "age_20_24": 0, "age_25_29": 0, "age_30_plus": 0},
     },
 }
-
-
-async def counts(area: str, month: str, code: str | None = None) -> dict[str, int]:
-    """The stored counter of an area of Lahore's seat (or `code`) and month, zeros left out."""
-    document = await TurnoutCounter.get_pymongo_collection().find_one(
-        {"_id": f"{area}:{code or LAHORE[area]}:{month}"}
-    )
-    if document is None:
-        return {}
-    assert (document["area"], document["month"]) == (area, month)
-    return {path: n for path, n in flatten(document["c"]).items() if n}
-
-
-async def everywhere(month: str) -> list[dict[str, int]]:
-    return [await counts(area, month) for area in LAHORE]
 
 
 async def _reported_event(client: httpx.AsyncClient, officer: User, body: dict[str, Any]) -> str:

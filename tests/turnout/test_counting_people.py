@@ -2,7 +2,6 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -13,10 +12,10 @@ from backend.turnout.keys import record_key
 from backend.turnout.models import ReachClaim, TurnoutCounter
 from backend.youth.models import Tombstone, YouthProfile
 from schemas.accounts import Role
-from tests.conftest import Clock, MakeUser, User
-from tests.events.conftest import new_id, plan
-from tests.turnout.test_counting import LAHORE, counts, everywhere
-from tests.youth.test_router import signup
+from tests.fixtures.events import event_with_code, plan_at
+from tests.fixtures.turnout import LAHORE, counts, everywhere
+from tests.fixtures.users import Clock, MakeUser, User
+from tests.fixtures.youth import signed_up, signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -26,31 +25,14 @@ async def officer(make_user: MakeUser) -> User:
     return await make_user(Role.FIELD_OFFICER, districts=["lahore"])
 
 
-async def _event_with_code(
-    client: httpx.AsyncClient, officer: User, starts: datetime, **overrides: Any
-) -> tuple[str, str]:
-    event_id = new_id()
-    body = plan(starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(), **overrides)
-    assert (await client.put(f"/v1/events/{event_id}", json=body, headers=officer.headers)).status_code == 201
-    code = await client.get(f"/v1/events/{event_id}/checkin-code", headers=officer.headers)
-    return event_id, code.json()["payload"]
-
-
-async def _youth(client: httpx.AsyncClient, make_user: MakeUser, **overrides: Any) -> User:
-    youth = await make_user()
-    response = await client.post("/v1/youth/signup", json=signup(**overrides), headers=youth.headers)
-    assert response.status_code == 201, response.text
-    return youth
-
-
 async def test_check_ins_count_people_once_per_month_and_once_ever_whatever_the_replays(
     client: httpx.AsyncClient, officer: User, make_user: MakeUser
 ) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
     month = month_of(now)
-    first = await _event_with_code(client, officer, now - timedelta(minutes=10))
-    second = await _event_with_code(client, officer, now - timedelta(minutes=5))
-    people = [await _youth(client, make_user, gender=g) for g in ("female", "male", "female")]
+    first = await event_with_code(client, officer, plan_at(now - timedelta(minutes=10)))
+    second = await event_with_code(client, officer, plan_at(now - timedelta(minutes=5)))
+    people = [await signed_up(client, make_user, gender=g) for g in ("female", "male", "female")]
     await asyncio.gather(
         *[
             client.post("/v1/youth/checkins", json={"code": code}, headers=person.headers)
@@ -116,8 +98,8 @@ async def test_sign_up_and_check_in_at_the_month_boundary_count_in_pakistan_time
 ) -> None:
     moment = datetime(2026, 11, 30, 19, 30, tzinfo=UTC)  # December in Karachi
     service_clock.set(moment)
-    _, code = await _event_with_code(client, officer, moment - timedelta(minutes=10))
-    youth = await _youth(client, make_user)
+    _, code = await event_with_code(client, officer, plan_at(moment - timedelta(minutes=10)))
+    youth = await signed_up(client, make_user)
     checked = await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
     assert checked.status_code == 201, checked.text
     assert await counts("national", "2026-11") == {}
@@ -134,8 +116,8 @@ async def test_erasure_is_counted_once_and_keeps_the_counts_and_the_reach_claim(
     client: httpx.AsyncClient, officer: User, make_user: MakeUser
 ) -> None:
     now = datetime.now(UTC).replace(microsecond=0)
-    event_id, code = await _event_with_code(client, officer, now - timedelta(minutes=5))
-    youth = await _youth(client, make_user)
+    event_id, code = await event_with_code(client, officer, plan_at(now - timedelta(minutes=5)))
+    youth = await signed_up(client, make_user)
     await client.post("/v1/youth/checkins", json={"code": code}, headers=youth.headers)
     erasures = await asyncio.gather(*[client.delete("/v1/youth/me", headers=youth.headers) for _ in range(3)])
     assert {r.status_code for r in erasures} == {204}

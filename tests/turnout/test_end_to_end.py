@@ -9,9 +9,9 @@ import pytest
 from backend.core.clock import month_of
 from backend.turnout.protection import NOTE
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.events.conftest import HELD_REPORT, new_id, past_plan
-from tests.turnout.test_counting_people import _event_with_code, _youth
+from tests.fixtures.events import HELD_REPORT, event_with_code, new_id, past_plan, plan_at
+from tests.fixtures.users import MakeUser, User
+from tests.fixtures.youth import signed_up
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -44,9 +44,9 @@ async def test_an_mp_reads_what_the_field_reported_adjusted_with_small_counts_su
     )
     assert approved.status_code == 200, approved.text
     now = datetime.now(UTC).replace(microsecond=0)
-    _, code = await _event_with_code(client, officer, now)
-    people: list[User] = [await _youth(client, make_user) for _ in range(6)]
-    people.append(await _youth(client, make_user, gender="male"))
+    _, code = await event_with_code(client, officer, plan_at(now))
+    people: list[User] = [await signed_up(client, make_user) for _ in range(6)]
+    people.append(await signed_up(client, make_user, gender="male"))
     for person in people:
         checked = await client.post("/v1/youth/checkins", json={"code": code}, headers=person.headers)
         assert checked.status_code == 201, checked.text

@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

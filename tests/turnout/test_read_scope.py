@@ -4,8 +4,8 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser
-from tests.turnout.read_data import DISTRICT, JANUARY, OTHER_SEAT, PROVINCE, SEAT
+from tests.fixtures.turnout import DISTRICT, JANUARY, OTHER_SEAT, PROVINCE, SEAT
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

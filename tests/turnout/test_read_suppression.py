@@ -7,8 +7,8 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser
-from tests.turnout.read_data import DISTRICT, JANUARY, PERIOD, SEAT, cell, put_counts
+from tests.fixtures.turnout import DISTRICT, JANUARY, PERIOD, SEAT, cell, put_counts
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

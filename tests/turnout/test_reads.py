@@ -9,8 +9,7 @@ import pytest
 
 from schemas.accounts import Role
 from schemas.events import EventKind, Topic
-from tests.conftest import MakeUser
-from tests.turnout.read_data import (
+from tests.fixtures.turnout import (
     DISTRICT,
     JANUARY,
     OTHER_SEAT,
@@ -21,6 +20,7 @@ from tests.turnout.read_data import (
     cell,
     put_counts,
 )
+from tests.fixtures.users import MakeUser
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -1,11 +1,7 @@
 """The rebuild: recounts the records, corrects agreed drift with deltas, leaves writes in flight alone."""
 
 import asyncio
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -24,9 +20,11 @@ from backend.turnout.counting import flatten
 from backend.turnout.models import ReachClaim, TurnoutCounter
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
-from tests.conftest import TEST_FIGURES_KEY_SECRET, MakeUser, User
-from tests.events.conftest import HELD_REPORT, new_id, past_plan, plan
-from tests.youth.test_router import signup
+from tests.fixtures.app import TEST_FIGURES_KEY_SECRET
+from tests.fixtures.events import HELD_REPORT, new_id, past_plan, plan
+from tests.fixtures.processes import run_script, script_env
+from tests.fixtures.users import MakeUser, User
+from tests.fixtures.youth import signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -224,27 +222,17 @@ async def test_records_from_before_the_snapshots_are_counted_from_their_current_
 
 
 async def test_rebuild_script_reports_a_dry_run_with_progress(
-    client: httpx.AsyncClient, make_user: MakeUser, settings: Settings, repo_root: Path
+    client: httpx.AsyncClient, make_user: MakeUser, settings: Settings
 ) -> None:
     await _activity(client, make_user)
     await TurnoutCounter.get_pymongo_collection().delete_many({"area": "district"})
     # The rebuild keys records as the API does: with the API's secret.
-    env = {
-        **os.environ,
-        "MONGODB_URI": settings.mongodb_uri,
-        "MONGODB_DATABASE": settings.mongodb_database,
-        "FIGURES_KEY_SECRET": TEST_FIGURES_KEY_SECRET,
-    }
-    result = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "scripts.rebuild_turnout", "--dry-run"],
-        cwd=repo_root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    env = script_env(
+        MONGODB_URI=settings.mongodb_uri,
+        MONGODB_DATABASE=settings.mongodb_database,
+        FIGURES_KEY_SECRET=TEST_FIGURES_KEY_SECRET,
     )
+    result = await asyncio.to_thread(run_script, "scripts.rebuild_turnout", "--dry-run", env=env)
     assert result.returncode == 0, result.stderr
     assert "counters drifted: 1" in result.stdout
     assert "counters corrected: 0 (dry run)" in result.stdout

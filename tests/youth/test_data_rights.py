@@ -12,8 +12,9 @@ from backend.alerts.devices.service import drop_stale_devices
 from backend.events.models import Attendance
 from backend.youth.models import Tombstone, YouthProfile
 from schemas.accounts import Role
-from tests.conftest import MakeUser
-from tests.youth.test_router import _event_with_code, signup
+from tests.fixtures.events import bare_plan, event_with_code
+from tests.fixtures.users import MakeUser
+from tests.fixtures.youth import signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -50,7 +51,9 @@ async def test_moving_district_needs_a_consistent_pair(
 
 async def test_export_holds_everything_and_is_audited(client: httpx.AsyncClient, make_user: MakeUser) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    event_id, code = await _event_with_code(client, officer, datetime.now(UTC) - timedelta(minutes=5))
+    event_id, code = await event_with_code(
+        client, officer, bare_plan(datetime.now(UTC) - timedelta(minutes=5))
+    )
     youth = await make_user()
     await client.post("/v1/youth/signup", json=signup(), headers=youth.headers)
     await client.put("/v1/youth/me/devices", json=DEVICE, headers=youth.headers)
@@ -69,7 +72,9 @@ async def test_erasure_removes_personal_data_keeps_counts_and_allows_a_fresh_sta
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    event_id, code = await _event_with_code(client, officer, datetime.now(UTC) - timedelta(minutes=5))
+    event_id, code = await event_with_code(
+        client, officer, bare_plan(datetime.now(UTC) - timedelta(minutes=5))
+    )
     youth = await make_user()
     await client.post("/v1/youth/signup", json=signup(), headers=youth.headers)
     await client.put("/v1/youth/me/devices", json=DEVICE, headers=youth.headers)
@@ -125,8 +130,10 @@ async def test_erasure_takes_rsvps_off_the_count_once_and_keeps_check_ins_counte
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    event_id, code = await _event_with_code(client, officer, datetime.now(UTC) - timedelta(minutes=5))
-    later_id, _ = await _event_with_code(client, officer, datetime.now(UTC) + timedelta(days=2))
+    event_id, code = await event_with_code(
+        client, officer, bare_plan(datetime.now(UTC) - timedelta(minutes=5))
+    )
+    later_id, _ = await event_with_code(client, officer, bare_plan(datetime.now(UTC) + timedelta(days=2)))
     youth = await make_user()
     await client.post("/v1/youth/signup", json=signup(), headers=youth.headers)
     await client.put(f"/v1/events/{later_id}/rsvp", headers=youth.headers)

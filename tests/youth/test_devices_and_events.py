@@ -7,10 +7,9 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser
-from tests.events.conftest import new_id, plan
-from tests.youth.conftest import _youth
-from tests.youth.test_router import _event_with_code
+from tests.fixtures.events import bare_plan, event_with_code, new_id, plan
+from tests.fixtures.users import MakeUser
+from tests.fixtures.youth import signed_up
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("seeded")
 async def test_a_lost_phone_is_removed_idempotently_and_only_by_its_owner(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
-    owner, other = await _youth(client, make_user), await _youth(client, make_user)
+    owner, other = await signed_up(client, make_user), await signed_up(client, make_user)
     device = {
         "fcm_token": "fcm-" + "c" * 150,
         "platform": "android",
@@ -38,8 +37,10 @@ async def test_young_people_list_their_rsvps_and_check_ins_newest_first(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    youth = await _youth(client, make_user)
-    attended, code = await _event_with_code(client, officer, datetime.now(UTC) - timedelta(minutes=10))
+    youth = await signed_up(client, make_user)
+    attended, code = await event_with_code(
+        client, officer, bare_plan(datetime.now(UTC) - timedelta(minutes=10))
+    )
     later = new_id()
     await client.put(f"/v1/events/{later}", json=plan(), headers=officer.headers)
     assert (await client.put(f"/v1/events/{attended}/rsvp", headers=youth.headers)).status_code == 204
@@ -59,5 +60,5 @@ async def test_young_people_list_their_rsvps_and_check_ins_newest_first(
         await client.get("/v1/youth/me/events", params={"limit": 1, "offset": 1}, headers=youth.headers)
     ).json()
     assert [(i["event_id"], i["activity"]) for i in second["items"]] == [(attended, "checkin")]
-    other = await _youth(client, make_user)
+    other = await signed_up(client, make_user)
     assert (await client.get("/v1/youth/me/events", headers=other.headers)).json()["total"] == 0

@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import Clock, MakeUser
-from tests.youth.conftest import _fields, _registration, _youth
-from tests.youth.test_router import CONSENT_VERSION, signup
+from tests.fixtures.app import problem_fields
+from tests.fixtures.users import Clock, MakeUser
+from tests.fixtures.youth import CONSENT_VERSION, registration, signed_up, signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -34,17 +34,17 @@ async def test_invisible_or_control_names_are_refused_everywhere(
 ) -> None:
     user = await make_user()
     response = await client.post("/v1/youth/signup", json=signup(display_name=name), headers=user.headers)
-    assert ("body.display_name", rule) in _fields(response)
-    youth = await _youth(client, make_user)
+    assert ("body.display_name", rule) in problem_fields(response)
+    youth = await signed_up(client, make_user)
     change = await client.patch("/v1/youth/me", json={"display_name": name}, headers=youth.headers)
-    assert ("body.display_name", rule) in _fields(change)
+    assert ("body.display_name", rule) in problem_fields(change)
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
     registered = await client.put(
         f"/v1/youth/registrations/{uuid.uuid4()}",
-        json=_registration(display_name=name),
+        json=registration(display_name=name),
         headers=officer.headers,
     )
-    assert ("body.person.display_name", rule) in _fields(registered)
+    assert ("body.person.display_name", rule) in problem_fields(registered)
 
 
 async def test_names_are_trimmed(client: httpx.AsyncClient, make_user: MakeUser) -> None:
@@ -81,17 +81,17 @@ async def test_sign_up_takes_only_exact_json_types(
 ) -> None:
     user = await make_user()
     response = await client.post("/v1/youth/signup", json=signup(**overrides), headers=user.headers)
-    assert (field, rule) in _fields(response)
+    assert (field, rule) in problem_fields(response)
 
 
 async def test_preferences_take_only_json_booleans_and_hh_mm_times(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
-    youth = await _youth(client, make_user)
+    youth = await signed_up(client, make_user)
     stopped = await client.patch(
         "/v1/youth/me/preferences", json={"alerts_stopped": 1}, headers=youth.headers
     )
-    assert ("body.alerts_stopped", "bool_type") in _fields(stopped)
+    assert ("body.alerts_stopped", "bool_type") in problem_fields(stopped)
     bad_time = await client.patch(
         "/v1/youth/me/preferences",
         json={"quiet_hours": {"start": "25:00", "end": "07:00"}},
@@ -125,4 +125,4 @@ async def test_age_is_counted_in_pakistan_across_the_new_year(
     if accepted:
         assert response.status_code == 201, response.text
     else:
-        assert ("body.birth_year", "age_out_of_range") in _fields(response)
+        assert ("body.birth_year", "age_out_of_range") in problem_fields(response)

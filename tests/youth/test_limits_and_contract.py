@@ -11,8 +11,8 @@ from fastapi import FastAPI
 from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
-from tests.conftest import MakeUser
-from tests.youth.test_router import signup
+from tests.fixtures.users import MakeUser
+from tests.fixtures.youth import signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -7,10 +7,10 @@ import httpx
 import pytest
 
 from schemas.accounts import Role
-from tests.conftest import MakeUser
-from tests.events.conftest import new_id, plan
-from tests.youth.conftest import _fields, _registration
-from tests.youth.test_router import pakistan_year
+from tests.fixtures.app import problem_fields
+from tests.fixtures.events import new_id, plan
+from tests.fixtures.users import MakeUser
+from tests.fixtures.youth import pakistan_year, registration
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -22,13 +22,13 @@ async def test_a_registration_id_of_another_district_answers_404_like_an_unknown
     kasur = await make_user(Role.FIELD_OFFICER, districts=["kasur"])
     taken = str(uuid.uuid4())
     put = f"/v1/youth/registrations/{taken}"
-    assert (await client.put(put, json=_registration(), headers=lahore.headers)).status_code == 201
-    kasur_person = _registration(district="kasur", constituency="NA-132")
+    assert (await client.put(put, json=registration(), headers=lahore.headers)).status_code == 201
+    kasur_person = registration(district="kasur", constituency="NA-132")
     hidden = await client.put(put, json=kasur_person, headers=kasur.headers)
     assert (hidden.status_code, hidden.json()["code"]) == (404, "not_found")
     fresh = f"/v1/youth/registrations/{uuid.uuid4()}"
     # An invalid body answers the same for the taken id and a fresh one: nothing tells them apart.
-    for body in (_registration(), kasur_person | {"consent_method": "app"}):
+    for body in (registration(), kasur_person | {"consent_method": "app"}):
         taken_answer = await client.put(put, json=body, headers=kasur.headers)
         fresh_answer = await client.put(fresh, json=body, headers=kasur.headers)
         assert taken_answer.status_code == fresh_answer.status_code == 422
@@ -53,12 +53,12 @@ async def test_registration_event_is_kept_validated_and_counted(
     for bad in (new_id(), deleted_id, elsewhere):
         refused = await client.put(
             f"/v1/youth/registrations/{uuid.uuid4()}",
-            json=_registration() | {"event_id": bad},
+            json=registration() | {"event_id": bad},
             headers=officer.headers,
         )
-        assert ("body.event_id", "unknown_event") in _fields(refused)
+        assert ("body.event_id", "unknown_event") in problem_fields(refused)
     registration_id = str(uuid.uuid4())
-    body = _registration() | {"event_id": event_id}
+    body = registration() | {"event_id": event_id}
     for _ in range(3):
         await client.put(f"/v1/youth/registrations/{registration_id}", json=body, headers=officer.headers)
     listed = await client.get("/v1/youth/registrations", headers=officer.headers)
@@ -74,7 +74,7 @@ async def test_officers_list_and_correct_their_registrations_in_scope_only(
     ids = [str(uuid.uuid4()) for _ in range(3)]
     for registration_id in ids:
         await client.put(
-            f"/v1/youth/registrations/{registration_id}", json=_registration(), headers=officer.headers
+            f"/v1/youth/registrations/{registration_id}", json=registration(), headers=officer.headers
         )
     listed = (
         await client.get("/v1/youth/registrations", params={"limit": 2}, headers=officer.headers)
@@ -103,9 +103,9 @@ async def test_officers_list_and_correct_their_registrations_in_scope_only(
         json={"district": "quetta", "constituency": "NA-262", "provincial_constituency": "PB-40"},
         headers=officer.headers,
     )
-    assert ("body.district", "outside_scope") in _fields(outside)
+    assert ("body.district", "outside_scope") in problem_fields(outside)
     too_young = await client.patch(url, json={"birth_year": pakistan_year() - 5}, headers=officer.headers)
-    assert ("body.birth_year", "age_out_of_range") in _fields(too_young)
+    assert ("body.birth_year", "age_out_of_range") in problem_fields(too_young)
     quetta = await make_user(Role.FIELD_OFFICER, districts=["quetta"])
     assert (await client.patch(url, json={"display_name": "X Y"}, headers=quetta.headers)).status_code == 404
     youth = await make_user(Role.YOUTH)

@@ -4,43 +4,17 @@ import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 
 from backend.accounts.models import Account
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
+from tests.fixtures.events import bare_plan, event_with_code
+from tests.fixtures.users import MakeUser
+from tests.fixtures.youth import CONSENT_VERSION, pakistan_year, signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
-
-CONSENT_VERSION = "2026-11-v1"
-
-
-def pakistan_year() -> int:
-    """This year where ages are counted (Asia/Karachi), not in UTC: they differ for five hours a year."""
-    return datetime.now(ZoneInfo("Asia/Karachi")).year
-
-
-# A Provincial Assembly seat of each district the tests sign people up in (several cover each).
-PROVINCIAL_SEATS = {"lahore": "PP-145", "kasur": "PP-176", "quetta": "PB-40"}
-
-
-def signup(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "display_name": "Ayesha",
-        "birth_year": pakistan_year() - 20,
-        "gender": "female",
-        "district": "Lahore",
-        "constituency": "NA-117",
-        "languages": ["ur", "en"],
-        "interests": ["legal_migration", "rights_abroad"],
-        "phone": "+92 300 1234567",
-        "consent": {"version": CONSENT_VERSION},
-    } | overrides
-    body.setdefault("provincial_constituency", PROVINCIAL_SEATS.get(body["district"].lower()))
-    return body
 
 
 async def test_consent_text_is_public_in_english_and_urdu(client: httpx.AsyncClient) -> None:
@@ -172,31 +146,13 @@ async def test_devices_register_idempotently_and_a_moved_token_leaves_the_old_ac
     assert "fcm_token" not in moved.json()
 
 
-async def _event_with_code(client: httpx.AsyncClient, officer: User, starts: datetime) -> tuple[str, str]:
-    event_id = str(uuid.uuid4())
-    body = {
-        "kind": "youth_dialogue",
-        "title": "Check-in dialogue",
-        "topics": ["legal_migration"],
-        "district": "lahore",
-        "constituency": "NA-117",
-        "venue_name": "Hall",
-        "expected_turnout": 20,
-        "starts_at": starts.isoformat(),
-        "ends_at": (starts + timedelta(hours=2)).isoformat(),
-    }
-    assert (await client.put(f"/v1/events/{event_id}", json=body, headers=officer.headers)).status_code == 201
-    code = (await client.get(f"/v1/events/{event_id}/checkin-code", headers=officer.headers)).json()[
-        "payload"
-    ]
-    return event_id, code
-
-
 async def test_check_in_once_per_person_whatever_the_retries_and_counted_apart(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    event_id, code = await _event_with_code(client, officer, datetime.now(UTC) - timedelta(minutes=10))
+    event_id, code = await event_with_code(
+        client, officer, bare_plan(datetime.now(UTC) - timedelta(minutes=10))
+    )
     youth = await make_user()
     await client.post("/v1/youth/signup", json=signup(), headers=youth.headers)
     responses = await asyncio.gather(
@@ -212,13 +168,15 @@ async def test_check_in_refused_outside_the_window_for_cancelled_events_and_with
 ) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
     youth = await make_user()
-    _, future_code = await _event_with_code(client, officer, datetime.now(UTC) + timedelta(days=3))
+    _, future_code = await event_with_code(client, officer, bare_plan(datetime.now(UTC) + timedelta(days=3)))
     no_profile = await client.post("/v1/youth/checkins", json={"code": future_code}, headers=youth.headers)
     assert no_profile.status_code == 422  # the window is checked first: not yet valid
     await client.post("/v1/youth/signup", json=signup(), headers=youth.headers)
     early = await client.post("/v1/youth/checkins", json={"code": future_code}, headers=youth.headers)
     assert early.json()["errors"][0]["rule"] == "not_yet_valid"
-    event_id, code = await _event_with_code(client, officer, datetime.now(UTC) - timedelta(minutes=5))
+    event_id, code = await event_with_code(
+        client, officer, bare_plan(datetime.now(UTC) - timedelta(minutes=5))
+    )
     await client.put(
         f"/v1/events/{event_id}/report",
         json={"outcome": "cancelled", "cancel_reason": "Floods"},

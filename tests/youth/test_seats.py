@@ -6,8 +6,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import MakeUser
-from tests.youth.test_router import signup
+from tests.fixtures.users import MakeUser
+from tests.fixtures.youth import signup
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -20,9 +20,9 @@ from backend.main import create_app
 from backend.turnout.keys import record_key
 from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role
-from tests.conftest import MakeUser, User
-from tests.notifications.conftest import MakeYoung
-from tests.turnout.read_data import cell
+from tests.fixtures.turnout import cell
+from tests.fixtures.users import MakeUser, User
+from tests.fixtures.youth import MakeYoung
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -15,8 +15,8 @@ from backend.alerts.devices.topic_sync import sync_topics
 from backend.alerts.devices.topics import topic_name
 from backend.alerts.push.fcm import FcmSender
 from scripts.fake_fcm import FakeFcm
-from tests.conftest import User
-from tests.notifications.conftest import MakeYoung
+from tests.fixtures.users import User
+from tests.fixtures.youth import MakeYoung
 
 pytestmark = pytest.mark.usefixtures("seeded")
 

@@ -1,1 +1,0 @@
-"""The inbox, opens, and alert topic subscriptions (issue 13)."""
