@@ -81,6 +81,7 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(tmp_path: Path, mon
     assert "line 3, districts: 'Atlantis'" in result.stderr
 
 
+@pytest.mark.timeout(180)  # starts the engine, the Auth emulator and the local FCM server, then seeds
 def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     api_port, db_port, auth_port, fcm_port = free_port(), free_port(), free_port(), free_port()
     skip = ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST", "FCM_BASE_URL", "GOOGLE_APPLICATION_CREDENTIALS")

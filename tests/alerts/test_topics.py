@@ -42,6 +42,17 @@ async def stored(fcm_token: str) -> Device:
     return device
 
 
+async def _a_phone_in_its_topic(
+    client: httpx.AsyncClient, make_young: MakeYoung, sender: FcmSender
+) -> tuple[User, str, Device]:
+    """A young person with one registered phone (its token, its device), subscribed to its topic."""
+    person = await make_young()
+    phone = token()
+    device = await register(client, person, phone)
+    await sync_topics(sender)
+    return person, phone, device
+
+
 def topic_requests(fcm: FakeFcm, since: int = 0) -> list[tuple[str, str | None, str | None]]:
     """The topic (un)subscriptions FCM was asked for, after the first `since` requests, sorted."""
     return sorted((r.kind, r.topic, r.token) for r in fcm.requests()[since:] if r.kind != "send")
@@ -135,10 +146,7 @@ async def test_a_failed_subscription_is_retried_on_the_next_run(
 async def test_a_device_leaves_its_old_topic_before_joining_the_new_one(
     client: httpx.AsyncClient, make_young: MakeYoung, fcm: FakeFcm, sender: FcmSender
 ) -> None:
-    person = await make_young()
-    phone = token()
-    await register(client, person, phone)
-    await sync_topics(sender)
+    person, phone, _ = await _a_phone_in_its_topic(client, make_young, sender)
     await client.patch("/v1/youth/me/preferences", json={"languages": ["en"]}, headers=person.headers)
     fcm.fail(phone, PASSING, times=1)
     assert await sync_topics(sender) == 0
@@ -191,10 +199,7 @@ async def test_removed_and_erased_devices_are_unsubscribed(
 async def test_a_failed_unsubscription_of_a_removed_device_is_retried(
     client: httpx.AsyncClient, make_young: MakeYoung, fcm: FakeFcm, sender: FcmSender
 ) -> None:
-    person = await make_young()
-    phone = token()
-    device = await register(client, person, phone)
-    await sync_topics(sender)
+    person, phone, device = await _a_phone_in_its_topic(client, make_young, sender)
     await client.delete(f"/v1/youth/me/devices/{device.id}", headers=person.headers)
     fcm.fail(phone, PASSING, times=1)
     assert await sync_topics(sender) == 0
@@ -207,10 +212,7 @@ async def test_a_failed_unsubscription_of_a_removed_device_is_retried(
 async def test_stale_devices_leave_their_topic_when_dropped(
     client: httpx.AsyncClient, make_young: MakeYoung, fcm: FakeFcm, sender: FcmSender
 ) -> None:
-    person = await make_young()
-    phone = token()
-    await register(client, person, phone)
-    await sync_topics(sender)
+    await _a_phone_in_its_topic(client, make_young, sender)
     assert await drop_stale_devices(now=datetime.now(UTC) + timedelta(days=271)) == 1
     assert await sync_topics(sender) == 1
     assert fcm.subscribers(PUNJAB_UR) == set()

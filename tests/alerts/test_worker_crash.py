@@ -31,10 +31,9 @@ from tests.fixtures.users import Clock
 pytestmark = pytest.mark.usefixtures("database")
 
 
-async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_left_claimed(
-    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
-) -> None:
-    tokens = await add_people(10)
+async def _claimed_by_a_dead_worker(claimed: list[str], sender: FcmSender) -> Campaign:
+    """A campaign planned by a worker (30 s lease) that leased its batch, claimed the devices of `claimed`
+    and died before recording any send."""
     await add_campaign()
     dead = worker("dead", lease_s=30)
     campaign = await claim_due(config=dead)
@@ -42,9 +41,7 @@ async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_l
     assert await plan(campaign, sender=sender, config=dead)
     batch = await lease_batch(config=dead)
     assert batch is not None
-    # The dead worker claimed four devices and died before recording any send.
-    now = utc_now()
-    for token in tokens[:4]:
+    for token in claimed:
         await Delivery(
             id=f"{campaign.id}:{device_id(token)}",
             campaign_id=campaign.id,
@@ -54,8 +51,17 @@ async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_l
             batch_id=batch.id,
             claim="dead#1",
             language="ur",
-            at=now,
+            at=utc_now(),
         ).insert()
+    return campaign
+
+
+async def test_a_batch_taken_over_after_its_lease_resends_what_the_dead_worker_left_claimed(
+    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
+) -> None:
+    tokens = await add_people(10)
+    # The dead worker claimed four devices and died before recording any send.
+    campaign = await _claimed_by_a_dead_worker(tokens[:4], sender)
 
     service_clock.shift(10)
     await drain(sender, worker("heir"))
@@ -76,25 +82,7 @@ async def test_unconfirmed_is_its_own_figure_until_the_resend_resolves_it(
     fcm: FakeFcm, sender: FcmSender, service_clock: Clock
 ) -> None:
     tokens = await add_people(3)
-    await add_campaign()
-    dead = worker("dead", lease_s=30)
-    campaign = await claim_due(config=dead)
-    assert campaign is not None
-    assert await plan(campaign, sender=sender, config=dead)
-    batch = await lease_batch(config=dead)
-    assert batch is not None
-    for token in tokens:
-        await Delivery(
-            id=f"{campaign.id}:{device_id(token)}",
-            campaign_id=campaign.id,
-            uid=token.split("-")[1],
-            device_id=device_id(token),
-            status="claimed",
-            batch_id=batch.id,
-            claim="dead#1",
-            language="ur",
-            at=utc_now(),
-        ).insert()
+    campaign = await _claimed_by_a_dead_worker(tokens, sender)
     fcm.fail(tokens[0], "UNREGISTERED")
     fcm.fail(tokens[1], "QUOTA_EXCEEDED")  # retryable, for ever: given up after the retries
     service_clock.shift(31)
