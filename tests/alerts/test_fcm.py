@@ -51,7 +51,7 @@ async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: Fake
 
 
 async def test_1234_messages_go_in_three_calls_of_at_most_500_each_exactly_once(
-    fcm: FakeFcm, sender: FcmSender
+    unqueued_connections: None, fcm: FakeFcm, sender: FcmSender
 ) -> None:
     tokens = [f"device-{i:04}" for i in range(1234)]
     outcomes = await sender.send([_to(token) for token in tokens])

@@ -12,10 +12,7 @@ TIMES = 5
 
 
 async def _reported(client: httpx.AsyncClient, officer: User) -> str:
-    event_id = new_id()
-    assert (
-        await client.put(f"/v1/events/{event_id}", json=past_plan(), headers=officer.headers)
-    ).status_code == 201
+    event_id = await _past_event(client, officer)
     reported = await client.put(f"/v1/events/{event_id}/report", json=HELD_REPORT, headers=officer.headers)
     assert reported.status_code == 200, reported.text
     return event_id
@@ -37,13 +34,18 @@ async def test_five_identical_approvals_at_once_all_answer_200_and_approve_once(
     assert [change["action"] for change in history].count("review_approved") == 1
 
 
+async def _past_event(client: httpx.AsyncClient, officer: User) -> str:
+    """The id of a new event planned in the past by `officer`, so that it may be reported."""
+    event_id = new_id()
+    created = await client.put(f"/v1/events/{event_id}", json=past_plan(), headers=officer.headers)
+    assert created.status_code == 201, created.text
+    return event_id
+
+
 async def test_five_identical_reports_at_once_all_answer_200(
     client: httpx.AsyncClient, officer: User
 ) -> None:
-    event_id = new_id()
-    assert (
-        await client.put(f"/v1/events/{event_id}", json=past_plan(), headers=officer.headers)
-    ).status_code == 201
+    event_id = await _past_event(client, officer)
     url = f"/v1/events/{event_id}/report"
     answers = await asyncio.gather(
         *(client.put(url, json=HELD_REPORT, headers=officer.headers) for _ in range(TIMES))
@@ -53,10 +55,7 @@ async def test_five_identical_reports_at_once_all_answer_200(
 
 
 async def test_five_identical_edits_at_once_all_answer_200(client: httpx.AsyncClient, officer: User) -> None:
-    event_id = new_id()
-    assert (
-        await client.put(f"/v1/events/{event_id}", json=past_plan(), headers=officer.headers)
-    ).status_code == 201
+    event_id = await _past_event(client, officer)
     edited = past_plan(title="Safe migration dialogue, moved to the library")
     headers = officer.headers | {"If-Match": '"1"'}
     answers = await asyncio.gather(
@@ -69,10 +68,7 @@ async def test_five_identical_edits_at_once_all_answer_200(client: httpx.AsyncCl
 async def test_five_identical_deletes_at_once_all_answer_204(
     client: httpx.AsyncClient, officer: User
 ) -> None:
-    event_id = new_id()
-    assert (
-        await client.put(f"/v1/events/{event_id}", json=past_plan(), headers=officer.headers)
-    ).status_code == 201
+    event_id = await _past_event(client, officer)
     answers = await asyncio.gather(
         *(client.delete(f"/v1/events/{event_id}", headers=officer.headers) for _ in range(TIMES))
     )
