@@ -4,8 +4,8 @@ Stores young people with one phone each straight into the database (in the form 
 starts the local FCM-compatible server (`scripts.fake_fcm`) in a process of its own, and sends:
 - a normal campaign to every device with the alerts worker (plan, leased batches, a delivery record
   claimed before each send, outcomes, statistics, inbox entries), run in this process until it is `sent`;
-- the same number of messages by a bare loop of `send_each_async` calls of 500 through the same SDK app,
-  with no bookkeeping at all.
+- the same messages (built by the same functions) by a bare loop of `send_each_async` calls of 500
+  through the same SDK app, with no bookkeeping at all.
 Both are timed (messages per second) with the memory each adds to the process at its peak (resident
 memory, sampled), first with the small store, then with the full one: memory must stay flat as the
 audience grows.
@@ -33,8 +33,10 @@ from backend.alerts.delivery.config import WorkerConfig, worker_id
 from backend.alerts.delivery.worker import run_round
 from backend.alerts.models import Campaign
 from backend.alerts.push.fcm import FcmSender
+from backend.alerts.push.messages import to_fcm
+from backend.alerts.push.pushes import message_for
 from backend.core.settings import Settings
-from scripts.bench.alerts_crash import CrashFigures, crash_run, print_crash
+from scripts.bench.alerts_crash import CrashFigures, crash_campaign, crash_run, print_crash
 from scripts.bench.common import add_heap_option, bench_settings, load_geography, store_directly
 from scripts.db import beanie_session
 from scripts.engine import free_port
@@ -116,10 +118,10 @@ def _devices(first: int, count: int, now: datetime) -> Iterator[dict[str, Any]]:
         }
 
 
-async def _campaign(settings: Settings, sender: FcmSender) -> None:
-    """One national campaign, sent by the alerts worker in this process until it is `sent`."""
+def _normal_campaign() -> Campaign:
+    """The normal run's campaign: news to the whole country, due now."""
     now = datetime.now(UTC)
-    campaign = Campaign(
+    return Campaign(
         id=str(uuid.uuid4()),
         idempotency_key=f"bench {uuid.uuid4().hex}",
         created_by="bench-editor",
@@ -132,6 +134,11 @@ async def _campaign(settings: Settings, sender: FcmSender) -> None:
         created_at=now,
         updated_at=now,
     )
+
+
+async def _campaign(settings: Settings, sender: FcmSender) -> None:
+    """One national campaign, sent by the alerts worker in this process until it is `sent`."""
+    campaign = _normal_campaign()
     await campaign.insert()
     config = WorkerConfig(worker_id(), 60.0, BATCH, concurrency=settings.alerts_concurrency)
     while (stored := await Campaign.get(campaign.id)) is not None and stored.status != "sent":
@@ -140,14 +147,15 @@ async def _campaign(settings: Settings, sender: FcmSender) -> None:
             print(f"  worker: {report.batches} batches this round", flush=True)
 
 
-async def _bare(sender: FcmSender, count: int) -> None:
-    """`count` messages by a bare loop of send_each_async calls of 500: no database, no records."""
+async def _bare(sender: FcmSender, count: int, campaign: Campaign) -> None:
+    """`count` messages by a bare loop of send_each_async calls of 500: no database, no records.
+
+    Each is the message the worker sends for `campaign` (its text, data, priority, lifetime and collapse
+    identity), so that what the two rates differ by is the worker's bookkeeping.
+    """
     for first in range(0, count, BATCH):
         chunk = [
-            messaging.Message(
-                token=_token(number),
-                notification=messaging.Notification(title="محفوظ ہجرت", body="جعلی ویزا کے جھانسے سے بچیں۔"),
-            )
+            to_fcm(message_for(campaign, language="ur", token=_token(number)))
             for number in range(first, min(first + BATCH, count))
         ]
         await messaging.send_each_async(chunk, app=sender.app)
@@ -232,11 +240,11 @@ def main(argv: list[str] | None = None) -> int:
                 try:
                     # Connections and the SDK warm first, so that neither figure pays for starting.
                     print("warming up: 1,000 messages by the bare loop (not counted) ...", flush=True)
-                    await _bare(sender, 1_000)
+                    await _bare(sender, 1_000, _normal_campaign())
                     print(f"campaign to {size:,} devices through the alerts worker ...", flush=True)
                     worker = await _measure(lambda: _campaign(settings, sender))
                     print(f"bare loop of send_each calls, {size:,} messages ...", flush=True)
-                    bare = await _measure(lambda: _bare(sender, size))
+                    bare = await _measure(lambda: _bare(sender, size, _normal_campaign()))
                 finally:
                     await sender.close()
             results[size] = {"worker": worker, "bare": bare}
@@ -277,9 +285,11 @@ def _crash(settings: Settings, devices: int) -> tuple[CrashFigures, float]:
         async def bare() -> float:
             sender = FcmSender(project_id=settings.firebase_project_id, base_url=fcm_url)
             try:
+                async with beanie_session(settings):  # a Campaign is a Beanie document, even unsaved
+                    campaign = crash_campaign()
                 print(f"bare loop of send_each calls, {devices:,} messages (same server) ...", flush=True)
                 began = time.perf_counter()
-                await _bare(sender, devices)
+                await _bare(sender, devices, campaign)
                 return devices / (time.perf_counter() - began)
             finally:
                 await sender.close()

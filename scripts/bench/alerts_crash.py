@@ -76,22 +76,27 @@ def _tally(fcm_url: str, after: float = 0.0) -> dict[str, Any]:
     return answer
 
 
-async def _add_campaign(settings: Settings) -> None:
+def crash_campaign() -> Campaign:
+    """The crash run's campaign: a high-priority warning to the whole country, due now."""
     now = datetime.now(UTC)
+    return Campaign(
+        id=str(uuid.uuid4()),
+        idempotency_key=f"bench {uuid.uuid4().hex}",
+        created_by="bench-editor",
+        title={"ur": "سیلاب کا خطرہ", "en": "Flood warning"},
+        body={"ur": "اونچی جگہ پر جائیں۔", "en": "Move to high ground now."},
+        audience={"national": True},
+        priority="high",
+        send_at=now,
+        status="scheduled",
+        created_at=now,
+        updated_at=now,
+    )
+
+
+async def _add_campaign(settings: Settings) -> None:
     async with beanie_session(settings):
-        await Campaign(
-            id=str(uuid.uuid4()),
-            idempotency_key=f"bench {uuid.uuid4().hex}",
-            created_by="bench-editor",
-            title={"ur": "سیلاب کا خطرہ", "en": "Flood warning"},
-            body={"ur": "اونچی جگہ پر جائیں۔", "en": "Move to high ground now."},
-            audience={"national": True},
-            priority="high",
-            send_at=now,
-            status="scheduled",
-            created_at=now,
-            updated_at=now,
-        ).insert()
+        await crash_campaign().insert()
 
 
 def crash_run(settings: Settings, fcm_url: str, *, devices: int, kill_at_share: float = 0.4) -> CrashFigures:
