@@ -147,12 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_auth_emulator and not os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
             emulator = AuthEmulator(work_dir=args.data_dir.parent / "auth-emulator", port=args.auth_port)
             print(f"starting the Firebase Auth emulator on {emulator.host} ...", flush=True)
-            emulator.start()
+            emulator.launch()  # it boots while the seed loads
+        if not args.no_seed:
+            _seed()
+        if emulator is not None:
+            emulator.wait_until_ready()
             os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = emulator.host
             os.environ.setdefault("FIREBASE_PROJECT_ID", emulator.project_id)
             print("Auth emulator ready; tokens: .venv/bin/python -m scripts.dev_users --demo", flush=True)
-        if not args.no_seed:
-            _seed()
         print(
             f"API on http://{args.host}:{args.port} (docs: http://{args.host}:{args.port}/docs)", flush=True
         )

@@ -39,6 +39,12 @@ class AuthEmulator:
         return f"127.0.0.1:{self.port}"
 
     def start(self, timeout_s: float = 90.0) -> None:
+        """Start the emulator and wait until it answers."""
+        self.launch()
+        self.wait_until_ready(timeout_s)
+
+    def launch(self) -> None:
+        """Start the emulator's process without waiting for it (it takes 10 to 20 s to answer)."""
         self.work_dir.mkdir(parents=True, exist_ok=True)
         # The hub and logging ports are chosen freely too, so several emulators (tests, dev) can run at once.
         config = {
@@ -62,6 +68,11 @@ class AuthEmulator:
         self._process = subprocess.Popen(
             command, cwd=self.work_dir, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
+
+    def wait_until_ready(self, timeout_s: float = 90.0) -> None:
+        """Wait until the launched emulator answers; stop it and raise if it exits or does not answer."""
+        if self._process is None:
+            raise RuntimeError("the Auth emulator was not launched")
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
