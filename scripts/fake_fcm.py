@@ -127,7 +127,7 @@ def _parser() -> argparse.ArgumentParser:
             "Serve a local FCM-compatible endpoint (HTTP v1 messages:send, topic subscriptions, legacy IID "
             "batchAdd/batchRemove) that accepts every message and shows what each phone would have "
             "received: GET / lists them, GET /received gives them as JSON, GET /tally counts them per "
-            "phone, and --log appends one JSON "
+            "phone (GET /sent: how many, cheap to poll), and --log appends one JSON "
             'line per message. Failure rules: POST /rules with {"target": token, topic or null for all, '
             '"error": "UNREGISTERED" | "QUOTA_EXCEEDED" | "UNAVAILABLE" | ... or null, "times": n '
             'or null, "retry_after": s, "delay_s": s}; GET /rules lists them, DELETE /rules clears '

@@ -57,6 +57,7 @@ class _State:
     subscriptions: dict[str, set[str]] = field(default_factory=dict)
     in_flight: int = 0
     peak_in_flight: int = 0
+    sent: int = 0  # messages accepted for a token, kept as they arrive: a progress count costs nothing
 
 
 class FakeFcmApp:
@@ -76,7 +77,9 @@ class FakeFcmApp:
         with self._lock:
             state = self._state
             subscriptions = {topic: set(tokens) for topic, tokens in state.subscriptions.items()}
-            return _State(list(state.rules), list(state.received), subscriptions, 0, state.peak_in_flight)
+            return _State(
+                list(state.rules), list(state.received), subscriptions, 0, state.peak_in_flight, state.sent
+            )
 
     def reset(self) -> None:
         with self._lock:
@@ -165,6 +168,8 @@ class FakeFcmApp:
             return 200, [dataclasses.asdict(r) for r in self.snapshot().received], []
         if path == "/rules":
             return self._rules(method, body)
+        if method == "GET" and path == "/sent":  # progress, cheap to ask every second during a large send
+            return 200, {"messages": self._state.sent}, []
         if method == "GET" and path == "/tally":
             after = float(query.get("after", ["0"])[0] or 0)
             return 200, self.tally(after=after), []
@@ -270,6 +275,8 @@ class FakeFcmApp:
         # Into the state the request arrived in: one still running at a reset does not leak into the next.
         with self._lock:
             state.received.append(received)
+            if received.kind == "send" and received.error is None and received.token is not None:
+                state.sent += 1
 
     def _log(self, target: str, message: dict[str, Any]) -> None:
         if self._log_path is None:

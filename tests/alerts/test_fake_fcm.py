@@ -45,6 +45,7 @@ def test_the_process_logs_and_lists_what_each_phone_received(tmp_path: Path) -> 
         asyncio.run(_send_two(base_url))
         page = httpx.get(base_url, timeout=5).text
         listed = httpx.get(f"{base_url}/received", timeout=5).json()
+        sent = httpx.get(f"{base_url}/sent", timeout=5).json()
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     finally:
@@ -55,6 +56,7 @@ def test_the_process_logs_and_lists_what_each_phone_received(tmp_path: Path) -> 
     assert "سیلاب" in page
     # send_each sends the two at once: they may arrive in either order.
     assert sorted(entry["token"] or entry["topic"] for entry in listed) == ["phone-1", "pk-sindh-ur"]
+    assert sent == {"messages": 1}  # to a token; the topic message is not one phone's
     lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert sorted((line["to"], line["message"]["notification"]["title"]) for line in lines) == [
         ("/topics/pk-sindh-ur", "سیلاب"),
