@@ -50,19 +50,20 @@ async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: Fake
     assert [r.token for r in fcm.requests()] == ["url-check", "url-check"]
 
 
-async def test_1234_messages_go_in_three_calls_of_at_most_500_each_exactly_once(
+async def test_1001_messages_go_in_three_calls_of_at_most_500_each_exactly_once(
     unqueued_connections: None, fcm: FakeFcm, sender: FcmSender
 ) -> None:
-    tokens = [f"device-{i:04}" for i in range(1234)]
+    # One past two full calls: the third call holds exactly the message beyond the limit.
+    tokens = [f"device-{i:04}" for i in range(1001)]
     outcomes = await sender.send([_to(token) for token in tokens])
-    assert [o.kind for o in outcomes] == [OutcomeKind.SENT] * 1234
-    assert len({o.message_id for o in outcomes}) == 1234
+    assert [o.kind for o in outcomes] == [OutcomeKind.SENT] * 1001
+    assert len({o.message_id for o in outcomes}) == 1001
     arrivals = {r.token: r.arrived for r in fcm.requests()}
     assert Counter(r.token for r in fcm.requests()) == Counter(tokens)
     # send_each_async makes one request per message, all at once; the calls follow one another, so every
     # request of a call arrives before any of the next: the three groups show the three calls.
-    groups = [tokens[start : start + MAX_BATCH] for start in range(0, 1234, MAX_BATCH)]
-    assert [len(group) for group in groups] == [500, 500, 234]
+    groups = [tokens[start : start + MAX_BATCH] for start in range(0, 1001, MAX_BATCH)]
+    assert [len(group) for group in groups] == [500, 500, 1]
     for earlier, later in itertools.pairwise(groups):
         assert max(arrivals[t] for t in earlier) < min(arrivals[t] for t in later)
 
