@@ -50,6 +50,7 @@ async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: Fake
     assert [r.token for r in fcm.requests()] == ["url-check", "url-check"]
 
 
+@pytest.mark.timeout(120)  # thousands of messages through the SDK
 async def test_1001_messages_go_in_three_calls_of_at_most_500_each_exactly_once(
     unqueued_connections: None, fcm: FakeFcm, sender: FcmSender
 ) -> None:
@@ -163,6 +164,7 @@ async def test_a_payload_the_sdk_refuses_fails_alone_and_keeps_its_token(
     assert [r.token for r in fcm.requests()] == ["good"]
 
 
+@pytest.mark.timeout(120)  # thousands of messages through the SDK
 async def test_topic_subscriptions_reach_fcm_in_chunks_with_the_right_tokens(
     fcm: FakeFcm, sender: FcmSender
 ) -> None:
