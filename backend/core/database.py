@@ -110,7 +110,8 @@ class Database:
     def _bound_here(self) -> bool:
         """Whether every model is still bound to this database (binding again takes a tenth of a second)."""
         try:
-            return all(model.get_pymongo_collection().database == self.db for model in self._document_models)
+            # Identity: another client to the same server and database compares equal, and may be closed.
+            return all(model.get_pymongo_collection().database is self.db for model in self._document_models)
         except CollectionWasNotInitialized:
             return False
 
