@@ -13,7 +13,7 @@ import uvicorn
 
 from backend.content.seed import import_seed_content
 from backend.core.settings import Settings
-from backend.geography.service import import_seed_data
+from backend.geography.loading import import_seed_data
 from backend.recruiters import service as recruiters
 from backend.recruiters.models import LicenceList
 from scripts.db import beanie_session

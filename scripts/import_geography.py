@@ -13,7 +13,7 @@ from pathlib import Path
 
 from backend.core.imports import ImportRejectedError
 from backend.core.settings import Settings
-from backend.geography import service
+from backend.geography import loading
 from backend.geography.importer import ECP_2023, REQUIRED_COLUMNS, Provenance
 from scripts.db import beanie_session
 
@@ -49,7 +49,7 @@ async def _run(args: argparse.Namespace) -> int:
     async with beanie_session(settings):
         if args.csv is None:
             print(f"importing the shipped seed into {settings.mongodb_database} ...", flush=True)
-            report = await service.import_seed_data()
+            report = await loading.import_seed_data()
             print(f"provinces: {report.provinces}")
             print(f"districts: {report.districts}")
             print(f"constituencies: {report.constituencies}")
@@ -57,7 +57,7 @@ async def _run(args: argparse.Namespace) -> int:
         text = args.csv.read_text(encoding="utf-8-sig")
         defaults = Provenance(source=args.source, source_date=args.source_date, verified=not args.unverified)
         try:
-            counts = await service.import_constituencies_csv(
+            counts = await loading.import_constituencies_csv(
                 text, defaults=defaults, delimitation=args.delimitation
             )
         except ImportRejectedError as rejected:

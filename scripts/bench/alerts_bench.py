@@ -21,7 +21,6 @@ import resource
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -36,7 +35,7 @@ from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.messages import to_fcm
 from backend.alerts.push.pushes import message_for
 from backend.core.settings import Settings
-from scripts.bench.alerts_crash import CrashFigures, crash_campaign, crash_run, print_crash
+from scripts.bench.alerts_crash import CrashFigures, bench_campaign, crash_campaign, crash_run, print_crash
 from scripts.bench.common import add_heap_option, bench_settings, load_geography, store_directly
 from scripts.db import beanie_session
 from scripts.engine import free_port
@@ -119,20 +118,11 @@ def _devices(first: int, count: int, now: datetime) -> Iterator[dict[str, Any]]:
 
 
 def _normal_campaign() -> Campaign:
-    """The normal run's campaign: news to the whole country, due now."""
-    now = datetime.now(UTC)
-    return Campaign(
-        id=str(uuid.uuid4()),
-        idempotency_key=f"bench {uuid.uuid4().hex}",
-        created_by="bench-editor",
+    """The normal run's campaign: news."""
+    return bench_campaign(
+        priority="normal",
         title={"ur": "محفوظ ہجرت", "en": "Safe migration"},
         body={"ur": "جعلی ویزا کے جھانسے سے بچیں۔", "en": "Beware of fake visa offers."},
-        audience={"national": True},
-        priority="normal",
-        send_at=now,
-        status="scheduled",
-        created_at=now,
-        updated_at=now,
     )
 
 

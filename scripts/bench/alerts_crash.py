@@ -82,21 +82,30 @@ def _tally(fcm_url: str, after: float = 0.0) -> dict[str, Any]:
     return answer
 
 
-def crash_campaign() -> Campaign:
-    """The crash run's campaign: a high-priority warning to the whole country, due now."""
+def bench_campaign(*, priority: str, title: dict[str, str], body: dict[str, str]) -> Campaign:
+    """A campaign to the whole country, due now (not stored)."""
     now = datetime.now(UTC)
     return Campaign(
         id=str(uuid.uuid4()),
         idempotency_key=f"bench {uuid.uuid4().hex}",
         created_by="bench-editor",
-        title={"ur": "سیلاب کا خطرہ", "en": "Flood warning"},
-        body={"ur": "اونچی جگہ پر جائیں۔", "en": "Move to high ground now."},
+        title=title,
+        body=body,
         audience={"national": True},
-        priority="high",
+        priority=priority,
         send_at=now,
         status="scheduled",
         created_at=now,
         updated_at=now,
+    )
+
+
+def crash_campaign() -> Campaign:
+    """The crash run's campaign: a high-priority warning."""
+    return bench_campaign(
+        priority="high",
+        title={"ur": "سیلاب کا خطرہ", "en": "Flood warning"},
+        body={"ur": "اونچی جگہ پر جائیں۔", "en": "Move to high ground now."},
     )
 
 

@@ -22,7 +22,7 @@ from backend.accounts.dependencies import current_account
 from backend.accounts.models import Account
 from backend.core.logging import configure_logging
 from backend.core.settings import Environment, Settings
-from backend.geography.service import import_seed_data
+from backend.geography.loading import import_seed_data
 from backend.main import create_app
 from scripts.db import beanie_session
 from scripts.engine import EmbeddedEngine, free_port

@@ -13,8 +13,8 @@ from backend.alerts.inbox.models import InboxEntry
 from backend.alerts.models import Campaign, Delivery
 from backend.alerts.push.fcm import FcmSender
 from backend.core.database import Database
+from backend.geography.loading import import_seed_data
 from backend.geography.models import Province
-from backend.geography.service import import_seed_data
 from backend.main import create_app
 from schemas.youth import Language
 from scripts.fake_fcm import FakeFcm

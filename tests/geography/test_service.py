@@ -4,7 +4,7 @@ import pytest
 from fastapi import FastAPI
 
 from backend.core.imports import ImportRejectedError
-from backend.geography import service
+from backend.geography import loading
 from backend.geography.importer import Provenance
 from backend.geography.models import Constituency, District, Province
 
@@ -13,9 +13,9 @@ HEADER = "code,name,districts\n"
 
 
 async def test_seed_import_is_idempotent(app: FastAPI) -> None:
-    first = await service.import_seed_data()
+    first = await loading.import_seed_data()
     assert (first.provinces.created, first.districts.created, first.constituencies.created) == (7, 168, 859)
-    second = await service.import_seed_data()
+    second = await loading.import_seed_data()
     assert (second.provinces.unchanged, second.districts.unchanged, second.constituencies.unchanged) == (
         7,
         168,
@@ -28,7 +28,7 @@ async def test_seed_import_is_idempotent(app: FastAPI) -> None:
 
 
 async def test_seed_districts_are_unique_and_cover_every_province(app: FastAPI) -> None:
-    await service.import_seed_data()
+    await loading.import_seed_data()
     provinces = {p.id for p in await Province.find_all().to_list()}
     districts = await District.find_all().to_list()
     assert {d.province for d in districts} == provinces
@@ -38,7 +38,7 @@ async def test_seed_districts_are_unique_and_cover_every_province(app: FastAPI) 
 
 
 async def test_unverified_records_are_marked_not_silent(app: FastAPI) -> None:
-    await service.import_seed_data()
+    await loading.import_seed_data()
     disputed = await Constituency.get("NA-81")
     assert disputed is not None
     assert disputed.verified is False
@@ -48,7 +48,7 @@ async def test_unverified_records_are_marked_not_silent(app: FastAPI) -> None:
 @pytest.mark.usefixtures("seeded")
 async def test_admin_csv_updates_seats_and_marks_them_verified() -> None:
     csv_text = HEADER + "NA-81,Gujranwala-V,Gujranwala\nna-43,Tank-cum-Dera Ismail Khan,Tank;D.I. Khan\n"
-    counts = await service.import_constituencies_csv(csv_text, defaults=OFFICIAL)
+    counts = await loading.import_constituencies_csv(csv_text, defaults=OFFICIAL)
     assert (counts.created, counts.updated) == (0, 2)
     seat = await Constituency.get("NA-81")
     assert seat is not None
@@ -58,13 +58,13 @@ async def test_admin_csv_updates_seats_and_marks_them_verified() -> None:
         True,
         OFFICIAL.source,
     )
-    again = await service.import_constituencies_csv(csv_text, defaults=OFFICIAL)
+    again = await loading.import_constituencies_csv(csv_text, defaults=OFFICIAL)
     assert again.unchanged == 2
 
 
 async def _rejected(csv_text: str, defaults: Provenance = OFFICIAL) -> list[tuple[int, str, str]]:
     with pytest.raises(ImportRejectedError) as rejected:
-        await service.import_constituencies_csv(csv_text, defaults=defaults)
+        await loading.import_constituencies_csv(csv_text, defaults=defaults)
     return [(e.line, e.field, e.rule) for e in rejected.value.row_errors]
 
 
@@ -101,7 +101,7 @@ async def test_bad_file_gets_one_error_per_bad_row_and_writes_nothing() -> None:
 @pytest.mark.usefixtures("seeded")
 async def test_error_messages_name_the_value_and_the_rule() -> None:
     with pytest.raises(ImportRejectedError) as rejected:
-        await service.import_constituencies_csv(
+        await loading.import_constituencies_csv(
             HEADER + "XX-5,Nowhere,Swat\nNA-2,Swat-I,Atlantis\n", defaults=OFFICIAL
         )
     messages = [str(error) for error in rejected.value.row_errors]

@@ -65,7 +65,7 @@ async def run_round(
                     report.batches += 1
                     report.reports.append(batch)
                     if log:
-                        print(_describe(batch), flush=True)
+                        _log_batch(batch)
                 elif planning.done():
                     return
                 else:
@@ -81,13 +81,12 @@ async def run_round(
     return report
 
 
-def _describe(report: BatchReport) -> str:
-    parts = [f"sent {report.sent}", f"failed {report.failed}", f"held {report.held}"]
-    if report.unconfirmed:
-        parts.append(f"unconfirmed {report.unconfirmed} (left by a dead worker, sent again)")
-    if report.retried:
-        parts.append(f"to retry {report.retried}")
-    return f"batch {report.batch_id}: " + ", ".join(parts)
+def _log_batch(report: BatchReport) -> None:
+    """One JSON log line per batch worked (the worker command's progress)."""
+    counts = {"sent": report.sent, "failed": report.failed, "held": report.held}
+    # Unconfirmed: left claimed by a dead worker and sent again; retried: queued in a retry batch.
+    counts |= {"unconfirmed": report.unconfirmed, "retried": report.retried}
+    logger.info("alert batch worked", extra={"batch_id": report.batch_id, **counts})
 
 
 async def lease_batch(*, config: WorkerConfig) -> AlertBatch | None:

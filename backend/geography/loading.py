@@ -1,0 +1,91 @@
+"""Loading geography reference data: the seed shipped in the repository, or an admin's official CSV."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from beanie import Document
+from pymongo import UpdateOne
+
+from backend.core.imports import ImportRejectedError
+from backend.geography import importer
+from backend.geography.models import Constituency, District, Province
+from backend.geography.service import district_index, forget_reference_cache
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    created: int
+    updated: int
+    unchanged: int
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[str, Any]]) -> UpsertCounts:
+    """Idempotent write keyed by code: insert new records, update changed ones, leave identical ones alone.
+
+    Reference data is small, so we read what is stored and write only the difference: a fresh database
+    takes one insert, and a re-run writes nothing.
+    """
+    collection = document.get_pymongo_collection()
+    stored = {doc["_id"]: doc async for doc in collection.find({})}
+    wanted = [
+        {"_id": record["code"], **{k: v for k, v in record.items() if k != "code"}} for record in records
+    ]
+    new = [doc for doc in wanted if doc["_id"] not in stored]
+    changed = [doc for doc in wanted if doc["_id"] in stored and stored[doc["_id"]] != doc]
+    updates = [
+        UpdateOne({"_id": doc["_id"]}, {"$set": {k: v for k, v in doc.items() if k != "_id"}}, upsert=True)
+        for doc in new + changed
+    ]
+    if updates:
+        # Upserts, so that an import racing another settles every record instead of failing on a duplicate.
+        await collection.bulk_write(updates, ordered=False)
+    return UpsertCounts(
+        created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed)
+    )
+
+
+# Reads
+
+
+async def import_constituencies_csv(
+    text: str, *, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
+) -> UpsertCounts:
+    """Validate the whole file, then upsert every seat; any bad row raises ImportRejectedError."""
+    parsed = importer.parse_constituencies_csv(
+        text, district_index=await district_index(), defaults=defaults, delimitation=delimitation
+    )
+    if parsed.errors:
+        raise ImportRejectedError(parsed.errors)
+    counts = await _upsert_by_code(Constituency, parsed.records)
+    forget_reference_cache()
+    return counts
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    provinces: UpsertCounts
+    districts: UpsertCounts
+    constituencies: UpsertCounts
+
+
+async def import_seed_data() -> SeedReport:
+    """Load the reference data shipped in the repository; running it again changes nothing."""
+    provinces = await _upsert_by_code(Province, importer.load_seed_json("provinces"))
+    districts = [
+        {**row, "lookup_keys": importer.district_lookup_keys(row["name"], row["code"], row["aliases"])}
+        for row in importer.load_seed_json("districts")
+    ]
+    district_counts = await _upsert_by_code(District, districts)
+    forget_reference_cache()
+    seats = await import_constituencies_csv(
+        importer.seed_constituencies_csv(), defaults=importer.Provenance(verified=False)
+    )
+    return SeedReport(provinces=provinces, districts=district_counts, constituencies=seats)
