@@ -52,9 +52,6 @@ async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[st
     )
 
 
-# Reads
-
-
 async def import_constituencies_csv(
     text: str, *, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
 ) -> UpsertCounts:
