@@ -94,10 +94,12 @@ async def add_photo(
     try:
         await _bucket().upload_from_stream_with_id(str(photo_id), f"{photo_id}", cleaned, metadata=metadata)
     except (DuplicateKeyError, FileExists):  # GridFS reports a taken id either way
-        stored = await _find(event.id, photo_id)
-        if stored is not None:  # a parallel replay of this photo stored it first
-            return _same_photo(stored, digest), False
-        if await _bucket().find({"_id": str(photo_id)}).to_list():  # a photo of another event
+        # One read decides: with two (this event's, then any event's) a parallel replay finishing in
+        # between looked like another event's photo, and its place was freed under it.
+        holders = await _bucket().find({"_id": str(photo_id)}).to_list()
+        if holders and holders[0].metadata["event_id"] == event.id:  # a parallel replay stored it first
+            return _same_photo(holders[0], digest), False
+        if holders:  # a photo of another event
             if took_place:
                 await _free_place(event.id, str(photo_id))
             raise ConflictError("A different photo already has this id.", code="photo_id_taken") from None

@@ -4,10 +4,12 @@ import asyncio
 import csv
 import io
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import httpx
 import pytest
 
+from backend.events import photos
 from backend.events.counters import store_and_count
 from backend.events.models import Event, Rsvp
 from schemas.accounts import Role
@@ -204,3 +206,31 @@ async def test_parallel_uploads_of_one_photo_store_it_once_in_one_place(
     assert stored is not None
     assert stored.photo_ids == [photo_id]
     assert (await client.put(url, content=png_with_metadata(), headers=headers)).status_code == 200
+
+
+async def test_a_replay_stored_while_this_upload_looked_keeps_the_photo_in_its_place(
+    client: httpx.AsyncClient, officer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CI race: this request took the place; a parallel replay stored the file just after each look."""
+    event_id = await _event(client, officer, plan())
+    photo_id = new_id()
+    headers = officer.headers | {"Content-Type": "image/png"}
+    url = f"/v1/events/{event_id}/photos/{photo_id}"
+    assert (await client.put(url, content=png_with_metadata(), headers=headers)).status_code == 201
+    # The replay's file is stored, but the place is this request's to take, and every look by this
+    # event misses it (it lands just after), as it did under load.
+    await Event.get_pymongo_collection().update_one({"_id": event_id}, {"$set": {"photo_ids": []}})
+    real_find = photos._find
+    looks = 0
+
+    async def lands_just_after(event: UUID | str, pid: UUID) -> object:
+        nonlocal looks
+        looks += 1
+        return None if looks <= 2 else await real_find(event, pid)
+
+    monkeypatch.setattr(photos, "_find", lands_just_after)
+    replay = await client.put(url, content=png_with_metadata(), headers=headers)
+    assert replay.status_code == 200, replay.text
+    stored = await Event.get(event_id)
+    assert stored is not None
+    assert stored.photo_ids == [photo_id]
