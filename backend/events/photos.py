@@ -97,7 +97,7 @@ async def add_photo(
         # One read decides: with two (this event's, then any event's) a parallel replay finishing in
         # between looked like another event's photo, and its place was freed under it.
         holders = await _bucket().find({"_id": str(photo_id)}).to_list()
-        if holders and holders[0].metadata["event_id"] == event.id:  # a parallel replay stored it first
+        if holders and (holders[0].metadata or {}).get("event_id") == event.id:  # a parallel replay stored it
             return _same_photo(holders[0], digest), False
         if holders:  # a photo of another event
             if took_place:
