@@ -129,18 +129,19 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         log=tmp_path / "server.log",
     )
     api = f"http://127.0.0.1:{api_port}"
+    web = httpx.Client(trust_env=False)  # one client: a new one per poll built a TLS context each time
     try:
         deadline = time.monotonic() + 120
         provinces = None
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                provinces = httpx.get(f"{api}/v1/geo/provinces", timeout=2)
+                provinces = web.get(f"{api}/v1/geo/provinces", timeout=2)
                 break
             except httpx.TransportError:
                 time.sleep(0.25)
         assert provinces is not None, (tmp_path / "server.log").read_text()
         assert len(provinces.json()) == 7
-        shipped = httpx.get(f"{api}/v1/content/sync", params={"lang": "en"}, timeout=10).json()
+        shipped = web.get(f"{api}/v1/content/sync", params={"lang": "en"}, timeout=10).json()
         assert len(shipped["entries"]) == len(load_seed_items())
         users_env = {
             **env,
@@ -152,15 +153,16 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         admin_token = lines[lines.index(next(x for x in lines if x.startswith("# admin@"))) + 1]
         officer_token = lines[lines.index(next(x for x in lines if x.startswith("# officer.lahore@"))) + 1]
         admin = {"Authorization": f"Bearer {admin_token}"}
-        assert httpx.get(f"{api}/v1/me", headers=admin, timeout=10).json()["roles"] == ["admin"]
-        assert httpx.get(f"{api}/v1/admin/audit", headers=admin, timeout=10).status_code == 200
-        officer = httpx.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {officer_token}"}, timeout=10)
+        assert web.get(f"{api}/v1/me", headers=admin, timeout=10).json()["roles"] == ["admin"]
+        assert web.get(f"{api}/v1/admin/audit", headers=admin, timeout=10).status_code == 200
+        officer = web.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {officer_token}"}, timeout=10)
         assert officer.json()["districts"] == ["lahore"]
         # Alerts go to the local FCM server, whose page lists what each phone received.
-        assert "What phones received" in httpx.get(f"http://127.0.0.1:{fcm_port}/", timeout=10).text
+        assert "What phones received" in web.get(f"http://127.0.0.1:{fcm_port}/", timeout=10).text
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
     finally:
+        web.close()
         if server.poll() is None:
             server.kill()
     output = (tmp_path / "server.log").read_text()
