@@ -81,12 +81,11 @@ class AuthEmulator:
         )
 
     def wait_until_ready(self, timeout_s: float = 90.0) -> None:
-        """Wait until the launched emulator answers; stop it and raise if it exits or does not answer."""
-        if self._process is None:
-            raise RuntimeError("the Auth emulator was not launched")
+        """Wait until the emulator answers; raise if it does not. One this object launched is stopped
+        then, and its exit is noticed at once; one launched by another process is only waited for."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if self._process.poll() is not None:
+            if self._process is not None and self._process.poll() is not None:
                 raise RuntimeError(f"the Auth emulator exited:\n{self._log_tail()}")
             try:
                 loopback_client().get(f"http://{self.host}/", timeout=1)

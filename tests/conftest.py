@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.app",
+    "tests.fixtures.emulator",
     "tests.fixtures.users",
     "tests.fixtures.fcm",
     "tests.fixtures.youth",
