@@ -261,7 +261,13 @@ async def test_two_worker_processes_share_a_campaign_without_sending_a_device_tw
 
         deadline = time.monotonic() + 90
         while not await finished():
-            assert time.monotonic() < deadline, log.read_text()
+            if time.monotonic() > deadline:
+                batches = await AlertBatch.find({"campaign_id": campaign.id}).to_list()
+                states = sorted((b.id, b.status, b.lease_owner, str(b.lease_until)) for b in batches)
+                raise AssertionError(
+                    f"not sent in 90 s; FCM requests in flight: {fcm.in_flight}, received: "
+                    f"{len(fcm.sent())}; batches: {states}\n{log.read_text()}"
+                )
             await asyncio.sleep(0.2)
     finally:
         for process in workers:
