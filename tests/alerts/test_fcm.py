@@ -52,15 +52,11 @@ async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: Fake
 
 @pytest.mark.timeout(120)  # thousands of messages through the SDK
 async def test_1001_messages_go_in_three_calls_of_at_most_500_each_exactly_once(
-    unqueued_connections: None, fcm: FakeFcm
+    unqueued_connections: None, fcm: FakeFcm, sender: FcmSender
 ) -> None:
     # One past two full calls: the third call holds exactly the message beyond the limit.
     tokens = [f"device-{i:04}" for i in range(1001)]
-    sender = FcmSender(project_id=PROJECT, base_url=fcm.base_url)  # made unqueued, unlike the module's
-    try:
-        outcomes = await sender.send([_to(token) for token in tokens])
-    finally:
-        await sender.close()
+    outcomes = await sender.send([_to(token) for token in tokens])
     assert [o.kind for o in outcomes] == [OutcomeKind.SENT] * 1001
     assert len({o.message_id for o in outcomes}) == 1001
     arrivals = {r.token: r.arrived for r in fcm.requests()}
