@@ -20,5 +20,6 @@ echo "[test] ruff check"; .venv/bin/ruff check .
 echo "[test] ruff format --check"; .venv/bin/ruff format --check .
 echo "[test] mypy (strict)"; .venv/bin/mypy
 # Two processes by default (the suite's own estimate of this 2-core machine); `loadgroup` keeps the tests
-# marked xdist_group(...) on one worker, and spreads the others one by one.
-echo "[test] pytest"; .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
+# marked xdist_group(...) on one worker, and spreads the others one by one. A worker that dies (a test over
+# its timeout ends its process) fails the run at once: replaced, xdist 3.8 with loadgroup waits forever.
+echo "[test] pytest"; .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup --max-worker-restart=0 "$@"
