@@ -22,7 +22,7 @@ def loopback_client() -> httpx.Client:
     """One HTTP client per process for the emulator's loopback calls (thread-safe).
 
     A client per call built a TLS context each time (the CA bundle read again, about 25 ms of CPU):
-    with a user signed up per test, that was a tenth of the suite's CPU.
+    with a user signed up per test, that was a fifth of the test processes' CPU.
     """
     return httpx.Client(timeout=10, trust_env=False)
 

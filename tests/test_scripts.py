@@ -14,7 +14,7 @@ import pytest
 from backend.content.seed import load_seed_items
 from scripts.dev_secrets import ensure_figures_key_secret
 from scripts.engine import free_port
-from scripts.firebase_emulator import AuthEmulator
+from scripts.firebase_emulator import AuthEmulator, loopback_client
 from tests.fixtures.processes import run, run_script, script_env, start_script
 
 PYTHON_SCRIPTS = [
@@ -129,7 +129,7 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         log=tmp_path / "server.log",
     )
     api = f"http://127.0.0.1:{api_port}"
-    web = httpx.Client(trust_env=False)  # one client: a new one per poll built a TLS context each time
+    web = loopback_client()  # one client for the polls (a new one each built a TLS context)
     try:
         deadline = time.monotonic() + 120
         provinces = None
@@ -162,7 +162,6 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
     finally:
-        web.close()
         if server.poll() is None:
             server.kill()
     output = (tmp_path / "server.log").read_text()
