@@ -10,8 +10,8 @@ Usage: scripts/test.sh [pytest arguments]
 
 Runs scripts/setup.sh, then ruff check, ruff format --check, mypy (strict) and pytest, in PYTEST_WORKERS
 processes (pytest-xdist; 2 by default, -n 0 runs in this process). Each test process starts its own embedded
-engine (memory) and Auth emulator, or uses MONGODB_URI when it is set (a database of its own, emptied per
-test). Arguments after the defaults override them, e.g. scripts/test.sh -k inbox or scripts/test.sh -n 0.
+engine (memory), or uses MONGODB_URI when it is set (a database of its own, emptied per test); they share
+one Auth emulator. Arguments after the defaults override them, e.g. scripts/test.sh -k inbox or -n 0.
 USAGE
   exit 0
 fi
@@ -19,6 +19,10 @@ bash scripts/setup.sh
 echo "[test] ruff check"; .venv/bin/ruff check .
 echo "[test] ruff format --check"; .venv/bin/ruff format --check .
 echo "[test] mypy (strict)"; .venv/bin/mypy
+# Python may cache compiled modules (and pytest its rewritten test modules) in __pycache__, even where the
+# environment says not to: the suite starts dozens of Python processes, each of which would otherwise compile
+# the backend again (about 1 s of CPU each here).
+unset PYTHONDONTWRITEBYTECODE
 # Two processes by default (the suite's own estimate of this 2-core machine); `loadgroup` keeps the tests
 # marked xdist_group(...) on one worker, and spreads the others one by one. A worker that dies (a test over
 # its timeout ends its process) fails the run at once: replaced, xdist 3.8 with loadgroup waits forever.
