@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import faulthandler
 import signal
 import sys
 
@@ -18,6 +19,8 @@ from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
 from backend.core.settings import Settings
 from scripts.db import beanie_session
+
+EXIT_WATCHDOG_S = 10.0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,6 +95,9 @@ async def _run(once: bool) -> int:
         await sender.close()
         firebase.close()
     print(f"alerts worker {config.owner} stopped", flush=True)
+    # What is left (cancelling tasks, joining threads) takes moments. Should anything hold the process past
+    # EXIT_WATCHDOG_S, print every thread's stack to stderr and exit 1, instead of waiting to be killed.
+    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True)
     return 0
 
 

@@ -14,6 +14,7 @@ import pytest
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.core.database import Database
 from backend.core.settings import Settings
+from scripts.alerts_worker import EXIT_WATCHDOG_S
 from scripts.fake_fcm import FakeFcm
 from tests.fixtures.delivery import add_campaign, add_people, stored_campaign, until
 from tests.fixtures.processes import script_env, start_script
@@ -179,7 +180,8 @@ async def test_two_worker_processes_share_a_campaign_without_sending_a_device_tw
         for process in workers:
             process.send_signal(signal.SIGTERM)
         for process in workers:
-            process.wait(timeout=15)
+            # A worker held past its exit watchdog prints its threads' stacks to the log and exits 1.
+            process.wait(timeout=EXIT_WATCHDOG_S + 10)
     assert [process.returncode for process in workers] == [0, 0], log.read_text()
     assert Counter(r.token for r in fcm.sent()) == Counter(tokens)
     owners = {batch.lease_owner for batch in await AlertBatch.find({"campaign_id": campaign.id}).to_list()}
