@@ -18,11 +18,15 @@ fi
 bash scripts/setup.sh
 echo "[test] ruff check"; .venv/bin/ruff check .
 echo "[test] ruff format --check"; .venv/bin/ruff format --check .
-echo "[test] mypy (strict)"; .venv/bin/mypy
 # Python may cache compiled modules (and pytest its rewritten test modules) in __pycache__, even where the
 # environment says not to: the suite starts dozens of Python processes, each of which would otherwise compile
 # the backend again (about 1 s of CPU each here).
 unset PYTHONDONTWRITEBYTECODE
+# While mypy keeps one core busy, a collection on the other fills those caches before the workers start.
+.venv/bin/pytest --collect-only -q -p no:cacheprovider >/dev/null 2>&1 &
+warm_caches=$!
+echo "[test] mypy (strict)"; .venv/bin/mypy
+wait "$warm_caches" || true  # only a warm-up: the run below reports any collection error
 # Two processes by default (the suite's own estimate of this 2-core machine); `loadgroup` keeps the tests
 # marked xdist_group(...) on one worker, and spreads the others one by one. A worker that dies (a test over
 # its timeout ends its process) fails the run at once: replaced, xdist 3.8 with loadgroup waits forever.
