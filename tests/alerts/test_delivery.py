@@ -43,7 +43,9 @@ def test_quiet_hours_wrap_midnight_and_end_in_the_morning() -> None:
 
 
 @pytest.mark.timeout(120)  # thousands of messages through the SDK
-async def test_a_campaign_reaches_each_device_once(fcm: FakeFcm, sender: FcmSender) -> None:
+async def test_a_campaign_reaches_each_device_once(
+    few_connections: None, fcm: FakeFcm, sender: FcmSender
+) -> None:
     tokens = await add_people(700, devices_each=2) + await add_people(50, prefix="v", languages=["en"])
     campaign = await add_campaign(link={"kind": "event", "id": "e1"})
     config = worker(batch_size=300)

@@ -52,7 +52,7 @@ async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: Fake
 
 @pytest.mark.timeout(120)  # thousands of messages through the SDK
 async def test_1001_messages_go_in_three_calls_of_at_most_500_each_exactly_once(
-    unqueued_connections: None, fcm: FakeFcm, sender: FcmSender
+    few_connections: None, fcm: FakeFcm, sender: FcmSender
 ) -> None:
     # One past two full calls: the third call holds exactly the message beyond the limit.
     tokens = [f"device-{i:04}" for i in range(1001)]

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.usefixtures("database")
 
 
 async def test_a_planner_whose_lease_ran_out_is_replaced_and_counts_nothing_twice(
-    fcm: FakeFcm, sender: FcmSender, service_clock: Clock
+    few_connections: None, fcm: FakeFcm, sender: FcmSender, service_clock: Clock
 ) -> None:
     await add_people(600)
     campaign = await add_campaign()
