@@ -117,7 +117,8 @@ async def _sync_topics(sender: FcmSender, interval_s: float, stop: asyncio.Event
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the worker until SIGTERM (or, with --once, until nothing is due)."""
+    """Run the worker until SIGTERM (or, with --once, until nothing is due); for a process of its own,
+    which an exit held past EXIT_WATCHDOG_S after "stopped" ends with status 1."""
     args = _parser().parse_args(argv)
     return asyncio.run(_run(args.once))
 
