@@ -53,6 +53,8 @@ from backend.topics.router import router as topics_router
 from backend.turnout import keys as record_keys
 from backend.turnout.brief.pdf import close_printer
 from backend.turnout.router import router as turnout_router
+from backend.voice.polls.router import editorial_router as poll_editorial_router
+from backend.voice.polls.router import router as polls_router
 from backend.youth import profile_changes
 from backend.youth.router import events_router as event_checkins_router
 from backend.youth.router import router as youth_router
@@ -202,6 +204,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(turnout_router)
     v1.include_router(alerts_router)
     v1.include_router(notifications_router)
+    v1.include_router(poll_editorial_router)
+    v1.include_router(polls_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

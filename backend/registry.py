@@ -4,6 +4,7 @@ scripts and the tests load this module, so they all run with the same documents 
 from beanie import Document
 
 from backend.accounts.models import Account
+from backend.alerts import checks as alert_checks
 from backend.alerts.devices import service as devices
 from backend.alerts.devices.models import Device, TopicRemoval
 from backend.alerts.inbox.models import InboxEntry
@@ -23,8 +24,11 @@ from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, TurnoutCounter
+from backend.voice.polls import editing as polls
+from backend.voice.polls.models import Poll, PollAnswer, PollCounter
 from backend.youth import signals as youth_signals
 from backend.youth.models import Tombstone, YouthProfile
+from schemas.alerts import LinkKind
 
 DOCUMENT_MODELS: list[type[Document]] = [
     Campaign,
@@ -58,12 +62,16 @@ DOCUMENT_MODELS: list[type[Document]] = [
     ReachClaim,
     AppliedChange,
     KeyFingerprint,
+    Poll,
+    PollAnswer,
+    PollCounter,
 ]
 
 
 def wire() -> None:
     """Connect the features above to the signals of the features below (connecting again changes nothing)."""
     youth_signals.profile_changed.connect(devices.follow_profile_now)
+    alert_checks.accept_links(LinkKind.POLL, polls.exists)
 
 
 wire()

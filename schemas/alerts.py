@@ -45,10 +45,11 @@ class CampaignStatus(StrEnum):
 class LinkKind(StrEnum):
     CONTENT = "content"
     EVENT = "event"
+    POLL = "poll"
 
 
 class DeepLink(ContractModel):
-    """Where the app opens when the alert is tapped: a published content item or an event."""
+    """Where the app opens when the alert is tapped: a published content item, an event or a poll."""
 
     kind: LinkKind
     id: str = Field(min_length=1, max_length=100)

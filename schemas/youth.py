@@ -213,6 +213,9 @@ class YouthExport(ContractModel):
     notifications: list[dict[str, Any]] = Field(
         default_factory=list, description="The alerts in the caller's inbox, newest first (as listed)."
     )
+    poll_answers: list[dict[str, Any]] = Field(
+        default_factory=list, description="The caller's answers to polls (poll, question, answer, times)."
+    )
 
 
 class RegistrationSummary(ContractModel):

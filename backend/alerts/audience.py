@@ -78,11 +78,18 @@ def _birth_years(band: str, *, year: int) -> dict[str, int]:
 
 
 def profile_filter(audience: Mapping[str, Any], *, priority: str) -> dict[str, Any]:
-    """The `youth_profiles` filter of an audience: its places and narrowing lists, receiving people only."""
-    query: dict[str, Any] = {"status": {"$in": _RECEIVING}}
+    """The `youth_profiles` filter of a campaign's audience: `audience_filter`, and people who stopped
+    alerts only for an emergency."""
+    query = audience_filter(audience)
     if priority != "emergency":
-        # Stopped people get emergencies only.
         query["alerts_stopped"] = {"$ne": True}
+    return query
+
+
+def audience_filter(audience: Mapping[str, Any]) -> dict[str, Any]:
+    """The `youth_profiles` filter of an audience (of a campaign or a poll): its places and narrowing
+    lists, people whose account may receive anything (not blocked, not erased)."""
+    query: dict[str, Any] = {"status": {"$in": _RECEIVING}}
     alternatives: list[dict[str, Any]] = []
     if not audience.get("national"):
         places = [

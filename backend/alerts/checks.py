@@ -1,6 +1,7 @@
 """What a campaign must satisfy when it is written: known places (stored as canonical codes), a deep link
 to something that exists, a sane send time, and a push payload FCM will accept."""
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -24,6 +25,8 @@ SEND_AT_HORIZON = timedelta(days=90)
 # topic (`alerts-PK-KP-skr`): a campaign that passes fits every real recipient.
 PLACEHOLDER_TOKEN = "t" * 250
 PLACEHOLDER_TOPIC = "alerts-" + "x" * 57
+# Link kinds owned by features above alerts (a poll), each with its "does this id exist" check.
+_link_targets: dict[LinkKind, Callable[[str], Awaitable[bool]]] = {}
 
 
 async def canonical_audience(audience: Audience, *, field: str) -> dict[str, Any]:
@@ -59,7 +62,7 @@ async def provinces_spanned(audience: dict[str, Any]) -> set[str]:
 
 
 async def check_link(link: DeepLink | None, *, now: datetime) -> dict[str, str] | None:
-    """The stored link: a published content item or an existing event, by canonical id."""
+    """The stored link: a published content item, an existing event or another linkable thing, by id."""
     if link is None:
         return None
     try:
@@ -72,11 +75,23 @@ async def check_link(link: DeepLink | None, *, now: datetime) -> dict[str, str] 
         )
         if live is None or not live.get("live") or (live.get("expires_at") and live["expires_at"] <= now):
             raise invalid_field("body.link.id", "unpublished_content", "link a published content item")
-    else:
+    elif link.kind is LinkKind.EVENT:
         event = await Event.get_pymongo_collection().find_one({"_id": target}, {"deleted_at": 1})
         if event is None or event.get("deleted_at") is not None:
             raise invalid_field("body.link.id", "unknown_event", "link an existing event")
+    else:
+        exists = _link_targets.get(link.kind)
+        if exists is None or not await exists(target):
+            raise invalid_field(
+                "body.link.id", f"unknown_{link.kind.value}", f"link an existing {link.kind.value}"
+            )
     return {"kind": link.kind.value, "id": target}
+
+
+def accept_links(kind: LinkKind, exists: Callable[[str], Awaitable[bool]]) -> None:
+    """Let campaigns link to `kind`, a thing a feature above this one owns, when `exists(id)` says so
+    (connected in registry.wire(), as signals are)."""
+    _link_targets[kind] = exists
 
 
 def check_send_at(send_at: datetime | None, *, now: datetime) -> datetime:

@@ -1,54 +1,19 @@
 """What an editor's write must satisfy: sanitised text, known places, and what publishing needs."""
 
-import html
 import re
 from datetime import datetime
 from typing import Any
 
-import nh3
-
 from backend.content import markdown
 from backend.core.clock import stored_time
 from backend.core.errors import ValidationFailedError
+from backend.core.text import UnsettledTextError, plain_text
 from backend.geography import places
 from schemas.common import FieldProblem
 from schemas.content import REQUIRED_LANGUAGES, ContentKind, ContentWrite
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{1,28}[0-9]$")
 _KINDS_WITH_CONTACT = (ContentKind.HELPLINE, ContentKind.OFFICE)
-
-
-# Each pass removes markup or decodes entities, so text settles within a few passes.
-_MAX_PASSES = 8
-
-
-class UnsettledTextError(ValueError):
-    """Text that still held markup after `_MAX_PASSES` passes (entities nested deeper than anyone types)."""
-
-
-def _strip_tags(text: str) -> str:
-    # An HTML parser's view of the text (html5ever, through nh3): tags, comments and the content of
-    # script and style go; what is left is decoded back to plain text ("&lt;" is "<" again).
-    return html.unescape(nh3.clean(text, tags=set(), strip_comments=True))
-
-
-def plain_text(text: str) -> tuple[str, bool]:
-    """Text without markup, and whether markup was removed; sanitising the result again changes nothing.
-
-    Titles and summaries are plain text. Entities that decode to tags ("&lt;script&gt;") count as tags,
-    so the result never holds a tag that a second pass, or an HTML renderer, would see.
-    """
-    current = _CONTROL.sub("", text).strip()
-    removed = False
-    for _ in range(_MAX_PASSES):
-        cleaned = _strip_tags(current).strip()
-        if cleaned == current:
-            return current, removed
-        # Decoding entities alone ("&amp;" to "&") is not a removal; losing text an HTML parser hid is.
-        removed = removed or cleaned != html.unescape(current).strip()
-        current = cleaned
-    raise UnsettledTextError("the text did not reach a stable form")
 
 
 async def prepare(write: ContentWrite) -> dict[str, Any]:

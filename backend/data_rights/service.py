@@ -1,7 +1,7 @@
 """A young person's data rights: export everything held about them, and erasure (a tombstone stays).
 
 This feature sits above the others on purpose: a person's data lives in youth (profile), events
-(check-ins, RSVPs), alerts (phones, inbox) and turnout (the reach claim), and only here are all of them
+(check-ins, RSVPs), alerts (phones, inbox), turnout (the reach claim) and voice (poll answers), and only here are all of them
 gathered or removed together.
 """
 
@@ -19,6 +19,7 @@ from backend.core.clock import utc_now
 from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
 from backend.turnout import counting, reach
+from backend.voice.polls import people as poll_people
 from backend.youth.models import Tombstone, YouthProfile
 from backend.youth.service import own_profile, to_read
 from schemas.accounts import Role
@@ -43,6 +44,7 @@ async def export_own_data(*, account: Account) -> YouthExport:
         checkins=[CheckinRead(event_id=UUID(a.event_id), checked_in_at=a.checked_in_at) for a in attendance],
         rsvps=[{"event_id": r.event_id, "created_at": r.created_at} for r in rsvps],
         notifications=[notification.model_dump(mode="json") for notification in alerts],
+        poll_answers=await poll_people.answers_of(uid=account.id),
     )
 
 
@@ -118,6 +120,7 @@ async def erase(*, account: Account) -> None:
             ).insert()
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
+    await poll_people.forget_person(uid=account.id, anonymous=f"erased:{tombstone_id}")
     await devices.remove_all(uid=account.id)
     await inbox.forget_person(uid=account.id)
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():

@@ -6,7 +6,7 @@ import httpx
 import nh3
 import pytest
 
-from backend.content.rules import plain_text
+from backend.core.text import plain_text
 from tests.fixtures.content import EDITORIAL, item_body
 from tests.fixtures.users import User
 

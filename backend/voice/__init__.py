@@ -1,0 +1,1 @@
+"""Youth voice: the channel from young people back to their representatives."""
