@@ -31,6 +31,7 @@ PYTHON_SCRIPTS = [
     "scripts.fake_fcm",
     "scripts.alerts_worker",
     "scripts.rebuild_turnout",
+    "scripts.rebuild_poll_results",
     "scripts.bench.turnout_bench",
     "scripts.bench.alerts_bench",
     "scripts.feature_map",

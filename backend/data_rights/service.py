@@ -1,8 +1,8 @@
 """A young person's data rights: export everything held about them, and erasure (a tombstone stays).
 
 This feature sits above the others on purpose: a person's data lives in youth (profile), events
-(check-ins, RSVPs), alerts (phones, inbox), turnout (the reach claim) and voice (poll answers), and only here are all of them
-gathered or removed together.
+(check-ins, RSVPs), alerts (phones, inbox), turnout (the reach claim) and voice (poll answers), and only
+here are all of them gathered or removed together.
 """
 
 import contextlib

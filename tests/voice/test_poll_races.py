@@ -12,7 +12,7 @@ from tests.fixtures.users import Clock, User
 from tests.fixtures.voice import POLLS, create_poll, raw_counts
 from tests.fixtures.youth import MakeYoung
 
-FULL = [
+FULL: list[dict[str, object]] = [
     {"question": "q1", "choice": "o1"},
     {"question": "q2", "choices": ["o2", "o3"]},
     {"question": "q3", "rating": 5},
@@ -78,7 +78,8 @@ async def test_an_answer_sent_as_the_poll_closes_is_counted_whole_or_refused_who
         return await client.post(f"{POLLS}/{poll['id']}/close", headers=editor.headers)
 
     *submitted, closed = await asyncio.gather(*(put(client, p, poll["id"], FULL) for p in people), close())
-    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert closed.status_code == 200
+    assert closed.json()["status"] == "closed"
     accepted = [p for p, response in zip(people, submitted, strict=True) if response.status_code == 200]
     refused = [p for p, response in zip(people, submitted, strict=True) if response.status_code != 200]
     assert all(
@@ -93,7 +94,8 @@ async def test_an_answer_sent_as_the_poll_closes_is_counted_whole_or_refused_who
         len(accepted)
     ] * 4
     late = await put(client, people[0], poll["id"], FULL)
-    assert late.status_code == 409 and late.json()["code"] == "poll_closed"
+    assert late.status_code == 409
+    assert late.json()["code"] == "poll_closed"
 
 
 async def test_the_closing_moment_belongs_to_the_closed_poll(
@@ -106,6 +108,7 @@ async def test_the_closing_moment_belongs_to_the_closed_poll(
     assert (await put(client, early, poll["id"], FULL)).status_code == 200
     service_clock.set(closes)
     refused = await put(client, late, poll["id"], FULL)
-    assert refused.status_code == 409 and refused.json()["code"] == "poll_closed"
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "poll_closed"
     assert await PollAnswer.find({"poll": poll["id"], "uid": late.uid}).count() == 0
     assert (await raw_counts(poll["id"]))["q1"]["all"]["n"] == 1

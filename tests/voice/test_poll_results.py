@@ -24,11 +24,13 @@ async def test_an_mp_reads_their_seat_beside_the_country_and_no_other_seat(
     mp = await make_user(Role.MP, constituency="NA-117")
     own = await client.get(results_url(poll["id"], "constituency", "NA-117"), headers=mp.headers)
     assert own.status_code == 200, own.text
-    assert own.json()["area"]["code"] == "NA-117" and own.json()["national"]["code"] == "PK"
+    assert own.json()["area"]["code"] == "NA-117"
+    assert own.json()["national"]["code"] == "PK"
     for area, code in (("constituency", "NA-118"), ("district", "quetta"), ("constituency", "XX-1")):
         assert (await client.get(results_url(poll["id"], area, code), headers=mp.headers)).status_code == 404
     national = await client.get(results_url(poll["id"]), headers=mp.headers)
-    assert national.status_code == 200 and national.json()["national"] is None
+    assert national.status_code == 200
+    assert national.json()["national"] is None
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
     assert (
         await client.get(results_url(poll["id"], "district", "Lahore"), headers=officer.headers)
@@ -38,7 +40,8 @@ async def test_an_mp_reads_their_seat_beside_the_country_and_no_other_seat(
     ).status_code == 404
     assert (await client.get(results_url(poll["id"]), headers=person.headers)).status_code == 403
     missing = await client.get(results_url(poll["id"], "district"), headers=editor.headers)
-    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "query.code"
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "query.code"
 
 
 async def test_every_result_is_the_protected_count_of_its_cell(
@@ -81,7 +84,8 @@ async def test_every_result_is_the_protected_count_of_its_cell(
     )
     assert q3["all"]["options"]["3"] == expected("q3", "all", "v.3")
     assert q2["all"]["respondents"] == {"value": 0, "suppressed": False}
-    assert q4["quotes"] == [] and read["note"] == protection.NOTE
+    assert q4["quotes"] == []
+    assert read["note"] == protection.NOTE
 
 
 async def test_short_texts_reach_editors_without_authors_and_mps_only_as_approved_quotes(
@@ -92,7 +96,8 @@ async def test_short_texts_reach_editors_without_authors_and_mps_only_as_approve
         person = await make_young()
         await answer(client, person, poll["id"], {"question": "q4", "text": text})
     texts = await client.get(f"{POLLS}/{poll['id']}/texts?question=q4", headers=editor.headers)
-    assert texts.status_code == 200 and texts.json()["total"] == 2
+    assert texts.status_code == 200
+    assert texts.json()["total"] == 2
     assert all(set(item) == {"id", "question", "text", "quoted", "month"} for item in texts.json()["items"])
     wrong = await client.get(f"{POLLS}/{poll['id']}/texts?question=q1", headers=editor.headers)
     assert wrong.status_code == 422
@@ -105,7 +110,8 @@ async def test_short_texts_reach_editors_without_authors_and_mps_only_as_approve
     assert before["area"]["questions"][3]["quotes"] == []
     quote_url = f"{POLLS}/{poll['id']}/quotes/{chosen['id']}"
     approved = await client.put(quote_url, headers=editor.headers)
-    assert approved.status_code == 200 and approved.json()["quoted"]
+    assert approved.status_code == 200
+    assert approved.json()["quoted"]
     after = (await client.get(results_url(poll["id"], "constituency", "NA-117"), headers=mp.headers)).json()
     assert after["area"]["questions"][3]["quotes"] == ["More jobs in Lahore"]
     assert after["national"]["questions"][3]["quotes"] == ["More jobs in Lahore"]
@@ -146,5 +152,6 @@ async def test_erasure_unlinks_answers_keeps_counts_and_drops_short_texts(
     assert await raw_counts(poll["id"]) == counts
     assert await PollAnswer.find({"uid": person.uid}).count() == 0
     left = await PollAnswer.find({"poll": poll["id"]}).to_list()
-    assert {answer.uid for answer in left} != {person.uid} and all(a.uid.startswith("erased:") for a in left)
+    assert {answer.uid for answer in left} != {person.uid}
+    assert all(a.uid.startswith("erased:") for a in left)
     assert {answer.question: answer.value for answer in left} == {"q1": "o2", "q4": None}

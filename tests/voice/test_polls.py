@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 
@@ -24,7 +25,9 @@ async def test_an_editor_writes_a_poll_and_a_retry_is_the_same_poll(
     assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
     assert first.json() == again.json()
     poll = first.json()
-    assert poll["status"] == "open" and poll["version"] == 1 and not poll["answered"]
+    assert poll["status"] == "open"
+    assert poll["version"] == 1
+    assert not poll["answered"]
     assert [q["id"] for q in poll["questions"]] == ["q1", "q2", "q3", "q4"]
     assert [o["id"] for o in poll["questions"][0]["options"]] == ["o1", "o2", "o3"]
     listed = await client.get(POLLS, headers=editor.headers)
@@ -88,7 +91,8 @@ async def test_an_answer_counts_once_changes_move_one_count_and_retries_change_n
     )
     body = (await answer(client, person, poll["id"], *answers)).json()
     mine = {item["question"]: item for item in body["my_answers"]}
-    assert mine["q2"]["choices"] == ["o1", "o3"] and mine["q4"]["text"] == "Jobs at home & safe routes"
+    assert mine["q2"]["choices"] == ["o1", "o3"]
+    assert mine["q4"]["text"] == "Jobs at home & safe routes"
     await answer(client, person, poll["id"], *answers)  # the app's retry
     counts = await raw_counts(poll["id"])
     assert counts["q1"]["all"] == {"n": 1, "v": {"o2": 1}}
@@ -114,7 +118,7 @@ async def test_answers_must_fit_their_questions(
 ) -> None:
     poll = await create_poll(client, editor)
     person = await make_young()
-    cases = {
+    cases: dict[tuple[str, str], dict[str, Any]] = {
         ("body.answers.0.question", "unknown_question"): {"question": "q9", "choice": "o1"},
         ("body.answers.0.choice", "wrong_kind"): {"question": "q1", "rating": 2},
         ("body.answers.0.choice", "unknown_option"): {"question": "q1", "choice": "o4"},
@@ -140,23 +144,28 @@ async def test_questions_change_until_the_first_answer_and_the_opening_until_it_
     changed = await client.patch(
         url, json={"questions": [question("rating")]}, headers=editor.headers | {"If-Match": '"1"'}
     )
-    assert changed.status_code == 200 and changed.json()["version"] == 2
+    assert changed.status_code == 200
+    assert changed.json()["version"] == 2
     stale = await client.patch(
         url, json={"title": {"ur": "نیا", "en": "New"}}, headers=editor.headers | {"If-Match": '"1"'}
     )
-    assert stale.status_code == 409 and stale.json()["code"] == "version_conflict"
+    assert stale.status_code == 409
+    assert stale.json()["code"] == "version_conflict"
     person = await make_young()
     await answer(client, person, poll["id"], {"question": "q1", "rating": 5})
     frozen = await client.patch(url, json={"questions": [question("short_text")]}, headers=editor.headers)
-    assert frozen.status_code == 409 and frozen.json()["code"] == "poll_answered"
+    assert frozen.status_code == 409
+    assert frozen.json()["code"] == "poll_answered"
     opening = await client.patch(
         url, json={"opens_at": (utc_now() + timedelta(hours=1)).isoformat()}, headers=editor.headers
     )
-    assert opening.status_code == 409 and opening.json()["code"] == "poll_opened"
+    assert opening.status_code == 409
+    assert opening.json()["code"] == "poll_opened"
     longer = await client.patch(
         url, json={"closes_at": (utc_now() + timedelta(days=9)).isoformat()}, headers=editor.headers
     )
-    assert longer.status_code == 200 and longer.json()["answered"]
+    assert longer.status_code == 200
+    assert longer.json()["answered"]
 
 
 async def test_a_closed_poll_refuses_answers_and_keeps_them_readable(
@@ -171,7 +180,8 @@ async def test_a_closed_poll_refuses_answers_and_keeps_them_readable(
     refused = await answer(client, person, poll["id"], {"question": "q3", "rating": 5}, status=409)
     assert refused.json()["code"] == "poll_closed"
     read = (await client.get(f"/v1/polls/{poll['id']}", headers=person.headers)).json()
-    assert read["status"] == "closed" and read["my_answers"][0]["rating"] == 2
+    assert read["status"] == "closed"
+    assert read["my_answers"][0]["rating"] == 2
     assert (await raw_counts(poll["id"]))["q3"]["all"] == {"n": 1, "v": {"2": 1}}
     assert (await client.get("/v1/polls", headers=person.headers)).json() == []
 
@@ -191,8 +201,10 @@ async def test_opening_a_poll_can_send_an_alert_linking_to_it(
     poll = (await client.post(POLLS, json=body, headers=headers)).json()
     assert (await client.post(POLLS, json=body, headers=headers)).json() == poll
     campaign = await Campaign.get(poll["announcement_campaign_id"])
-    assert campaign is not None and campaign.link == {"kind": "poll", "id": poll["id"]}
-    assert campaign.audience["districts"] == ["lahore"] and campaign.status == "scheduled"
+    assert campaign is not None
+    assert campaign.link == {"kind": "poll", "id": poll["id"]}
+    assert campaign.audience["districts"] == ["lahore"]
+    assert campaign.status == "scheduled"
     assert abs((campaign.send_at - opens).total_seconds()) < 0.01
     assert await Campaign.find({"created_by": editor.uid}).count() == 1
     moved = await client.patch(
@@ -202,8 +214,11 @@ async def test_opening_a_poll_can_send_an_alert_linking_to_it(
     )
     renewed = await Campaign.get(moved.json()["announcement_campaign_id"])
     old = await Campaign.get(poll["announcement_campaign_id"])
-    assert renewed is not None and old is not None and renewed.id != old.id
-    assert old.status == "cancelled" and renewed.status == "scheduled"
+    assert renewed is not None
+    assert old is not None
+    assert renewed.id != old.id
+    assert old.status == "cancelled"
+    assert renewed.status == "scheduled"
     campaign_link = {"kind": "poll", "id": str(uuid.uuid4())}
     body = {"title": {"en": "x"}, "body": {"en": "y"}, "audience": {"national": True}, "link": campaign_link}
     refused = await client.post(
