@@ -62,7 +62,7 @@ async def _recounted(poll: str | None, progress: Progress) -> tuple[Counts, int]
 
 async def _stored(poll: str | None) -> Counts:
     stored: Counts = {}
-    async for document in PollCounter.get_pymongo_collection().find(_scope(poll)):
+    async for document in PollCounter.get_pymongo_collection().find(_scope(poll)).sort("_id", 1):
         paths = {f"c.{p}": n for p, n in flat_counts(document.get("c", {})).items()}
         paths |= {f"k.{p}": n for p, n in flat_counts(document.get("k", {})).items()}
         stored[document["_id"]] = paths
