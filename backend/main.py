@@ -55,6 +55,9 @@ from backend.turnout.brief.pdf import close_printer
 from backend.turnout.router import router as turnout_router
 from backend.voice.polls.router import editorial_router as poll_editorial_router
 from backend.voice.polls.router import router as polls_router
+from backend.voice.questions.router import editorial_router as question_editorial_router
+from backend.voice.questions.router import mp_router as mp_questions_router
+from backend.voice.questions.router import router as questions_router
 from backend.youth import profile_changes
 from backend.youth.router import events_router as event_checkins_router
 from backend.youth.router import router as youth_router
@@ -206,6 +209,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(notifications_router)
     v1.include_router(poll_editorial_router)
     v1.include_router(polls_router)
+    v1.include_router(questions_router)
+    v1.include_router(question_editorial_router)
+    v1.include_router(mp_questions_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

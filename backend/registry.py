@@ -26,6 +26,8 @@ from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, TurnoutCounter
 from backend.voice.polls import editing as polls
 from backend.voice.polls.models import Poll, PollAnswer, PollCounter
+from backend.voice.questions import asking as questions
+from backend.voice.questions.models import QuestionSupport, VoiceQuestion
 from backend.youth import signals as youth_signals
 from backend.youth.models import Tombstone, YouthProfile
 from schemas.alerts import LinkKind
@@ -65,6 +67,8 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Poll,
     PollAnswer,
     PollCounter,
+    VoiceQuestion,
+    QuestionSupport,
 ]
 
 
@@ -72,6 +76,7 @@ def wire() -> None:
     """Connect the features above to the signals of the features below (connecting again changes nothing)."""
     youth_signals.profile_changed.connect(devices.follow_profile_now)
     alert_checks.accept_links(LinkKind.POLL, polls.exists)
+    alert_checks.accept_links(LinkKind.QUESTION, questions.linkable)
 
 
 wire()

@@ -46,10 +46,11 @@ class LinkKind(StrEnum):
     CONTENT = "content"
     EVENT = "event"
     POLL = "poll"
+    QUESTION = "question"  # a young person's question to MPs, approved or answered
 
 
 class DeepLink(ContractModel):
-    """Where the app opens when the alert is tapped: a published content item, an event or a poll."""
+    """Where the app opens when the alert is tapped: a content item, an event, a poll or a question."""
 
     kind: LinkKind
     id: str = Field(min_length=1, max_length=100)

@@ -216,6 +216,12 @@ class YouthExport(ContractModel):
     poll_answers: list[dict[str, Any]] = Field(
         default_factory=list, description="The caller's answers to polls (poll, question, answer, times)."
     )
+    questions: list[dict[str, Any]] = Field(
+        default_factory=list, description="The caller's questions to MPs, with outcome and answer."
+    )
+    question_supports: list[dict[str, Any]] = Field(
+        default_factory=list, description="The questions the caller supports, and when."
+    )
 
 
 class RegistrationSummary(ContractModel):

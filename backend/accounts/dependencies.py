@@ -92,6 +92,8 @@ EditorOnly = Depends(_EDITOR)
 FieldStaff = Annotated[Account, Depends(_FIELD_STAFF)]
 Supervisor = Annotated[Account, Depends(RequireRole(Role.SUPERVISOR))]
 Youth = Annotated[Account, Depends(RequireRole(Role.YOUTH))]
+# A member of either assembly (or their office's account), who sees their one seat.
+MemberOfParliament = Annotated[Account, Depends(RequireRole(Role.MP))]
 # Every staff role (turnout figures); young people see none of it.
 Staff = Annotated[Account, Depends(_STAFF)]
 

@@ -91,7 +91,10 @@ def audience_filter(audience: Mapping[str, Any]) -> dict[str, Any]:
     lists, people whose account may receive anything (not blocked, not erased)."""
     query: dict[str, Any] = {"status": {"$in": _RECEIVING}}
     alternatives: list[dict[str, Any]] = []
-    if not audience.get("national"):
+    if uids := audience.get("uids"):
+        # A personal message (alerts/personal.py): exactly the people named.
+        alternatives.append({"_id": {"$in": list(uids)}})
+    elif not audience.get("national"):
         places = [
             {field: {"$in": list(audience.get(key) or [])}}
             for key, field in (

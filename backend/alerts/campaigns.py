@@ -18,7 +18,7 @@ from backend.alerts.models import Campaign
 from backend.audit import service as audit
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import ConflictError, ForbiddenError, NotFoundError
-from backend.core.pagination import PageParams, total_count
+from backend.core.pagination import PageParams, paginate
 from schemas.alerts import (
     Audience,
     AudiencePreview,
@@ -122,7 +122,7 @@ async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[Campaig
 
 async def _load(campaign_id: str) -> Campaign:
     campaign = await Campaign.get(campaign_id)
-    if campaign is None:
+    if campaign is None or campaign.personal:
         raise NotFoundError("No campaign has this id.")
     return campaign
 
@@ -133,11 +133,15 @@ async def get(*, campaign_id: str) -> CampaignRead:
 
 
 async def list_campaigns(*, page: PageParams) -> Page[CampaignRead]:
-    """Every campaign, newest first."""
-    total = await total_count(Campaign, {})
-    found = await Campaign.find({}).sort("-created_at", "-_id").skip(page.offset).limit(page.limit).to_list()
-    return Page[CampaignRead](
-        items=[to_read(campaign) for campaign in found], total=total, limit=page.limit, offset=page.offset
+    """Every editor's campaign, newest first (personal messages are not campaigns to editors)."""
+    # Stored before `personal` existed, a campaign has no such field: an `$in` with None finds it too.
+    query = {"personal": {"$in": [False, None]}}
+    return await paginate(
+        Campaign,
+        query,
+        sort=[("created_at", -1), ("_id", -1)],
+        page=page,
+        read=lambda stored: to_read(Campaign.model_validate(stored)),
     )
 
 

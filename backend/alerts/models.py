@@ -36,6 +36,8 @@ class Campaign(Document):
     priority: str
     send_at: datetime
     status: str
+    # A message to named people (`audience.uids`) made by a feature, not an editor: not in editors' list.
+    personal: bool = False
     confirmation_required: bool = False
     confirmed_by: str | None = None
     cancelled_at: datetime | None = None
@@ -64,8 +66,11 @@ class Campaign(Document):
             IndexModel(
                 [("status", ASCENDING), ("send_at", ASCENDING), ("_id", ASCENDING)], name="status_send_at"
             ),
-            # Editors' list, newest first.
-            IndexModel([("created_at", ASCENDING), ("_id", ASCENDING)], name="created"),
+            # Editors' list, newest first (personal messages left out).
+            IndexModel(
+                [("personal", ASCENDING), ("created_at", ASCENDING), ("_id", ASCENDING)],
+                name="personal_created",
+            ),
             # Plans to resume (a planner died) and planned campaigns to finish.
             IndexModel(
                 [("status", ASCENDING), ("planned", ASCENDING), ("plan_lease_until", ASCENDING)],

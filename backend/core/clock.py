@@ -7,7 +7,7 @@ only at the edges, by the functions below: months, ages, quiet hours, dates show
 """
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 PAKISTAN = ZoneInfo("Asia/Karachi")
@@ -45,6 +45,12 @@ def pakistan_time(moment: datetime) -> datetime:
 def pakistan_date(moment: datetime) -> date:
     """The calendar day of `moment` in Pakistan."""
     return pakistan_time(moment).date()
+
+
+def pakistan_day_end(moment: datetime) -> datetime:
+    """When the Pakistan day of `moment` ends (the next midnight there), in UTC."""
+    following = pakistan_date(moment) + timedelta(days=1)
+    return datetime(following.year, following.month, following.day, tzinfo=PAKISTAN).astimezone(UTC)
 
 
 def month_of(moment: datetime) -> str:

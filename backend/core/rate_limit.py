@@ -22,6 +22,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.errors import PyMongoError
 
 from backend.core import counters
+from backend.core.clock import utc_now
 from backend.core.errors import AppError
 from backend.core.settings import Settings
 
@@ -108,6 +109,23 @@ class MongoCounterStorage(Storage):
 
 
 _limiter = FixedWindowRateLimiter(MongoCounterStorage())
+
+
+async def take_daily(name: str, who: str, *, limit: int, day: str, ends: datetime) -> None:
+    """Take one of `who`'s `limit` allowances of `name` for `day` (ending at `ends`); 429 when none is left.
+
+    A business rule per person (questions a young person may ask a day), not per request or address: many
+    young people at one event share an address. One `$inc` each, so exactly `limit` calls pass at once.
+    """
+    before = await counters.increment(
+        RateCounter.get_pymongo_collection(),
+        {"_id": f"daily/{name}/{who}:{day}"},
+        {"hits": 1},
+        set_on_insert={"expires_at": ends},
+    )
+    if before is not None and int(before["hits"]) >= limit:
+        retry_after = max(1, math.ceil((ends - utc_now()).total_seconds()))
+        raise RateLimitedError(retry_after)
 
 
 async def delete_expired_counters() -> None:

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     checkin_early_minutes: int = Field(default=30, ge=0, le=24 * 60)
     checkin_grace_minutes: int = Field(default=60, ge=0, le=24 * 60)
     rate_limiting: bool = Field(default=True, description="Turns every rate limit on or off.")
+    questions_per_day: int = Field(
+        default=3, ge=1, le=1000, description="Questions a young person may send their MPs per day (PKT)."
+    )
+    supports_per_day: int = Field(
+        default=50, ge=1, le=10_000, description="Questions a young person may support per day (PKT)."
+    )
     rate_limits: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_RATE_LIMITS),
         description="Per-operation limits in the `limits` notation (`10/minute;100/hour`), counted per "

@@ -1,8 +1,8 @@
 """A young person's data rights: export everything held about them, and erasure (a tombstone stays).
 
 This feature sits above the others on purpose: a person's data lives in youth (profile), events
-(check-ins, RSVPs), alerts (phones, inbox), turnout (the reach claim) and voice (poll answers), and only
-here are all of them gathered or removed together.
+(check-ins, RSVPs), alerts (phones, inbox), turnout (the reach claim) and voice (poll answers,
+questions, supports), and only here are all of them gathered or removed together.
 """
 
 import contextlib
@@ -20,6 +20,7 @@ from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
 from backend.turnout import counting, reach
 from backend.voice.polls import people as poll_people
+from backend.voice.questions import people as question_people
 from backend.youth.models import Tombstone, YouthProfile
 from backend.youth.service import own_profile, to_read
 from schemas.accounts import Role
@@ -45,6 +46,8 @@ async def export_own_data(*, account: Account) -> YouthExport:
         rsvps=[{"event_id": r.event_id, "created_at": r.created_at} for r in rsvps],
         notifications=[notification.model_dump(mode="json") for notification in alerts],
         poll_answers=await poll_people.answers_of(uid=account.id),
+        questions=await question_people.questions_of(uid=account.id),
+        question_supports=await question_people.supports_of(uid=account.id),
     )
 
 
@@ -121,6 +124,7 @@ async def erase(*, account: Account) -> None:
         await Attendance.get_pymongo_collection().delete_one({"_id": attendance.id})
     await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
     await poll_people.forget_person(uid=account.id, anonymous=f"erased:{tombstone_id}")
+    await question_people.forget_person(uid=account.id, anonymous=f"erased:{tombstone_id}")
     await devices.remove_all(uid=account.id)
     await inbox.forget_person(uid=account.id)
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():

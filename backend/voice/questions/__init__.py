@@ -1,0 +1,1 @@
+"""Questions to MPs: young people ask, editors moderate, MPs answer, young people of the seat support."""
