@@ -53,6 +53,8 @@ from backend.topics.router import router as topics_router
 from backend.turnout import keys as record_keys
 from backend.turnout.brief.pdf import close_printer
 from backend.turnout.router import router as turnout_router
+from backend.voice.feedback.router import events_router as event_feedback_router
+from backend.voice.feedback.router import router as feedback_router
 from backend.voice.polls.router import editorial_router as poll_editorial_router
 from backend.voice.polls.router import router as polls_router
 from backend.voice.questions.router import editorial_router as question_editorial_router
@@ -212,6 +214,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(questions_router)
     v1.include_router(question_editorial_router)
     v1.include_router(mp_questions_router)
+    v1.include_router(event_feedback_router)
+    v1.include_router(feedback_router)
     app.include_router(v1)
     app.include_router(health_router)
     return app

@@ -24,6 +24,7 @@ from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, TurnoutCounter
+from backend.voice.feedback.models import EventFeedback, FeedbackCounter
 from backend.voice.polls import editing as polls
 from backend.voice.polls.models import Poll, PollAnswer, PollCounter
 from backend.voice.questions import asking as questions
@@ -69,6 +70,8 @@ DOCUMENT_MODELS: list[type[Document]] = [
     PollCounter,
     VoiceQuestion,
     QuestionSupport,
+    EventFeedback,
+    FeedbackCounter,
 ]
 
 

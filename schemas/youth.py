@@ -222,6 +222,9 @@ class YouthExport(ContractModel):
     question_supports: list[dict[str, Any]] = Field(
         default_factory=list, description="The questions the caller supports, and when."
     )
+    event_feedback: list[dict[str, Any]] = Field(
+        default_factory=list, description="The caller's feedback on events they attended."
+    )
 
 
 class RegistrationSummary(ContractModel):

@@ -2,7 +2,7 @@
 
 This feature sits above the others on purpose: a person's data lives in youth (profile), events
 (check-ins, RSVPs), alerts (phones, inbox), turnout (the reach claim) and voice (poll answers,
-questions, supports), and only here are all of them gathered or removed together.
+questions, supports, event feedback), and only here are all of them gathered or removed together.
 """
 
 import contextlib
@@ -19,6 +19,7 @@ from backend.core.clock import utc_now
 from backend.events.counters import uncount
 from backend.events.models import Attendance, Rsvp
 from backend.turnout import counting, reach
+from backend.voice.feedback import people as feedback_people
 from backend.voice.polls import people as poll_people
 from backend.voice.questions import people as question_people
 from backend.youth.models import Tombstone, YouthProfile
@@ -48,6 +49,7 @@ async def export_own_data(*, account: Account) -> YouthExport:
         poll_answers=await poll_people.answers_of(uid=account.id),
         questions=await question_people.questions_of(uid=account.id),
         question_supports=await question_people.supports_of(uid=account.id),
+        event_feedback=await feedback_people.feedback_of(uid=account.id),
     )
 
 
@@ -125,6 +127,7 @@ async def erase(*, account: Account) -> None:
     await reach.rekey_reach(person=account.id, anonymous=f"erased:{tombstone_id}")
     await poll_people.forget_person(uid=account.id, anonymous=f"erased:{tombstone_id}")
     await question_people.forget_person(uid=account.id, anonymous=f"erased:{tombstone_id}")
+    await feedback_people.forget_person(uid=account.id, anonymous=f"erased:{tombstone_id}")
     await devices.remove_all(uid=account.id)
     await inbox.forget_person(uid=account.id)
     for rsvp in await Rsvp.find({"uid": account.id}).to_list():
