@@ -23,7 +23,9 @@ from backend.core.rate_limit import RateCounter
 from backend.events.models import Attendance, Event, EventVersion, Rsvp
 from backend.geography.models import Constituency, District, Province
 from backend.recruiters.models import LicenceList, RecruiterLicence
+from backend.turnout import signals as turnout_signals
 from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, TurnoutCounter
+from backend.voice import brief as voice_brief
 from backend.voice.feedback.models import EventFeedback, FeedbackCounter
 from backend.voice.polls import editing as polls
 from backend.voice.polls.models import Poll, PollAnswer, PollCounter
@@ -80,6 +82,7 @@ def wire() -> None:
     youth_signals.profile_changed.connect(devices.follow_profile_now)
     alert_checks.accept_links(LinkKind.POLL, polls.exists)
     alert_checks.accept_links(LinkKind.QUESTION, questions.linkable)
+    turnout_signals.brief_pages.connect(voice_brief.voice_page)
 
 
 wire()

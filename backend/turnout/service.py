@@ -6,7 +6,7 @@ from backend.accounts.models import Account
 from backend.core.clock import month_of, utc_now
 from backend.core.errors import invalid_field
 from backend.geography import service as geography
-from backend.turnout import figures, protection
+from backend.turnout import figures, protection, signals
 from backend.turnout.brief import page as brief
 from backend.turnout.figures import AreaFigures, MonthCounts
 from backend.turnout.models import NATIONAL_CODE, TurnoutCounter
@@ -124,11 +124,14 @@ async def national_turnout(*, account: Account, from_month: str | None, to_month
 async def brief_html(
     *, account: Account, code: str, lang: BriefLanguage, from_month: str | None, to_month: str | None
 ) -> str:
-    """A constituency's one-page brief as HTML, from the same read as its dashboard."""
+    """A constituency's brief as HTML, from the same read as its dashboard: one page of turnout, and the
+    pages features above turnout add (what young people said)."""
     turnout = await read_turnout(
         account=account, kind=AreaKind.CONSTITUENCY, code=code, from_month=from_month, to_month=to_month
     )
-    return await brief.render_brief_html(turnout, lang=lang)
+    months = month_range(from_month=turnout.from_month, to_month=turnout.to_month)
+    pages = await signals.brief_pages.collect(turnout.area.code, months, lang)
+    return await brief.render_brief_html(turnout, lang=lang, more_pages=[page for page in pages if page])
 
 
 async def brief_pdf(

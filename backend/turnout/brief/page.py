@@ -1,5 +1,6 @@
 """The MP's one-page brief: a self-contained HTML page (inline CSS and SVG), and the same page as PDF."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
@@ -146,8 +147,16 @@ def _prepared_on(moment: datetime, lang: BriefLanguage) -> str:
     return f"{local.day} {MONTHS[lang][local.month - 1]} {local.year}"
 
 
-async def render_brief_html(turnout: TurnoutRead, *, lang: BriefLanguage) -> str:
-    """The one-page brief of a constituency as self-contained HTML (inline CSS and SVG)."""
+def figure_html(cell: Cell | AverageCell | None, lang: BriefLanguage) -> str:
+    """A protected figure as the brief prints it: its number, or the hidden mark with its explanation."""
+    return _cell_html(cell, LABELS[lang])
+
+
+async def render_brief_html(
+    turnout: TurnoutRead, *, lang: BriefLanguage, more_pages: Sequence[str] = ()
+) -> str:
+    """The brief of a constituency as self-contained HTML (inline CSS and SVG): one page of turnout, then
+    `more_pages` (each a `<section class="page">`, printed on a page of its own)."""
     words = LABELS[lang]
     name = escape(f"{_area_name(turnout.area, lang)} ({turnout.area.code})")
     period = escape(
@@ -193,7 +202,7 @@ async def render_brief_html(turnout: TurnoutRead, *, lang: BriefLanguage) -> str
         f"<footer><p>{escape(words['footnote'])}</p><p>{escape(words['adjusted'])}</p>"
         f"<p>{escape(words['sources'])}</p>"
         f"<p>{escape(words['generated'].format(date=_prepared_on(turnout.generated_at, lang)))}</p></footer>"
-        "</body></html>"
+        f"{''.join(more_pages)}</body></html>"
     )
 
 

@@ -53,6 +53,8 @@ tr.own{background:#f4f8fa;font-weight:700}
 footer{margin-top:6px;font-size:7.5pt;color:#4b5a63}
 footer p{margin:1px 0}
 section{break-inside:avoid}
+section.page{break-before:page;break-inside:auto;margin-top:12px;border-top:3px solid #1f6f8b}
+section.page section{break-inside:avoid}
 .scroll{overflow-x:auto}
 @media (max-width:600px){
   /* Wide charts keep a legible text size on a phone and scroll sideways instead of shrinking. */

@@ -100,4 +100,10 @@ class PollCounter(Document):
 
     class Settings:
         name = "poll_counters"
-        indexes: ClassVar[list[IndexModel]] = [IndexModel([("poll", ASCENDING)], name="poll")]
+        indexes: ClassVar[list[IndexModel]] = [
+            IndexModel([("poll", ASCENDING)], name="poll"),
+            # The polls counted in one area (the brief's page of what young people said).
+            IndexModel(
+                [("area", ASCENDING), ("code", ASCENDING), ("poll", ASCENDING)], name="area_code_poll"
+            ),
+        ]

@@ -48,7 +48,7 @@ def _in_area(counted: Mapping[str, Any], area: Area) -> bool:
     return counted.get(area.kind.value) == area.code
 
 
-def _area_results(
+def area_results(
     poll: Poll, area: Area, stored: Mapping[str, Any] | None, quotes: list[dict[str, Any]]
 ) -> AreaResults:
     counts = flat_counts((stored or {}).get("c", {}))
@@ -77,6 +77,15 @@ def _area_results(
     return AreaResults(kind=area.kind, code=area.code, questions=questions)
 
 
+async def approved_quotes(poll_id: str) -> list[dict[str, Any]]:
+    """The poll's short texts editors approved as quotes, with the places they count in (never who)."""
+    fields = {"question": 1, "value": 1, "counted_as": 1}
+    return [
+        quote
+        async for quote in PollAnswer.get_pymongo_collection().find({"poll": poll_id, "quoted": True}, fields)
+    ]
+
+
 async def read_results(*, account: Account, poll_id: str, kind: AreaKind, code: str | None) -> PollResults:
     """A poll's results in an area the caller may read (404 otherwise), beside the country's."""
     if kind is not AreaKind.NATIONAL and not code:
@@ -93,15 +102,8 @@ async def read_results(*, account: Account, poll_id: str, kind: AreaKind, code: 
         found["_id"]: found
         async for found in PollCounter.get_pymongo_collection().find({"_id": {"$in": list(wanted)}})
     }
-    quotes = [
-        quote
-        async for quote in PollAnswer.get_pymongo_collection().find(
-            {"poll": poll.id, "quoted": True}, {"question": 1, "value": 1, "counted_as": 1}
-        )
-    ]
-    results = {
-        a: _area_results(poll, a, stored.get(document_id), quotes) for document_id, a in wanted.items()
-    }
+    quotes = await approved_quotes(poll.id)
+    results = {a: area_results(poll, a, stored.get(document_id), quotes) for document_id, a in wanted.items()}
     return PollResults(
         poll_id=poll.id,  # type: ignore[arg-type]  # validated into a UUID
         title=poll.title,  # type: ignore[arg-type]
