@@ -21,10 +21,11 @@ BRIEF = "/v1/turnout/constituencies/NA-117/brief"
 
 
 def _pdf_text(pdf: Path) -> tuple[str, str]:
-    tools = [shutil.which(name) for name in ("pdfinfo", "pdftotext")]
-    assert all(tools), "poppler-utils missing: run scripts/setup.sh"
-    info = subprocess.run([tools[0], str(pdf)], capture_output=True, check=True, timeout=45).stdout.decode()
-    text = subprocess.run([tools[1], str(pdf), "-"], capture_output=True, check=True, timeout=45).stdout
+    pdfinfo, pdftotext = shutil.which("pdfinfo"), shutil.which("pdftotext")
+    assert pdfinfo, "poppler-utils missing: run scripts/setup.sh"
+    assert pdftotext, "poppler-utils missing: run scripts/setup.sh"
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, check=True, timeout=45).stdout.decode()
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, check=True, timeout=45).stdout
     return info, text.decode("utf-8")
 
 
