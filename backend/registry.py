@@ -28,7 +28,7 @@ from backend.turnout.models import AppliedChange, KeyFingerprint, ReachClaim, Tu
 from backend.voice import brief as voice_brief
 from backend.voice.feedback.models import EventFeedback, FeedbackCounter
 from backend.voice.polls import editing as polls
-from backend.voice.polls.models import Poll, PollAnswer, PollCounter
+from backend.voice.polls.models import Poll, PollAnswer, PollCounter, PollQuote
 from backend.voice.questions import asking as questions
 from backend.voice.questions.models import QuestionSupport, VoiceQuestion
 from backend.youth import signals as youth_signals
@@ -70,6 +70,7 @@ DOCUMENT_MODELS: list[type[Document]] = [
     Poll,
     PollAnswer,
     PollCounter,
+    PollQuote,
     VoiceQuestion,
     QuestionSupport,
     EventFeedback,

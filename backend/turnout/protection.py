@@ -7,6 +7,8 @@ complementary and own-seat rules) would leak through the pattern of what it hide
 their own, perturbed by their own key, so parts may not add up to them (`NOTE`).
 """
 
+from collections.abc import Mapping
+
 from backend.turnout import ptable
 from schemas.turnout import AverageCell, Cell
 
@@ -34,3 +36,13 @@ def average(cell: Cell, units: int) -> AverageCell:
     if cell.value is None:
         return AverageCell(value=None, suppressed=True)
     return AverageCell(value=round(cell.value / units, 2) if units else 0.0)
+
+
+def mean_of(distribution: Mapping[int, Cell]) -> AverageCell:
+    """The mean value of a distribution of protected counts (how many gave each rating), from the published
+    counts: hidden when one of them is (it would tell how many the hidden count holds)."""
+    if any(cell.value is None for cell in distribution.values()):
+        return AverageCell(value=None, suppressed=True)
+    people = sum(cell.value or 0 for cell in distribution.values())
+    total = sum(value * (cell.value or 0) for value, cell in distribution.items())
+    return AverageCell(value=round(total / people, 2) if people else 0.0)

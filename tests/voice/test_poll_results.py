@@ -155,3 +155,26 @@ async def test_erasure_unlinks_answers_keeps_counts_and_drops_short_texts(
     assert {answer.uid for answer in left} != {person.uid}
     assert all(a.uid.startswith("erased:") for a in left)
     assert {answer.question: answer.value for answer in left} == {"q1": "o2", "q4": None}
+
+
+async def test_changing_a_quoted_answer_withdraws_the_quote(
+    client: httpx.AsyncClient, editor: User, make_young: MakeYoung
+) -> None:
+    poll = await create_poll(client, editor)
+    person = await make_young()
+    await answer(client, person, poll["id"], {"question": "q4", "text": "First thought"})
+    (item,) = (await client.get(f"{POLLS}/{poll['id']}/texts?question=q4", headers=editor.headers)).json()[
+        "items"
+    ]
+    assert (
+        await client.put(f"{POLLS}/{poll['id']}/quotes/{item['id']}", headers=editor.headers)
+    ).status_code == 200
+    quoted = (await client.get(results_url(poll["id"]), headers=editor.headers)).json()
+    assert quoted["area"]["questions"][3]["quotes"] == ["First thought"]
+    await answer(client, person, poll["id"], {"question": "q4", "text": "Second thought"})
+    after = (await client.get(results_url(poll["id"]), headers=editor.headers)).json()
+    assert after["area"]["questions"][3]["quotes"] == []
+    (changed,) = (await client.get(f"{POLLS}/{poll['id']}/texts?question=q4", headers=editor.headers)).json()[
+        "items"
+    ]
+    assert changed == item | {"text": "Second thought", "quoted": False}

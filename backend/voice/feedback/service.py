@@ -25,7 +25,7 @@ from backend.turnout.models import NATIONAL_CODE
 from backend.turnout.scope import Area, area_in_scope
 from backend.turnout.service import month_range
 from backend.voice.feedback.models import EventFeedback, FeedbackCounter
-from schemas.turnout import AreaKind, AverageCell
+from schemas.turnout import AreaKind
 from schemas.voice import AreaFeedbackRead, EventFeedbackRead, FeedbackFigures, FeedbackRead, FeedbackWrite
 
 FEEDBACK_DAYS = 14
@@ -53,13 +53,7 @@ def figures(counts: Mapping[str, int], keys: Mapping[str, int]) -> FeedbackFigur
         return protection.protect(counts.get(path, 0), keys.get(path, 0))
 
     ratings = {rating: cell(f"r.{rating}") for rating in RATINGS}
-    shown = [(int(rating), found.value) for rating, found in ratings.items()]
-    if any(value is None for _, value in shown):
-        average = AverageCell(value=None, suppressed=True)
-    else:
-        people = sum(value or 0 for _, value in shown)
-        total = sum(rating * (value or 0) for rating, value in shown)
-        average = AverageCell(value=round(total / people, 2) if people else 0.0)
+    average = protection.mean_of({int(rating): found for rating, found in ratings.items()})
     return FeedbackFigures(
         respondents=cell("n"),
         ratings=ratings,

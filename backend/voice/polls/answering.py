@@ -22,7 +22,7 @@ from backend.core.text import UnsettledTextError, plain_text
 from backend.turnout import counting as turnout_counting
 from backend.voice.polls import counting
 from backend.voice.polls.editing import load, status_of
-from backend.voice.polls.models import Poll, PollAnswer
+from backend.voice.polls.models import Poll, PollAnswer, PollQuote
 from backend.youth.models import YouthProfile
 from backend.youth.service import own_profile
 from schemas.common import FieldProblem
@@ -238,6 +238,8 @@ async def _store(
             {"$set": {"value": value, "changed_at": now, "quoted": False}, "$inc": {"revision": 1}},
         )
         if changed.modified_count:
+            # The quote an editor approved was of the old text: it goes with it.
+            await PollQuote.get_pymongo_collection().delete_one({"_id": stored["_id"]})
             await counting.move(
                 poll=poll.id,
                 question=question["id"],

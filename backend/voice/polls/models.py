@@ -79,9 +79,24 @@ class PollAnswer(Document):
             IndexModel(
                 [("poll", ASCENDING), ("question", ASCENDING), ("_id", ASCENDING)], name="poll_question"
             ),
-            # Approved quotes of a poll.
-            IndexModel([("poll", ASCENDING), ("quoted", ASCENDING)], name="poll_quoted"),
         ]
+
+
+class PollQuote(Document):
+    """A short-text answer an editor approved as a quote for MPs: a copy kept apart from the answers, so
+    reading a poll's results reads its few quotes, never its (perhaps millions of) answers."""
+
+    id: str  # type: ignore[assignment]  # the answer's id
+    poll: str
+    question: str
+    text: str
+    places: dict[str, Any]  # where the answer counts (its snapshot's places), never who wrote it
+    approved_by: str
+    approved_at: datetime
+
+    class Settings:
+        name = "poll_quotes"
+        indexes: ClassVar[list[IndexModel]] = [IndexModel([("poll", ASCENDING)], name="poll")]
 
 
 class PollCounter(Document):

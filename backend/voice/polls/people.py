@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from backend.voice.polls.models import PollAnswer
+from backend.voice.polls.models import PollAnswer, PollQuote
 
 
 async def answers_of(*, uid: str) -> list[dict[str, Any]]:
@@ -24,6 +24,11 @@ async def forget_person(*, uid: str, anonymous: str) -> None:
     which may name them; quotes of those texts are withdrawn with them. Retrying changes nothing more."""
     collection = PollAnswer.get_pymongo_collection()
     await collection.update_many({"uid": uid}, {"$set": {"uid": anonymous}})
+    texts = [
+        answer["_id"]
+        async for answer in collection.find({"uid": anonymous, "kind": "short_text"}, {"_id": 1})
+    ]
+    await PollQuote.get_pymongo_collection().delete_many({"_id": {"$in": texts}})
     await collection.update_many(
         {"uid": anonymous, "kind": "short_text"}, {"$set": {"value": None, "quoted": False}}
     )

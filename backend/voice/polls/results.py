@@ -13,13 +13,13 @@ from backend.turnout.models import NATIONAL_CODE
 from backend.turnout.scope import Area, area_in_scope
 from backend.voice.polls.counting import counter_id
 from backend.voice.polls.editing import load, status_of
-from backend.voice.polls.models import Poll, PollAnswer, PollCounter
+from backend.voice.polls.models import Poll, PollCounter, PollQuote
 from schemas.alerts import AgeBand
 from schemas.turnout import AreaKind
 from schemas.voice import RATINGS, AreaResults, PollResults, QuestionResult, ResultCounts
 from schemas.youth import Gender
 
-# At most this many approved quotes per question and area, newest approvals aside: a page, not a dump.
+# At most this many approved quotes per question and area, the first approved first: a page, not a dump.
 MAX_QUOTES = 20
 
 
@@ -66,11 +66,9 @@ def area_results(
                 },
                 by_age={band: _counts(counts, keys, f"{base}.a_{band.value}", values) for band in AgeBand},
                 quotes=[
-                    quote["value"]
-                    for quote in quotes
-                    if quote["question"] == base
-                    and quote.get("value")
-                    and _in_area(quote["counted_as"], area)
+                    quote["text"]
+                    for quote in sorted(quotes, key=lambda quote: (quote["approved_at"], quote["_id"]))
+                    if quote["question"] == base and _in_area(quote["places"], area)
                 ][:MAX_QUOTES],
             )
         )
@@ -79,11 +77,7 @@ def area_results(
 
 async def approved_quotes(poll_id: str) -> list[dict[str, Any]]:
     """The poll's short texts editors approved as quotes, with the places they count in (never who)."""
-    fields = {"question": 1, "value": 1, "counted_as": 1}
-    return [
-        quote
-        async for quote in PollAnswer.get_pymongo_collection().find({"poll": poll_id, "quoted": True}, fields)
-    ]
+    return [quote async for quote in PollQuote.get_pymongo_collection().find({"poll": poll_id})]
 
 
 async def read_results(*, account: Account, poll_id: str, kind: AreaKind, code: str | None) -> PollResults:
