@@ -34,6 +34,7 @@ PYTHON_SCRIPTS = [
     "scripts.rebuild_poll_results",
     "scripts.bench.turnout_bench",
     "scripts.bench.alerts_bench",
+    "scripts.bench.voice_bench",
     "scripts.feature_map",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
