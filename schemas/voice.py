@@ -8,7 +8,7 @@ from uuid import UUID
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from schemas.alerts import AgeBand, Audience, BodyText, TitleText
+from schemas.alerts import AgeBand, Audience, TitleText
 from schemas.common import ContractModel
 from schemas.events import SaneAwareDatetime, Topic
 from schemas.turnout import AreaKind, AverageCell, Cell
@@ -74,11 +74,15 @@ class PollQuestionWrite(ContractModel):
         return self
 
 
+# Shorter than a campaign's body: with its title it fits one push in any script (4 bytes a character).
+AnnouncementText = Annotated[str, Field(min_length=1, max_length=500)]
+
+
 class PollAnnouncement(ContractModel):
     """The alert sent when the poll opens, linking to it, to the poll's audience."""
 
     title: dict[Language, TitleText] = Field(min_length=1, max_length=7)
-    body: dict[Language, BodyText] = Field(min_length=1, max_length=7)
+    body: dict[Language, AnnouncementText] = Field(min_length=1, max_length=7)
 
     _title_languages = field_validator("title")(_urdu_and_english)
     _body_languages = field_validator("body")(_urdu_and_english)

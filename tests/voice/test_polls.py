@@ -1,5 +1,6 @@
 """Polls end to end: editors write them, young people in the audience answer, change and retry."""
 
+import asyncio
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -225,3 +226,17 @@ async def test_opening_a_poll_can_send_an_alert_linking_to_it(
         "/v1/editorial/campaigns", json=body, headers=editor.headers | {"Idempotency-Key": uuid.uuid4().hex}
     )
     assert problem(refused) == ("body.link.id", "unknown_poll")
+
+
+async def test_a_retried_change_answers_as_a_replay_and_concurrent_ones_apply_once(
+    client: httpx.AsyncClient, editor: User
+) -> None:
+    poll = await create_poll(client, editor)
+    url = f"{POLLS}/{poll['id']}"
+    change = {"title": {"ur": "نیا عنوان", "en": "New title"}}
+    headers = editor.headers | {"If-Match": '"1"'}
+    responses = await asyncio.gather(*(client.patch(url, json=change, headers=headers) for _ in range(4)))
+    assert [response.status_code for response in responses] == [200] * 4
+    assert {response.json()["version"] for response in responses} == {2}
+    other = await client.patch(url, json={"title": {"ur": "اور", "en": "Other"}}, headers=headers)
+    assert other.status_code == 409

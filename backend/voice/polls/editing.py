@@ -19,6 +19,7 @@ from backend.audit import service as audit
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.core.pagination import PageParams, paginate
+from backend.core.versioning import LostRaceError, replaying
 from backend.voice.polls.models import Poll
 from schemas.alerts import Audience, CampaignWrite, DeepLink, LinkKind
 from schemas.common import Page
@@ -190,8 +191,9 @@ def _version_conflict(poll: Poll) -> ConflictError:
 
 async def _changes_of(poll: Poll, update: PollUpdate, *, now: datetime) -> dict[str, Any]:
     changes: dict[str, Any] = {}
-    if update.title is not None:
-        changes["title"] = {language.value: text for language, text in update.title.items()}
+    title = None if update.title is None else {lang.value: text for lang, text in update.title.items()}
+    if title is not None and title != poll.title:
+        changes["title"] = title
     if update.questions is not None:
         questions = stored_questions(update.questions)
         if questions != poll.questions:
@@ -201,7 +203,9 @@ async def _changes_of(poll: Poll, update: PollUpdate, *, now: datetime) -> dict[
                 )
             changes["questions"] = questions
     if update.audience is not None:
-        changes["audience"] = await checks.canonical_audience(update.audience, field="body.audience")
+        audience = await checks.canonical_audience(update.audience, field="body.audience")
+        if audience != poll.audience:
+            changes["audience"] = audience
     opens_at = stored_time(update.opens_at) if update.opens_at else poll.opens_at
     closes_at = stored_time(update.closes_at) if update.closes_at else poll.closes_at
     opening_moved = opens_at != stored_time(poll.opens_at)
@@ -215,15 +219,16 @@ async def _changes_of(poll: Poll, update: PollUpdate, *, now: datetime) -> dict[
     return changes
 
 
+@replaying
 async def update(*, actor: str, poll_id: str, update: PollUpdate, if_match: int | None) -> PollRead:
     """Change a poll as of the version the editor loaded; an unchanged request answers as it is."""
     poll = await load(poll_id)
-    if if_match is not None and if_match != poll.version:
-        raise _version_conflict(poll)
     now = utc_now()
     changes = await _changes_of(poll, update, now=now)
     if not changes:
-        return to_read(poll)
+        return to_read(poll)  # as asked already (a retry of a change made): a replay, whatever If-Match
+    if if_match is not None and if_match != poll.version:
+        raise _version_conflict(poll)
     # Questions change only while unanswered: the first answer's claim sets `answered` on this version.
     condition: dict[str, Any] = {"_id": poll.id, "version": poll.version}
     if "questions" in changes:
@@ -233,8 +238,8 @@ async def update(*, actor: str, poll_id: str, update: PollUpdate, if_match: int 
         {"$set": changes | {"updated_at": now}, "$inc": {"version": 1}},
         return_document=ReturnDocument.AFTER,
     )
-    if moved is None:
-        raise _version_conflict(await load(poll_id))
+    if moved is None:  # a concurrent change won: run again on the version it made (core/versioning.py)
+        raise LostRaceError("The poll changed meanwhile.", code="version_conflict")
     changed = Poll.model_validate(moved)
     await audit.record(
         actor=actor,
