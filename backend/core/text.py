@@ -6,6 +6,8 @@ import re
 
 import nh3
 
+from backend.core.errors import invalid_field
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Each pass removes markup or decodes entities, so text settles within a few passes.
 _MAX_PASSES = 8
@@ -37,3 +39,20 @@ def plain_text(text: str) -> tuple[str, bool]:
         removed = removed or cleaned != html.unescape(current).strip()
         current = cleaned
     raise UnsettledTextError("the text did not reach a stable form")
+
+
+def plain_or_none(text: str) -> str | None:
+    """The plain text people meant, or None when nothing is left once markup is removed."""
+    try:
+        cleaned, _ = plain_text(text)
+    except UnsettledTextError:
+        return None
+    return cleaned or None
+
+
+def plain_or_raise(text: str, *, field: str) -> str:
+    """The plain text people meant; a 422 naming `field` when nothing is left once markup is removed."""
+    cleaned = plain_or_none(text)
+    if cleaned is None:
+        raise invalid_field(field, "empty_text", "write some text (markup is removed)")
+    return cleaned

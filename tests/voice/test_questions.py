@@ -2,20 +2,18 @@
 support once per person, one published answer that reaches the asker, and erasure."""
 
 import asyncio
-import hashlib
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from backend.alerts.devices.models import Device
 from backend.alerts.models import Campaign
 from backend.alerts.push.fcm import FcmSender
 from backend.voice.questions.models import QuestionSupport, VoiceQuestion
 from schemas.accounts import Role
 from scripts.fake_fcm import FakeFcm
-from tests.fixtures.alerts import problem
+from tests.fixtures.alerts import add_phone, problem
 from tests.fixtures.delivery import drain, worker
 from tests.fixtures.users import Clock, MakeUser, User
 from tests.fixtures.youth import MakeYoung
@@ -163,18 +161,7 @@ async def test_the_mp_publishes_one_answer_the_seat_reads_and_the_asker_is_told(
 ) -> None:
     service_clock.set(datetime.now(UTC).replace(hour=7, minute=0))  # noon in Pakistan: not quiet hours
     asker = await make_young()
-    token = f"token-{uuid.uuid4().hex}"
-    now = datetime.now(UTC)
-    await Device(
-        id=hashlib.sha256(token.encode()).hexdigest(),
-        fcm_token=token,
-        uid=asker.uid,
-        platform="android",
-        app_version="1.0.0",
-        locale="ur-PK",
-        registered_at=now,
-        last_seen_at=now,
-    ).insert()
+    token = await add_phone(asker.uid)
     question_id = await approved_question(client, asker, editor)
     mp = await make_user(Role.MP, constituency="NA-117")
     url = f"{MP_QUESTIONS}/{question_id}/answer"

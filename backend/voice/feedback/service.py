@@ -15,7 +15,7 @@ from backend.core import counters
 from backend.core.clock import month_of, stored_time, utc_now
 from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.core.pagination import PageParams
-from backend.core.text import UnsettledTextError, plain_text
+from backend.core.text import plain_or_raise
 from backend.events.models import Attendance, Event
 from backend.events.service import event_in_scope
 from backend.turnout import counting, protection
@@ -63,20 +63,6 @@ def figures(counts: Mapping[str, int], keys: Mapping[str, int]) -> FeedbackFigur
     )
 
 
-def _learned(text: str | None) -> str | None:
-    if text is None:
-        return None
-    try:
-        cleaned, _ = plain_text(text)
-    except UnsettledTextError:
-        cleaned = ""
-    if not cleaned:
-        raise invalid_field(
-            "body.learned", "empty_text", "write some text (markup is removed), or leave it out"
-        )
-    return cleaned
-
-
 async def give(*, account: Account, event_id: UUID, write: FeedbackWrite) -> tuple[FeedbackRead, bool]:
     """Give feedback on an event the caller checked in at; the same feedback again is a replay."""
     event = await Event.get(str(event_id))
@@ -87,7 +73,7 @@ async def give(*, account: Account, event_id: UUID, write: FeedbackWrite) -> tup
     now = utc_now()
     if now > stored_time(event.ends_at) + timedelta(days=FEEDBACK_DAYS):
         raise ConflictError("Feedback closes 14 days after the event.", code="feedback_closed")
-    learned = _learned(write.learned)
+    learned = None if write.learned is None else plain_or_raise(write.learned, field="body.learned")
     feedback_id = uuid.uuid4().hex
     places = counting.places_of(event.model_dump())
     month = month_of(event.starts_at)

@@ -18,7 +18,7 @@ from backend.accounts.models import Account
 from backend.alerts import audience as audiences
 from backend.core.clock import stored_time, utc_now
 from backend.core.errors import ConflictError, NotFoundError, ValidationFailedError
-from backend.core.text import UnsettledTextError, plain_text
+from backend.core.text import plain_or_none
 from backend.turnout import counting as turnout_counting
 from backend.voice.polls import counting
 from backend.voice.polls.editing import load, status_of
@@ -148,11 +148,8 @@ def _checked_value(
             return None, FieldProblem(field=f"{field}.choices", rule="unknown_option", message=message)
         return sorted(set(given), key=lambda option: int(option[1:])), None
     if kind == "short_text":
-        try:
-            text, _ = plain_text(given)
-        except UnsettledTextError:
-            text = ""
-        if not text:
+        text = plain_or_none(given)
+        if text is None:
             message = "write some text (markup is removed)"
             return None, FieldProblem(field=f"{field}.text", rule="empty_text", message=message)
         return text, None

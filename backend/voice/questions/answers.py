@@ -11,7 +11,8 @@ from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError
 from backend.core.pagination import PageParams, paginate
-from backend.voice.questions.asking import PUBLIC, SEAT_ORDER, clean_text, seat_read
+from backend.core.text import plain_or_raise
+from backend.voice.questions.asking import PUBLIC, SEAT_ORDER, seat_read
 from backend.voice.questions.models import VoiceQuestion
 from schemas.common import Page
 from schemas.voice import QuestionStatus, SeatQuestionRead
@@ -55,7 +56,7 @@ async def get(*, account: Account, question_id: str) -> SeatQuestionRead:
 async def publish_answer(*, account: Account, question_id: str, text: str) -> SeatQuestionRead:
     """Publish the one answer to a question of the MP's seat; the same answer again is a replay."""
     await _of_seat(account, question_id)
-    cleaned = clean_text(text, field="body.text")
+    cleaned = plain_or_raise(text, field="body.text")
     answer = {"text": cleaned, "seat": _seat(account), "by": account.id, "answered_at": utc_now()}
     collection = VoiceQuestion.get_pymongo_collection()
     moved = await collection.find_one_and_update(

@@ -10,10 +10,10 @@ from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
 from backend.core.clock import pakistan_date, pakistan_day_end, utc_now
-from backend.core.errors import ConflictError, NotFoundError, invalid_field
+from backend.core.errors import ConflictError, NotFoundError
 from backend.core.pagination import PageParams, paginate
 from backend.core.rate_limit import take_daily
-from backend.core.text import UnsettledTextError, plain_text
+from backend.core.text import plain_or_raise
 from backend.turnout import protection
 from backend.turnout.keys import record_key
 from backend.voice.questions.models import QuestionSupport, VoiceQuestion
@@ -25,17 +25,6 @@ from schemas.voice import MpAnswerRead, OwnQuestionRead, QuestionStatus, Questio
 PUBLIC = [QuestionStatus.APPROVED.value, QuestionStatus.ANSWERED.value]
 # Most supported first, then oldest: one order for MPs and young people.
 SEAT_ORDER = [("supports", -1), ("created_at", 1), ("_id", 1)]
-
-
-def clean_text(text: str, *, field: str) -> str:
-    """Plain text as stored; a 422 naming `field` when nothing is left once markup is removed."""
-    try:
-        cleaned, _ = plain_text(text)
-    except UnsettledTextError:
-        cleaned = ""
-    if not cleaned:
-        raise invalid_field(field, "empty_text", "write some text (markup is removed)")
-    return cleaned
 
 
 def answer_read(answer: dict[str, Any] | None) -> MpAnswerRead | None:
@@ -98,7 +87,7 @@ async def ask(
     if existing is not None:
         return _replay(existing, digest), False
     profile = await own_profile(account=account)
-    text = clean_text(write.text, field="body.text")
+    text = plain_or_raise(write.text, field="body.text")
     now = utc_now()
     await take_daily(
         "question", account.id, limit=per_day, day=pakistan_date(now).isoformat(), ends=pakistan_day_end(now)

@@ -10,7 +10,7 @@ from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import ConflictError, NotFoundError
 from backend.core.pagination import PageParams, paginate
-from backend.voice.questions.asking import clean_text
+from backend.core.text import plain_or_raise
 from backend.voice.questions.models import VoiceQuestion
 from schemas.common import Page
 from schemas.voice import ModerationQuestionRead, QuestionStatus
@@ -81,5 +81,5 @@ async def approve(*, actor: str, question_id: str) -> ModerationQuestionRead:
 
 async def reject(*, actor: str, question_id: str, reason: str) -> ModerationQuestionRead:
     """Reject a pending question with a reason the asker reads."""
-    cleaned = clean_text(reason, field="body.reason")
+    cleaned = plain_or_raise(reason, field="body.reason")
     return await _decide(actor=actor, question_id=question_id, status=QuestionStatus.REJECTED, reason=cleaned)
