@@ -18,8 +18,9 @@ from backend.voice.polls import results
 from backend.voice.polls.models import Poll, PollCounter
 from backend.voice.questions.asking import PUBLIC, SEAT_ORDER, seat_read
 from backend.voice.questions.models import VoiceQuestion
+from schemas.feedback import FeedbackFigures
+from schemas.polls import CHOICE_KINDS, AreaResults, QuestionKind
 from schemas.turnout import AreaKind, AverageCell, BriefLanguage, Cell
-from schemas.voice import CHOICE_KINDS, AreaResults, FeedbackFigures, QuestionKind
 
 MAX_POLLS = 3
 MAX_QUESTIONS_PER_POLL = 4

@@ -9,8 +9,8 @@ from backend.accounts.dependencies import FieldStaff, Staff, Youth
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, VALIDATION_FAILED, Responses
 from backend.voice.feedback import service
+from schemas.feedback import AreaFeedbackRead, EventFeedbackRead, FeedbackRead, FeedbackWrite
 from schemas.turnout import MONTH_PATTERN, AreaKind
-from schemas.voice import AreaFeedbackRead, EventFeedbackRead, FeedbackRead, FeedbackWrite
 
 events_router = APIRouter(prefix="/events", tags=["voice"], responses=AUTH_ERRORS | VALIDATION_FAILED)
 router = APIRouter(prefix="/feedback", tags=["voice"], responses=AUTH_ERRORS | VALIDATION_FAILED)

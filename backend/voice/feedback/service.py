@@ -25,8 +25,8 @@ from backend.turnout.models import NATIONAL_CODE
 from backend.turnout.scope import Area, area_in_scope
 from backend.turnout.service import month_range
 from backend.voice.feedback.models import EventFeedback, FeedbackCounter
+from schemas.feedback import AreaFeedbackRead, EventFeedbackRead, FeedbackFigures, FeedbackRead, FeedbackWrite
 from schemas.turnout import AreaKind
-from schemas.voice import AreaFeedbackRead, EventFeedbackRead, FeedbackFigures, FeedbackRead, FeedbackWrite
 
 FEEDBACK_DAYS = 14
 RATINGS = ("1", "2", "3", "4", "5")

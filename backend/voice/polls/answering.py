@@ -26,7 +26,7 @@ from backend.voice.polls.models import Poll, PollAnswer, PollQuote
 from backend.youth.models import YouthProfile
 from backend.youth.service import own_profile
 from schemas.common import FieldProblem
-from schemas.voice import AnswerRead, AnswersWrite, AnswerWrite, PollStatus, YouthPollRead
+from schemas.polls import AnswerRead, AnswersWrite, AnswerWrite, PollStatus, YouthPollRead
 
 # Concurrent changes of one answer each re-read and try again; past this many losses, a 409.
 ATTEMPTS = 5

@@ -23,7 +23,7 @@ from backend.core.versioning import LostRaceError, replaying
 from backend.voice.polls.models import Poll
 from schemas.alerts import Audience, CampaignWrite, DeepLink, LinkKind
 from schemas.common import Page
-from schemas.voice import PollQuestionWrite, PollRead, PollStatus, PollUpdate, PollWrite
+from schemas.polls import PollQuestionWrite, PollRead, PollStatus, PollUpdate, PollWrite
 
 OPENS_AT_GRACE = timedelta(minutes=5)
 HORIZON = timedelta(days=90)

@@ -15,8 +15,8 @@ from backend.voice.polls.counting import counter_id
 from backend.voice.polls.editing import load, status_of
 from backend.voice.polls.models import Poll, PollCounter, PollQuote
 from schemas.alerts import AgeBand
+from schemas.polls import RATINGS, AreaResults, PollResults, QuestionResult, ResultCounts
 from schemas.turnout import AreaKind
-from schemas.voice import RATINGS, AreaResults, PollResults, QuestionResult, ResultCounts
 from schemas.youth import Gender
 
 # At most this many approved quotes per question and area, the first approved first: a page, not a dump.

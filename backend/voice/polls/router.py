@@ -11,8 +11,7 @@ from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, VALIDATION_FAILED, Responses
 from backend.voice.polls import answering, editing, results, texts
 from schemas.common import Page
-from schemas.turnout import AreaKind
-from schemas.voice import (
+from schemas.polls import (
     AnswersWrite,
     PollRead,
     PollResults,
@@ -22,6 +21,7 @@ from schemas.voice import (
     TextAnswerRead,
     YouthPollRead,
 )
+from schemas.turnout import AreaKind
 
 editorial_router = APIRouter(
     prefix="/editorial/polls",

@@ -11,7 +11,7 @@ from backend.turnout import counting
 from backend.voice.polls.editing import load
 from backend.voice.polls.models import PollAnswer, PollQuote
 from schemas.common import Page
-from schemas.voice import TextAnswerRead
+from schemas.polls import TextAnswerRead
 
 # Never `uid`: editors read what was said, not who said it.
 _FIELDS = {"question": 1, "value": 1, "quoted": 1, "counted_as.month": 1}

@@ -15,7 +15,7 @@ from backend.core.text import plain_or_raise
 from backend.voice.questions.asking import PUBLIC, SEAT_ORDER, seat_read
 from backend.voice.questions.models import VoiceQuestion
 from schemas.common import Page
-from schemas.voice import QuestionStatus, SeatQuestionRead
+from schemas.questions import QuestionStatus, SeatQuestionRead
 
 _FIELDS = {"uid": 0, "idempotency_key": 0, "request_digest": 0}
 ANSWERED_TITLE = {"ur": "آپ کے سوال کا جواب آ گیا", "en": "Your question has been answered"}

@@ -19,7 +19,7 @@ from backend.turnout.keys import record_key
 from backend.voice.questions.models import QuestionSupport, VoiceQuestion
 from backend.youth.service import own_profile
 from schemas.common import Page
-from schemas.voice import MpAnswerRead, OwnQuestionRead, QuestionStatus, QuestionWrite, SeatQuestionRead
+from schemas.questions import MpAnswerRead, OwnQuestionRead, QuestionStatus, QuestionWrite, SeatQuestionRead
 
 # What the seat's MPs and young people see: approved questions, and answered ones with their answer.
 PUBLIC = [QuestionStatus.APPROVED.value, QuestionStatus.ANSWERED.value]

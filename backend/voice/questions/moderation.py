@@ -13,7 +13,7 @@ from backend.core.pagination import PageParams, paginate
 from backend.core.text import plain_or_raise
 from backend.voice.questions.models import VoiceQuestion
 from schemas.common import Page
-from schemas.voice import ModerationQuestionRead, QuestionStatus
+from schemas.questions import ModerationQuestionRead, QuestionStatus
 
 # Never `uid`: editors judge what was asked, not who asked it.
 _FIELDS = {"uid": 0, "idempotency_key": 0, "request_digest": 0}

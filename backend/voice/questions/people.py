@@ -11,7 +11,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from backend.voice.questions.models import QuestionSupport, VoiceQuestion
-from schemas.voice import QuestionStatus
+from schemas.questions import QuestionStatus
 
 _UNANSWERED = [QuestionStatus.PENDING.value, QuestionStatus.APPROVED.value, QuestionStatus.REJECTED.value]
 

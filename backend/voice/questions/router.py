@@ -19,7 +19,7 @@ from backend.core.responses import (
 from backend.core.settings import Settings
 from backend.voice.questions import answers, asking, moderation
 from schemas.common import Page
-from schemas.voice import (
+from schemas.questions import (
     ModerationQuestionRead,
     MpAnswerWrite,
     OwnQuestionRead,

@@ -1,4 +1,4 @@
-"""Youth voice: editors' polls, young people's answers, and the results staff read by area."""
+"""Polls (youth voice): editors write them, young people answer, staff read the results by area."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -10,8 +10,8 @@ from pydantic_core import PydanticCustomError
 
 from schemas.alerts import AgeBand, Audience, TitleText
 from schemas.common import ContractModel
-from schemas.events import SaneAwareDatetime, Topic
-from schemas.turnout import AreaKind, AverageCell, Cell
+from schemas.events import SaneAwareDatetime
+from schemas.turnout import AreaKind, Cell
 from schemas.youth import Gender, Language
 
 # A poll is written in Urdu and English at least; the other app languages may be added.
@@ -247,131 +247,3 @@ class TextAnswerRead(ContractModel):
     text: str
     quoted: bool
     month: str = Field(description="The month it was written (YYYY-MM, Pakistan time).")
-
-
-QUESTION_LENGTH = 500
-QuestionText500 = Annotated[str, Field(min_length=1, max_length=QUESTION_LENGTH)]
-
-
-class QuestionStatus(StrEnum):
-    PENDING = "pending"  # waiting for an editor
-    APPROVED = "approved"  # visible to the seat's MPs and young people
-    REJECTED = "rejected"  # with a reason the asker sees
-    ANSWERED = "answered"  # an MP of the seat published the answer
-    WITHDRAWN = "withdrawn"  # the asker was erased before an answer
-
-
-class QuestionWrite(ContractModel):
-    """A young person's question or concern for the MPs of their seats (both assemblies)."""
-
-    text: QuestionText500 = Field(description="Plain text; markup is removed.")
-    topic: Topic
-
-
-class RejectionWrite(ContractModel):
-    reason: str = Field(min_length=1, max_length=300, description="Shown to the asker.")
-
-
-class MpAnswerWrite(ContractModel):
-    text: str = Field(min_length=1, max_length=2000, description="Plain text; markup is removed.")
-
-
-class MpAnswerRead(ContractModel):
-    text: str
-    seat: str = Field(description="The seat of the MP who answered.")
-    answered_at: datetime
-
-
-class OwnQuestionRead(ContractModel):
-    """A question as its asker sees it, with the moderation outcome."""
-
-    id: UUID
-    text: str
-    topic: Topic
-    seats: list[str]
-    status: QuestionStatus
-    rejection_reason: str | None
-    answer: MpAnswerRead | None
-    created_at: datetime
-
-
-class SeatQuestionRead(ContractModel):
-    """An approved question of a seat, never with who asked it; supports are protected like every count."""
-
-    id: UUID
-    text: str
-    topic: Topic
-    seats: list[str]
-    status: QuestionStatus
-    supports: Cell
-    answer: MpAnswerRead | None
-    created_at: datetime
-    supported_by_me: bool | None = Field(
-        default=None, description="For young people: whether they support it."
-    )
-
-
-class ModerationQuestionRead(ContractModel):
-    """A question as editors moderate it: never who asked it."""
-
-    id: UUID
-    text: str
-    topic: Topic
-    seats: list[str]
-    status: QuestionStatus
-    rejection_reason: str | None
-    moderated_at: datetime | None
-    created_at: datetime
-
-
-class FeedbackWrite(ContractModel):
-    """A young person's feedback on an event they checked in at: once, within 14 days of it."""
-
-    rating: int = Field(ge=1, le=5)
-    learned: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=SHORT_TEXT_LENGTH,
-        description="What they learned (plain text).",
-    )
-    recommend: bool
-
-
-class FeedbackRead(ContractModel):
-    rating: int
-    learned: str | None
-    recommend: bool
-    given_at: datetime
-
-
-class FeedbackFigures(ContractModel):
-    """Feedback counted over events: people who gave it, each rating, who would recommend; protected."""
-
-    respondents: Cell
-    ratings: dict[str, Cell] = Field(description='Keys "1" to "5".')
-    recommend: Cell
-    not_recommend: Cell
-    average_rating: AverageCell = Field(description="Of the published ratings; hidden when one is.")
-
-
-class EventFeedbackRead(ContractModel):
-    """An event's feedback as its officers and supervisors see it: figures, and entries without names."""
-
-    event_id: UUID
-    figures: FeedbackFigures
-    entries: list[FeedbackRead]
-    total: int
-    limit: int
-    offset: int
-
-
-class AreaFeedbackRead(ContractModel):
-    """Feedback on the events of an area over months (by the events' start), beside the country's."""
-
-    kind: AreaKind
-    code: str
-    from_month: str
-    to_month: str
-    figures: FeedbackFigures
-    national: FeedbackFigures
-    note: str
