@@ -185,6 +185,8 @@ async def _claim_questions(poll: Poll, *, now: datetime) -> Poll:
         if status_of(poll, now=now) is not PollStatus.OPEN:
             code = "poll_closed" if now >= stored_time(poll.closes_at) else "poll_not_open"
             raise ConflictError("This poll is not open.", code=code)
+        if poll.answered:
+            return poll  # the questions are frozen already: nothing an editor changes can undo them
         marked = await Poll.get_pymongo_collection().update_one(
             {"_id": poll.id, "version": poll.version}, {"$set": {"answered": True}}
         )
@@ -196,8 +198,9 @@ async def _claim_questions(poll: Poll, *, now: datetime) -> Poll:
 
 async def _store(
     poll: Poll, *, uid: str, question: dict[str, Any], value: Any, profile: YouthProfile, now: datetime
-) -> None:
-    """Store one answer and move its counts, exactly once however often it is sent."""
+) -> counting.Tally | None:
+    """Store one answer; what it adds to the counts when this call won its claim (else None), so each
+    answer and change is counted exactly once however often it is sent."""
     collection = PollAnswer.get_pymongo_collection()
     answer_id = uuid.uuid4().hex
     counted = turnout_counting.snapshot(
@@ -221,15 +224,14 @@ async def _store(
     except DuplicateKeyError:
         pass
     else:
-        await counting.count(
-            poll=poll.id, question=question["id"], kind=question["kind"], value=value, counted=counted
+        return counting.first_answer(
+            question=question["id"], kind=question["kind"], value=value, counted=counted
         )
-        return
     key = {"poll": poll.id, "uid": uid, "question": question["id"]}
     for _ in range(ATTEMPTS):
         stored = await collection.find_one(key)
         if stored is None or stored["value"] == value:
-            return  # the same answer again (a retry), or erased meanwhile
+            return None  # the same answer again (a retry), or erased meanwhile
         changed = await collection.update_one(
             {"_id": stored["_id"], "revision": stored["revision"]},
             {"$set": {"value": value, "changed_at": now, "quoted": False}, "$inc": {"revision": 1}},
@@ -237,15 +239,13 @@ async def _store(
         if changed.modified_count:
             # The quote an editor approved was of the old text: it goes with it.
             await PollQuote.get_pymongo_collection().delete_one({"_id": stored["_id"]})
-            await counting.move(
-                poll=poll.id,
+            return counting.changed_answer(
                 question=question["id"],
                 kind=question["kind"],
                 old=stored["value"],
                 new=value,
                 counted=stored["counted_as"],
             )
-            return
     raise ConflictError("This answer kept changing; try again.", code="answer_changing")
 
 
@@ -257,11 +257,13 @@ async def submit(*, account: Account, poll_id: str, write: AnswersWrite) -> Yout
     checked = _checked_answers(poll, write)
     poll = await _claim_questions(poll, now=now)
     checked = _checked_answers(poll, write)  # the version claimed may be newer than the one first judged
-    await asyncio.gather(
+    tallies = await asyncio.gather(
         *(
             _store(poll, uid=account.id, question=question, value=value, profile=profile, now=now)
             for question, value in checked
         )
     )
+    # A process dying here loses these moves, never doubles one: the rebuild recounts from the answers.
+    await counting.apply(poll.id, [tally for tally in tallies if tally is not None])
     answers = await _own_answers(account.id, [poll.id])
     return _youth_read(poll, answers[poll.id], now=now)

@@ -1,14 +1,15 @@
 """Poll result counters: what one answer adds in each area it counts in, and moving it exactly once.
 
-Only the writer that won an answer's claim (its insert, or the compare-and-set of a change) calls
-`count` or `move`; each area document gets one `$inc` upsert. Paths, per question and split (`all`,
-`g_<gender>`, `a_<age band>`): `n` counts the people who answered, `v.<value>` those who chose the value
-(an option id, a rating "1" to "5"; short texts count in `n` only). Beside each count, `k` sums the record
-keys of the answers it counts (turnout/keys.py), so results pass the same gate as turnout.
+Only the writer that won an answer's claim (its insert, or the compare-and-set of a change) adds its
+tally; a submission's tallies go together, one `$inc` upsert per area document. Paths, per question
+and split (`all`, `g_<gender>`, `a_<age band>`): `n` counts the people who answered, `v.<value>` those
+who chose the value (an option id, a rating "1" to "5"; short texts count in `n` only). Beside each
+count, `k` sums the record keys of the answers it counts (turnout/keys.py), so results pass the same gate
+as turnout.
 """
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from backend.core import counters
@@ -60,9 +61,27 @@ def merged(*parts: Mapping[str, int]) -> dict[str, int]:
     return {path: n for path, n in total.items() if n}
 
 
-async def _add(poll: str, counted: Mapping[str, Any], inc: Mapping[str, int]) -> None:
-    if not inc:
-        return
+Tally = tuple[Mapping[str, Any], dict[str, int]]  # an answer's snapshot, and what it adds where it counts
+
+
+def first_answer(*, question: str, kind: str, value: Any, counted: Mapping[str, Any]) -> Tally:
+    """What a first answer adds in every area of its snapshot."""
+    return counted, increments(question, kind, value, counted, 1)
+
+
+def changed_answer(*, question: str, kind: str, old: Any, new: Any, counted: Mapping[str, Any]) -> Tally:
+    """A changed answer's counts moved from `old` to `new` (its snapshot and key stay)."""
+    return counted, merged(
+        increments(question, kind, old, counted, -1), increments(question, kind, new, counted, 1)
+    )
+
+
+async def apply(poll: str, tallies: Sequence[Tally]) -> None:
+    """Add the tallies of one submission: one `$inc` upsert per area document, however many answers."""
+    per_document: dict[tuple[str, str], dict[str, int]] = {}
+    for counted, inc in tallies:
+        for area, code in turnout_counting.areas(counted):
+            per_document[(area, code)] = merged(per_document.get((area, code), {}), inc)
     collection = PollCounter.get_pymongo_collection()
     await asyncio.gather(
         *(
@@ -72,19 +91,7 @@ async def _add(poll: str, counted: Mapping[str, Any], inc: Mapping[str, int]) ->
                 inc,
                 set_on_insert={"poll": poll, "area": area, "code": code},
             )
-            for area, code in turnout_counting.areas(counted)
+            for (area, code), inc in per_document.items()
+            if inc
         )
     )
-
-
-async def count(*, poll: str, question: str, kind: str, value: Any, counted: Mapping[str, Any]) -> None:
-    """Count a first answer in every area of its snapshot."""
-    await _add(poll, counted, increments(question, kind, value, counted, 1))
-
-
-async def move(
-    *, poll: str, question: str, kind: str, old: Any, new: Any, counted: Mapping[str, Any]
-) -> None:
-    """Move a changed answer's counts from `old` to `new` (its snapshot and key stay)."""
-    inc = merged(increments(question, kind, old, counted, -1), increments(question, kind, new, counted, 1))
-    await _add(poll, counted, inc)
