@@ -126,9 +126,10 @@ async def own_questions(*, account: Account, page: PageParams) -> Page[OwnQuesti
 
 
 async def seat_questions(*, account: Account, page: PageParams) -> Page[SeatQuestionRead]:
-    """The approved questions of the caller's National Assembly seat, most supported first."""
+    """The approved questions of the caller's seats (both assemblies), most supported first."""
     profile = await own_profile(account=account)
-    query = {"seats": profile.constituency, "status": {"$in": PUBLIC}}
+    seats = [seat for seat in (profile.constituency, profile.provincial_constituency) if seat]
+    query = {"seats": {"$in": seats}, "status": {"$in": PUBLIC}}
     listed = await paginate(VoiceQuestion, query, sort=SEAT_ORDER, page=page, read=lambda stored: stored)
     ids = [stored["_id"] for stored in listed.items]
     supported = {

@@ -74,7 +74,7 @@ async def list_own_questions(youth: Youth, page: Pagination) -> Page[OwnQuestion
 
 @router.get("", response_model=Page[SeatQuestionRead], status_code=200, responses=NOT_FOUND)
 async def list_seat_questions(youth: Youth, page: Pagination) -> Page[SeatQuestionRead]:
-    """The approved questions of your National Assembly seat and their answers, most supported first."""
+    """The approved questions of your seats and their answers, most supported first."""
     return await asking.seat_questions(account=youth, page=page)
 
 
