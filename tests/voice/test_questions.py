@@ -10,13 +10,16 @@ import httpx
 
 from backend.alerts.models import Campaign
 from backend.alerts.push.fcm import FcmSender
+from backend.core.database import Database
+from backend.core.settings import Settings
+from backend.main import create_app
 from backend.voice.questions.models import QuestionSupport, VoiceQuestion
 from schemas.accounts import Role
 from scripts.fake_fcm import FakeFcm
 from tests.fixtures.alerts import add_phone, problem
 from tests.fixtures.delivery import drain, worker
 from tests.fixtures.users import Clock, MakeUser, User
-from tests.fixtures.youth import MakeYoung
+from tests.fixtures.youth import MakeYoung, signed_up
 
 QUESTIONS = "/v1/questions"
 MODERATION = "/v1/editorial/questions"
@@ -218,3 +221,40 @@ async def test_erasure_withdraws_unanswered_questions_and_keeps_answered_ones_an
     assert await QuestionSupport.find({"uid": person.uid}).count() == 0
     listed = (await client.get(MP_QUESTIONS, headers=mp.headers)).json()["items"]
     assert {item["id"] for item in listed} == {answered, supported}
+
+
+async def test_moderation_decisions_and_published_answers_are_audited(
+    client: httpx.AsyncClient, make_young: MakeYoung, make_user: MakeUser, editor: User
+) -> None:
+    person = await make_young()
+    answered = await approved_question(client, person, editor)
+    rejected = (await ask(client, person, "Off topic")).json()["id"]
+    await client.post(f"{MODERATION}/{rejected}/reject", json={"reason": "Off topic"}, headers=editor.headers)
+    mp = await make_user(Role.MP, constituency="NA-117")
+    await client.put(f"{MP_QUESTIONS}/{answered}/answer", json={"text": "Done"}, headers=mp.headers)
+    await client.put(f"{MP_QUESTIONS}/{answered}/answer", json={"text": "Done"}, headers=mp.headers)
+    admin = await make_user(Role.ADMIN)
+    entries = {}
+    for action in ("voice.question_approved", "voice.question_rejected", "voice.question_answered"):
+        found = await client.get("/v1/admin/audit", params={"action": action}, headers=admin.headers)
+        entries[action] = [(item["actor"], item["resource_id"]) for item in found.json()["items"]]
+    assert entries == {
+        "voice.question_approved": [(editor.uid, answered)],
+        "voice.question_rejected": [(editor.uid, rejected)],
+        "voice.question_answered": [(mp.uid, answered)],
+    }
+
+
+async def test_supports_have_a_daily_limit_per_person(
+    settings: Settings, shared_database: Database, make_user: MakeUser, editor: User
+) -> None:
+    app = create_app(settings.model_copy(update={"supports_per_day": 2}), database=shared_database)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            asker, supporter = await signed_up(http, make_user), await signed_up(http, make_user)
+            ids = [await approved_question(http, asker, editor, f"Question {n}") for n in range(3)]
+            answers = [await http.put(f"{QUESTIONS}/{i}/support", headers=supporter.headers) for i in ids]
+            again = await http.put(f"{QUESTIONS}/{ids[0]}/support", headers=supporter.headers)
+    assert [answer.status_code for answer in answers] == [200, 200, 429]
+    assert again.status_code == 200  # supported already: no allowance taken
