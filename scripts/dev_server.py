@@ -16,6 +16,8 @@ from backend.core.settings import Settings
 from backend.geography.loading import import_seed_data
 from backend.recruiters import service as recruiters
 from backend.recruiters.models import LicenceList
+from backend.turnout.keys import use_secret
+from scripts import demo_data, dev_users
 from scripts.db import beanie_session
 from scripts.dev_secrets import DEV_SECRET_FILE, ensure_figures_key_secret
 from scripts.engine import ROOT, EmbeddedEngine
@@ -59,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
         "--no-auth-emulator",
         action="store_true",
         help="do not start the Auth emulator (use real Firebase: set FIREBASE_PROJECT_ID and credentials)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="also load the clearly marked demo data once (young people, a year of events, check-ins, a "
+        "campaign, a poll, questions: see scripts/demo_data.py) and print one demo user per role",
     )
     parser.add_argument(
         "--no-seed",
@@ -121,8 +129,20 @@ def _seed() -> None:
     asyncio.run(run())
 
 
+def _load_demo() -> None:
+    settings = Settings()
+    use_secret(settings)
+    loaded = demo_data.load(settings)
+    if loaded is None:
+        print("demo: loaded already (kept as it is)", flush=True)
+    else:
+        print("demo loaded: " + ", ".join(f"{count:,} {what}" for what, count in loaded.items()), flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.demo and args.no_seed:
+        _parser().error("--demo needs the seed data (the demo's places): drop --no-seed")
     ensure_figures_key_secret(args.data_dir.parent / DEV_SECRET_FILE.name)
     engine: EmbeddedEngine | None = None
     if os.environ.get("MONGODB_URI"):
@@ -150,11 +170,17 @@ def main(argv: list[str] | None = None) -> int:
             emulator.launch()  # it boots while the seed loads
         if not args.no_seed:
             _seed()
+        if args.demo:
+            _load_demo()
         if emulator is not None:
             emulator.wait_until_ready()
             os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = emulator.host
             os.environ.setdefault("FIREBASE_PROJECT_ID", emulator.project_id)
-            print("Auth emulator ready; tokens: .venv/bin/python -m scripts.dev_users --demo", flush=True)
+            if args.demo:
+                print("demo users (one per role; tokens last an hour, more from scripts.dev_users --demo):")
+                asyncio.run(dev_users.create_users(dev_users.DEMO_USERS, Settings(), emulator.users))
+            else:
+                print("Auth emulator ready; tokens: .venv/bin/python -m scripts.dev_users --demo", flush=True)
         print(
             f"API on http://{args.host}:{args.port} (docs: http://{args.host}:{args.port}/docs)", flush=True
         )

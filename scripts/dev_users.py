@@ -8,6 +8,7 @@ Paste a token into /docs ("Authorize") or send it as `Authorization: Bearer <tok
 
 import argparse
 import asyncio
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from backend.core.firebase import FirebaseAuth
 from backend.core.settings import Settings
 from schemas.accounts import Role, RoleGrant
 from scripts.db import beanie_session
-from scripts.firebase_emulator import EmulatorUsers
+from scripts.firebase_emulator import EMULATOR_PASSWORD, EmulatorUsers
 
 DEV_MONGODB_URI = "mongodb://127.0.0.1:27018/"
 DEV_EMULATOR_HOST = "127.0.0.1:9099"
@@ -41,12 +42,19 @@ DEMO_USERS = [
 ]
 
 
-async def _create(users: list[DevUser], settings: Settings, emulator: EmulatorUsers) -> None:
+def uid_for(email: str) -> str:
+    """The fixed uid of a development user: the same after the emulator restarts (it keeps no users), so
+    the account and roles stored for it in the database stay theirs."""
+    return "dev" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:25]
+
+
+async def create_users(users: list[DevUser], settings: Settings, emulator: EmulatorUsers) -> None:
+    """Create (or find again) each user with their roles and print who they are and an ID token."""
     identity = FirebaseAuth(settings)
     try:
         async with beanie_session(settings):
             for user in users:
-                uid, _ = await asyncio.to_thread(emulator.sign_up, user.email)
+                uid, _ = await asyncio.to_thread(emulator.sign_up_as, uid_for(user.email), user.email)
                 await service.account_for_token(uid=uid, email=user.email)
                 for role in user.roles:
                     grant = RoleGrant(
@@ -62,7 +70,7 @@ async def _create(users: list[DevUser], settings: Settings, emulator: EmulatorUs
                 _, token = await asyncio.to_thread(emulator.sign_in, user.email)
                 scope = ", ".join([*user.districts, *([user.constituency] if user.constituency else [])])
                 print(
-                    f"# {user.email}  roles: {', '.join(user.roles) or '-'}  "
+                    f"# {user.email}  password: {EMULATOR_PASSWORD}  roles: {', '.join(user.roles) or '-'}  "
                     f"scope: {scope or '-'}  uid: {uid}"
                 )
                 print(token, flush=True)
@@ -108,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.demo
         else [DevUser(args.email, tuple(Role(r) for r in args.role), tuple(args.district), args.constituency)]
     )
-    asyncio.run(_create(users, settings, emulator))
+    asyncio.run(create_users(users, settings, emulator))
     return 0
 
 

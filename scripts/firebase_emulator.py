@@ -135,6 +135,20 @@ class EmulatorUsers:
         data = response.json()
         return data["localId"], data["idToken"]
 
+    def sign_up_as(self, uid: str, email: str, password: str = EMULATOR_PASSWORD) -> tuple[str, str]:
+        """Create a user with the uid `uid` (or sign in if the e-mail exists); returns (uid, ID token).
+
+        A fixed uid outlives the emulator: after a restart the same person signs up again as the same uid,
+        so their account (and its roles) in the database is theirs again.
+        """
+        body = {"localId": uid, "email": email, "password": password}
+        url = f"http://{self.host}/identitytoolkit.googleapis.com/v1/projects/{self.project_id}/accounts"
+        response = loopback_client().post(url, json=body, headers={"Authorization": "Bearer owner"})
+        if response.status_code == 400 and ("EMAIL_EXISTS" in response.text or "DUPLICATE" in response.text):
+            return self.sign_in(email, password)
+        response.raise_for_status()
+        return self.sign_in(email, password)
+
     def sign_in(self, email: str, password: str = EMULATOR_PASSWORD) -> tuple[str, str]:
         body = {"email": email, "password": password, "returnSecureToken": True}
         response = loopback_client().post(self._url("accounts:signInWithPassword"), json=body)

@@ -3,6 +3,7 @@
 import json
 import os
 import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ PYTHON_SCRIPTS = [
     "scripts.alerts_worker",
     "scripts.rebuild_turnout",
     "scripts.rebuild_poll_results",
+    "scripts.demo_data",
     "scripts.bench.turnout_bench",
     "scripts.bench.alerts_bench",
     "scripts.bench.voice_bench",
@@ -119,59 +121,99 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(tmp_path: Path, mon
 
 
 @pytest.mark.timeout(180)  # starts the engine, the Auth emulator and the local FCM server, then seeds
-def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    api_port, db_port, auth_port, fcm_port = free_port(), free_port(), free_port(), free_port()
+def _start_run_command(
+    tmp_path: Path, log: str
+) -> tuple[subprocess.Popen[str], dict[str, str], dict[str, int]]:
+    """The run command with the demo on fresh ports, its data in `tmp_path`; once it serves."""
+    ports = {name: free_port() for name in ("api", "db", "auth", "fcm")}
     skip = ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST", "FCM_BASE_URL", "GOOGLE_APPLICATION_CREDENTIALS")
     env = script_env(**dict.fromkeys(skip))
     server = start_script(
         "scripts.dev_server",
-        *("--port", str(api_port), "--db-port", str(db_port), "--auth-port", str(auth_port)),
-        *("--fcm-port", str(fcm_port), "--data-dir", str(tmp_path / "data")),
+        *("--port", str(ports["api"]), "--db-port", str(ports["db"]), "--auth-port", str(ports["auth"])),
+        *("--fcm-port", str(ports["fcm"]), "--data-dir", str(tmp_path / "data"), "--demo"),
         env=env,
-        log=tmp_path / "server.log",
+        log=tmp_path / log,
     )
-    api = f"http://127.0.0.1:{api_port}"
+    web = loopback_client()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            web.get(f"http://127.0.0.1:{ports['api']}/readyz", timeout=2).raise_for_status()
+            break
+        except (httpx.TransportError, httpx.HTTPStatusError):
+            time.sleep(0.25)
+    return server, env, ports
+
+
+def _stop(server: subprocess.Popen[str]) -> None:
+    server.send_signal(signal.SIGINT)
+    assert server.wait(timeout=30) == 0
+
+
+def _demo_tokens(output: str) -> dict[str, tuple[str, str]]:
+    """Each printed demo user's e-mail -> (uid, ID token)."""
+    lines = output.splitlines()
+    found = {}
+    for index, line in enumerate(lines):
+        if line.startswith("# ") and "@hamqadam.dev" in line:
+            found[line.split()[1]] = (line.rsplit("uid: ", 1)[1], lines[index + 1])
+    return found
+
+
+def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+    server, env, ports = _start_run_command(tmp_path, "server.log")
+    api = f"http://127.0.0.1:{ports['api']}"
     web = loopback_client()  # one client for the polls (a new one each built a TLS context)
     try:
-        deadline = time.monotonic() + 120
-        provinces = None
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                provinces = web.get(f"{api}/v1/geo/provinces", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.25)
-        assert provinces is not None, (tmp_path / "server.log").read_text()
+        provinces = web.get(f"{api}/v1/geo/provinces", timeout=10)
+        assert provinces.status_code == 200, (tmp_path / "server.log").read_text()
         assert len(provinces.json()) == 7
         shipped = web.get(f"{api}/v1/content/sync", params={"lang": "en"}, timeout=10).json()
         assert len(shipped["entries"]) == len(load_seed_items())
+        demo = _demo_tokens((tmp_path / "server.log").read_text())
+        assert len(demo) == 6
         users_env = {
             **env,
-            "MONGODB_URI": f"mongodb://127.0.0.1:{db_port}/",
-            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{auth_port}",
+            "MONGODB_URI": f"mongodb://127.0.0.1:{ports['db']}/",
+            "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{ports['auth']}",
         }
-        users = run_script("scripts.dev_users", "--demo", env=users_env, check=True)
-        lines = users.stdout.splitlines()
-        admin_token = lines[lines.index(next(x for x in lines if x.startswith("# admin@"))) + 1]
-        officer_token = lines[lines.index(next(x for x in lines if x.startswith("# officer.lahore@"))) + 1]
-        admin = {"Authorization": f"Bearer {admin_token}"}
+        users = _demo_tokens(run_script("scripts.dev_users", "--demo", env=users_env, check=True).stdout)
+        assert {email: uid for email, (uid, _) in users.items()} == {e: uid for e, (uid, _) in demo.items()}
+        admin = {"Authorization": f"Bearer {users['admin@hamqadam.dev'][1]}"}
         assert web.get(f"{api}/v1/me", headers=admin, timeout=10).json()["roles"] == ["admin"]
         assert web.get(f"{api}/v1/admin/audit", headers=admin, timeout=10).status_code == 200
-        officer = web.get(f"{api}/v1/me", headers={"Authorization": f"Bearer {officer_token}"}, timeout=10)
-        assert officer.json()["districts"] == ["lahore"]
+        officer = {"Authorization": f"Bearer {users['officer.lahore@hamqadam.dev'][1]}"}
+        assert web.get(f"{api}/v1/me", headers=officer, timeout=10).json()["districts"] == ["lahore"]
+        mp = {"Authorization": f"Bearer {demo['mp.na120@hamqadam.dev'][1]}"}
+        seat = web.get(f"{api}/v1/turnout/constituencies/NA-120", headers=mp, timeout=10).json()
+        assert seat["totals"]["events_held"] > 0  # the demo's figures, not zeros
         # Alerts go to the local FCM server, whose page lists what each phone received.
-        assert "What phones received" in web.get(f"http://127.0.0.1:{fcm_port}/", timeout=10).text
-        server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=30) == 0
+        assert "What phones received" in web.get(f"http://127.0.0.1:{ports['fcm']}/", timeout=10).text
+        _stop(server)
     finally:
         if server.poll() is None:
             server.kill()
     output = (tmp_path / "server.log").read_text()
+    assert "demo loaded: " in output
     assert "stopping the Auth emulator" in output
     assert output.rstrip().endswith("stopped")
-    for port in (db_port, auth_port, fcm_port):
+    for port in (ports["db"], ports["auth"], ports["fcm"]):
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}", timeout=1)
+    # Started again on the same data: the demo stays as it was, and each demo user is the same account.
+    again, _, ports = _start_run_command(tmp_path, "again.log")
+    try:
+        restarted = _demo_tokens((tmp_path / "again.log").read_text())
+        assert {e: uid for e, (uid, _) in restarted.items()} == {e: uid for e, (uid, _) in demo.items()}
+        mp = {"Authorization": f"Bearer {restarted['mp.na120@hamqadam.dev'][1]}"}
+        me = web.get(f"http://127.0.0.1:{ports['api']}/v1/me", headers=mp, timeout=10).json()
+        assert (me["roles"], me["constituency"]) == (["mp"], "NA-120")
+        _stop(again)
+    finally:
+        if again.poll() is None:
+            again.kill()
+    assert "demo: loaded already" in (tmp_path / "again.log").read_text()
 
 
 def test_create_admin_bootstraps_by_email(mongodb_uri: str, auth_emulator: AuthEmulator) -> None:

@@ -55,10 +55,21 @@ def _split(rng: random.Random, total: int, parts: int) -> list[int]:
 class Generator:
     """Deterministic records in the API's stored form, and the counter deltas their writes make."""
 
-    def __init__(self, seats: list[dict[str, Any]], now: datetime, seed: int = 12) -> None:
+    def __init__(
+        self,
+        seats: list[dict[str, Any]],
+        now: datetime,
+        seed: int = 12,
+        *,
+        label: str = "Bench",
+        months: int = MONTHS_OF_DATA,
+    ) -> None:
         self.rng = random.Random(seed)  # noqa: S311  (repeatable bench data, not secrets)
         self.seats = seats
-        self.start = now - timedelta(days=30 * MONTHS_OF_DATA)
+        # Names and ids say what made the records ("Bench", "Demo"): never mistaken for real ones.
+        self.label = label
+        self.prefix = label.lower()
+        self.start = now - timedelta(days=30 * months)
         self.span_minutes = int((now - self.start).total_seconds() // 60) - 60 * 24
         self.events: list[dict[str, Any]] = []  # the few fields a check-in needs, by event number
         self.held: list[int] = []  # numbers of the held events
@@ -94,7 +105,7 @@ class Generator:
                 "_id": f"00000000-0000-4000-8000-{number:012d}",
                 "version": 3,
                 "kind": KINDS[number % len(KINDS)],
-                "title": f"Bench dialogue {number}",
+                "title": f"{self.label} dialogue {number}",
                 "topics": rng.sample(TOPICS, 2),
                 **_places(self.seats[seat_number]),
                 "venue_name": "Community hall",
@@ -106,9 +117,9 @@ class Generator:
                 "cancel_reason": None if held else "weather",
                 "turnout": turnout,
                 "review": "approved",
-                "created_by": "bench-officer",
-                "reported_by": "bench-officer",
-                "reviewed_by": "bench-supervisor",
+                "created_by": f"{self.prefix}-officer",
+                "reported_by": f"{self.prefix}-officer",
+                "reviewed_by": f"{self.prefix}-supervisor",
                 "created_at": starts - timedelta(days=7),
                 "updated_at": starts,
                 "deleted_at": None,
@@ -137,7 +148,7 @@ class Generator:
             places = _places(seat)
             if seat["provincial_seats"]:
                 places["provincial_constituency"] = rng.choice(seat["provincial_seats"])
-            uid = f"bench-{number:07d}"
+            uid = f"{self.prefix}-{number:07d}"
             counted = counting.snapshot(places, gender=gender, birth_year=birth_year, at=created, record=uid)
             inc = counting.tallied(counting.signup_counts(counted), counting.snapshot_key(counted, uid))
             self._count(
@@ -147,7 +158,7 @@ class Generator:
             self.youth_by_seat.setdefault(seat_number, []).append(number)
             yield {
                 "_id": uid,
-                "display_name": "Bench Person",
+                "display_name": f"{self.label} Person {number}",
                 "birth_year": birth_year,
                 "gender": gender,
                 **places,
@@ -183,7 +194,7 @@ class Generator:
             self.checkin_pairs.add(pair)
             event = self.events[event_number]
             at = event["starts_at"] + timedelta(minutes=20)
-            uid = f"bench-{person:07d}"
+            uid = f"{self.prefix}-{person:07d}"
             record = f"{event['_id']}:{uid}"
             counted = counting.snapshot(event, gender=gender, birth_year=birth_year, at=at, record=record)
             key = counting.snapshot_key(counted, record)
