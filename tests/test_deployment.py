@@ -51,6 +51,16 @@ def test_seed_job_loads_reference_data_and_content_before_the_api(compose: dict[
     assert seed["environment"]["MONGODB_URI"] == compose["services"]["api"]["environment"]["MONGODB_URI"]
 
 
+def test_seed_job_loads_the_demo_only_when_asked_with_the_apis_figures_secret(
+    compose: dict[str, Any],
+) -> None:
+    seed = compose["services"]["seed"]
+    assert 'if [ "$${DEMO_DATA}" = "true" ]; then python -m scripts.demo_data; fi' in seed["command"][-1]
+    assert seed["environment"]["DEMO_DATA"] == "${DEMO_DATA:-false}"
+    api_secret = compose["services"]["api"]["environment"]["FIGURES_KEY_SECRET"]
+    assert seed["environment"]["FIGURES_KEY_SECRET"] == api_secret
+
+
 def test_dockerfile_serves_backend_main_app(repo_root: Path) -> None:
     dockerfile = (repo_root / "Dockerfile").read_text(encoding="utf-8")
     assert "backend.main:app" in dockerfile
