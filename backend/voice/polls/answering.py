@@ -1,9 +1,9 @@
 """Young people and polls: the polls open to them, and their answers (idempotent, changeable until closing).
 
-A submission is judged against the poll as loaded, at one moment: it is refused whole when the poll is
-not open then, or counted whole. Before writing, it marks the poll answered by a compare-and-set on the
-version it judged (so the questions it answered cannot have changed, and an editor's close in between is
-seen); after that, each answer is stored and counted exactly once (models.py).
+A submission is judged against the poll as loaded, at one moment: refused whole when the poll is not
+open then, or counted whole. The first answer to a poll freezes its questions by a compare-and-set on
+the version it judged (so the questions it answered cannot have changed meanwhile, and an editor's close
+before it is seen); after that, each answer is stored and counted exactly once (models.py).
 """
 
 import asyncio

@@ -21,7 +21,7 @@ from backend.core.errors import ConflictError, NotFoundError, invalid_field
 from backend.core.pagination import PageParams, paginate
 from backend.core.versioning import LostRaceError, replaying
 from backend.voice.polls.models import Poll
-from schemas.alerts import Audience, CampaignWrite, DeepLink, LinkKind
+from schemas.alerts import CampaignWrite, DeepLink, LinkKind
 from schemas.common import Page
 from schemas.polls import PollQuestionWrite, PollRead, PollStatus, PollUpdate, PollWrite
 
@@ -258,6 +258,7 @@ async def update(*, actor: str, poll_id: str, update: PollUpdate, if_match: int 
     return to_read(changed)
 
 
+@replaying
 async def close(*, actor: str, poll_id: str) -> PollRead:
     """Close an open poll now; closing a closed poll changes nothing."""
     poll = await load(poll_id)
@@ -272,11 +273,7 @@ async def close(*, actor: str, poll_id: str) -> PollRead:
         {"$set": {"closes_at": now, "updated_at": now}, "$inc": {"version": 1}},
         return_document=ReturnDocument.AFTER,
     )
-    if moved is None:
-        return await close(actor=actor, poll_id=poll_id)  # changed meanwhile: decide on the new version
+    if moved is None:  # changed meanwhile: decided again on the new version (core/versioning.py)
+        raise LostRaceError("The poll changed meanwhile.", code="version_conflict")
     await audit.record(actor=actor, action="voice.poll_closed", resource_type="poll", resource_id=poll.id)
     return to_read(Poll.model_validate(moved))
-
-
-def audience_of(poll: Poll) -> Audience:
-    return Audience.model_validate(poll.audience)

@@ -171,12 +171,13 @@ async def support(*, account: Account, question_id: str, per_day: int) -> SeatQu
         except DuplicateKeyError:
             pass  # a concurrent retry supported it first, and counted it
         else:
-            stored = await VoiceQuestion.get_pymongo_collection().find_one_and_update(
+            counted = await VoiceQuestion.get_pymongo_collection().find_one_and_update(
                 {"_id": question_id},
                 {"$inc": {"supports": 1, "support_key": key}},
                 return_document=ReturnDocument.AFTER,
             )
-    return seat_read(stored or {}, supported={question_id})
+            stored = counted or stored
+    return seat_read(stored, supported={question_id})
 
 
 async def linkable(question_id: str) -> bool:
