@@ -67,6 +67,20 @@ def _inc_poll_counters(database: Database[dict[str, Any]], deltas: dict[str, dic
         database["poll_counters"].bulk_write(updates, ordered=False)
 
 
+def _inc_monthly(
+    database: Database[dict[str, Any]], collection: str, deltas: dict[str, dict[str, int]]
+) -> None:
+    """`$inc` each `<area>:<code>:<month>` counter document by its deltas, as the API's writes do."""
+    updates = []
+    for document_id, inc in deltas.items():
+        area, rest = document_id.split(":", 1)
+        code, month = rest.rsplit(":", 1)
+        on_insert = {"area": area, "code": code, "month": month}
+        updates.append(UpdateOne({"_id": document_id}, {"$inc": inc, "$setOnInsert": on_insert}, upsert=True))
+    if updates:
+        database[collection].bulk_write(updates, ordered=False)
+
+
 def _add(deltas: dict[str, dict[str, int]], document_id: str, inc: dict[str, int]) -> None:
     target = deltas.setdefault(document_id, {})
     for path, n in inc.items():
@@ -130,16 +144,7 @@ def _campaign(
     )
     if entries:
         database["alert_inbox"].insert_many(entries, ordered=False)
-    turnout_updates = []
-    for document_id, inc in counters.items():
-        area, rest = document_id.split(":", 1)
-        code, month = rest.rsplit(":", 1)
-        on_insert = {"area": area, "code": code, "month": month}
-        turnout_updates.append(
-            UpdateOne({"_id": document_id}, {"$inc": inc, "$setOnInsert": on_insert}, upsert=True)
-        )
-    if turnout_updates:
-        database["turnout_counters"].bulk_write(turnout_updates, ordered=False)
+    _inc_monthly(database, "turnout_counters", counters)
     return len(entries)
 
 
@@ -277,6 +282,40 @@ def _questions(database: Database[dict[str, Any]], seat: str, now: datetime) -> 
     return len(documents)
 
 
+def _feedback(database: Database[dict[str, Any]], checkins: list[dict[str, Any]], rng: random.Random) -> int:
+    """Feedback from about a third of the check-ins, counted by the event's places and month."""
+    documents: list[dict[str, Any]] = []
+    deltas: dict[str, dict[str, int]] = {}
+    for checkin in checkins:
+        if rng.random() >= 0.35:
+            continue
+        feedback_id = uuid.uuid4().hex
+        counted = dict(checkin["counted_as"])
+        places = turnout_counting.places_of(counted)
+        rating = rng.choices([1, 2, 3, 4, 5], [1, 1, 3, 6, 5])[0]
+        recommend = rating >= 3
+        documents.append(
+            {
+                "_id": feedback_id,
+                "event": checkin["event_id"],
+                "uid": checkin["uid"],
+                "rating": rating,
+                "learned": None,
+                "recommend": recommend,
+                "counted_as": {**places, "month": counted["month"], "key": record_key(feedback_id)},
+                "given_at": checkin["checked_in_at"] + timedelta(days=1),
+            }
+        )
+        counts = {"n": 1, f"r.{rating}": 1, f"rec.{'yes' if recommend else 'no'}": 1}
+        inc = turnout_counting.tallied(counts, record_key(feedback_id))
+        for area, code in turnout_counting.areas(places):
+            _add(deltas, f"{area}:{code}:{counted['month']}", inc)
+    if documents:
+        database["event_feedback"].insert_many(documents, ordered=False)
+    _inc_monthly(database, "feedback_counters", deltas)
+    return len(documents)
+
+
 def load(settings: Settings) -> dict[str, int] | None:
     """Load the demo into the database once; what was loaded, or None when a demo is there already."""
     client: MongoClient[dict[str, Any]]
@@ -290,8 +329,10 @@ def load(settings: Settings) -> dict[str, int] | None:
         loaded = {"events": _store(database, "events", generator.events_to(SIZES["events"]))}
         people = list(generator.youth_to(SIZES["youth"]))
         loaded["young people"] = _store(database, "youth_profiles", people)
-        loaded["check-ins"] = _store(database, "event_attendance", generator.checkins(SIZES["checkins"]))
+        checkins = list(generator.checkins(SIZES["checkins"]))
+        loaded["check-ins"] = _store(database, "event_attendance", checkins)
         generator.flush_counters(settings)
+        loaded["event ratings"] = _feedback(database, checkins, rng)
         loaded["alert opens"] = _campaign(database, people, now, rng)
         loaded["poll respondents"] = _poll(database, people, now, rng)
         loaded["questions"] = _questions(database, "NA-120", now)

@@ -30,5 +30,8 @@ async def test_the_demo_loads_once_and_fills_the_mps_pages(
     assert (results.json()["national"]["questions"][0]["all"]["respondents"]["value"] or 0) > 0
     questions = (await client.get("/v1/mp/questions", headers=mp.headers)).json()["items"]
     assert [q["status"] for q in questions] == ["answered", "approved", "approved"]
+    ratings = (await client.get("/v1/feedback?area=constituency&code=NA-120", headers=mp.headers)).json()
+    assert (ratings["figures"]["respondents"]["value"] or 0) > 0
     brief = (await client.get("/v1/turnout/constituencies/NA-120/brief", headers=mp.headers)).text
     assert "What young people in this seat said" in brief
+    assert "Event ratings" in brief
