@@ -1,4 +1,12 @@
 # The API image for production-like runs (docker-compose.yml). Configuration comes from the environment.
+
+# The staff console's scripts (Firebase JS SDK compat bundles, htmx), pinned by their lock file; the
+# console serves them itself.
+FROM node:20-slim AS console-assets
+WORKDIR /assets
+COPY scripts/console-assets/package.json scripts/console-assets/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -16,6 +24,8 @@ COPY pyproject.toml constraints.txt README.md ./
 COPY backend ./backend
 COPY schemas ./schemas
 COPY scripts ./scripts
+COPY --from=console-assets /assets/node_modules/firebase/firebase-app-compat.js /assets/node_modules/firebase/firebase-auth-compat.js ./tools/console-assets/node_modules/firebase/
+COPY --from=console-assets /assets/node_modules/htmx.org/dist/htmx.min.js ./tools/console-assets/node_modules/htmx.org/dist/
 RUN pip install -c constraints.txt . \
     && useradd --system --uid 10001 hamqadam
 USER hamqadam

@@ -21,6 +21,7 @@ from backend.alerts.inbox.router import router as notifications_router
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.process import serving
 from backend.alerts.router import router as alerts_router
+from backend.console.router import router as console_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
 from backend.content.tasks import publish_and_expire
@@ -218,6 +219,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(feedback_router)
     app.include_router(v1)
     app.include_router(health_router)
+    app.include_router(console_router)
     return app
 
 

@@ -87,6 +87,25 @@ fi
 if [[ "$(readlink tools/firebase 2>/dev/null)" != "$fb_cache" ]]; then
   rm -rf tools/firebase && mkdir -p tools && ln -s "$fb_cache" tools/firebase
 fi
+# The staff console's scripts (the Firebase JS SDK's compat bundles, htmx), pinned by
+# scripts/console-assets/package-lock.json, installed like firebase-tools and linked as tools/console-assets:
+# the console serves them itself, never from a CDN.
+ca_hash=$(cat scripts/console-assets/package-lock.json | sha256sum | cut -c1-16)
+ca_cache="${HAMQADAM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hamqadam}/console-assets-$ca_hash"
+if [[ ! -f "$ca_cache/.installed" ]]; then
+  command -v npm >/dev/null || { echo "Node.js 20+ with npm is required for the console's scripts" >&2; exit 1; }
+  echo "[setup] installing the console's scripts into $ca_cache"
+  rm -rf "$ca_cache.tmp" && mkdir -p "$ca_cache.tmp"
+  cp scripts/console-assets/package.json scripts/console-assets/package-lock.json "$ca_cache.tmp/"
+  (cd "$ca_cache.tmp" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
+  touch "$ca_cache.tmp/.installed"
+  rm -rf "$ca_cache" && mv "$ca_cache.tmp" "$ca_cache"
+else
+  echo "[setup] console scripts up to date ($ca_cache)"
+fi
+if [[ "$(readlink tools/console-assets 2>/dev/null)" != "$ca_cache" ]]; then
+  rm -rf tools/console-assets && mkdir -p tools && ln -s "$ca_cache" tools/console-assets
+fi
 # The MP brief: Debian's Chromium renders its PDF (driven by Playwright, never `playwright install`),
 # poppler-utils (pdftotext, pdftoppm) checks it in tests, fonts-noto-core carries Noto Nastaliq Urdu, Noto
 # Naskh Arabic and Noto Sans. Asked of dpkg first, so a machine that has them spends no time and never

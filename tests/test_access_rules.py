@@ -51,6 +51,12 @@ def test_only_reference_data_and_probes_are_public() -> None:
         "/v1/topics",
         "/v1/recruiters",
         "/v1/content",  # published safe-migration information; /v1/editorial/... is for editors
+        # The console's sign-in page, the swap of a fresh ID token for a session (CSRF-checked, rate
+        # limited), the language switch and its own scripts and styles.
+        "/console/sign-in",
+        "/console/session",
+        "/console/language/",
+        "/console/static/",
     )
     assert all(path.startswith(allowed) for path in public), public
 

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 import yaml
 
+from backend.console.router import VENDOR
 from backend.core.settings import Settings
 
 
@@ -65,3 +66,11 @@ def test_dockerfile_serves_backend_main_app(repo_root: Path) -> None:
     dockerfile = (repo_root / "Dockerfile").read_text(encoding="utf-8")
     assert "backend.main:app" in dockerfile
     assert "constraints.txt" in dockerfile
+
+
+def test_the_image_carries_every_script_the_console_serves(repo_root: Path) -> None:
+    dockerfile = (repo_root / "Dockerfile").read_text(encoding="utf-8")
+    for path in VENDOR.values():
+        installed = path.relative_to(repo_root / "tools" / "console-assets")
+        assert f"/assets/{installed}" in dockerfile, installed
+        assert f"./tools/console-assets/{installed.parent}/" in dockerfile, installed

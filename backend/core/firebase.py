@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import firebase_admin
@@ -118,6 +119,45 @@ class FirebaseAuth:
         except firebase_exceptions.FirebaseError as exc:
             raise IdentityProviderError("Firebase Auth did not answer.") from exc
         return claims
+
+    async def create_session_cookie(self, id_token: str, *, expires_in: timedelta) -> str:
+        """A Firebase session cookie for a recently signed-in user's ID token (the console's sign-in)."""
+        try:
+            cookie: str = await asyncio.to_thread(
+                auth.create_session_cookie, id_token, expires_in=expires_in, app=self._app
+            )
+        except (auth.InvalidIdTokenError, ValueError) as exc:
+            raise UnauthenticatedError(
+                "The ID token is not valid for this service.", code="token_invalid"
+            ) from exc
+        except firebase_exceptions.FirebaseError as exc:
+            raise IdentityProviderError("Firebase Auth did not answer.") from exc
+        return cookie
+
+    async def verify_session_cookie(self, cookie: str) -> dict[str, Any]:
+        """A session cookie's claims, checked for revocation; raises UnauthenticatedError when unusable."""
+        try:
+            claims: dict[str, Any] = await asyncio.to_thread(
+                auth.verify_session_cookie, cookie, check_revoked=True, app=self._app
+            )
+        except auth.RevokedSessionCookieError as exc:
+            raise UnauthenticatedError("The session was signed out.", code="session_revoked") from exc
+        except auth.ExpiredSessionCookieError as exc:
+            raise UnauthenticatedError("The session has expired.", code="session_expired") from exc
+        except auth.UserDisabledError as exc:
+            raise UnauthenticatedError("This Firebase user is disabled.", code="user_disabled") from exc
+        except (auth.InvalidSessionCookieError, ValueError) as exc:
+            raise UnauthenticatedError("The session is not valid here.", code="session_invalid") from exc
+        except firebase_exceptions.FirebaseError as exc:
+            raise IdentityProviderError("Firebase Auth did not answer.") from exc
+        return claims
+
+    async def revoke_sessions(self, uid: str) -> None:
+        """Sign `uid` out everywhere: their refresh tokens and session cookies stop working."""
+        try:
+            await asyncio.to_thread(auth.revoke_refresh_tokens, uid, app=self._app)
+        except firebase_exceptions.FirebaseError as exc:
+            raise IdentityProviderError("Firebase Auth did not answer.") from exc
 
     async def set_custom_claims(self, uid: str, claims: dict[str, Any]) -> None:
         try:

@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # Generous for people, tight for scripts: a school hall of young people behind one address signs up at once.
 DEFAULT_RATE_LIMITS = {
     "signup": "20/minute;300/hour",
+    # The staff console's sign-in, per address: enough for an office, not for guessing.
+    "console_sign_in": "10/minute;100/hour",
     "checkin": "60/minute;600/hour",
     "search": "60/minute;1000/hour",
     "recruiter_lookup": "30/minute;500/hour",
@@ -49,6 +51,11 @@ class Settings(BaseSettings):
     firebase_project_id: str = Field(
         default="demo-hamqadam",
         description="Firebase project whose ID tokens we accept; `demo-*` ids are for the emulator only.",
+    )
+    firebase_web_api_key: str = Field(
+        default="fake-api-key",
+        description="The Firebase project's Web API key (public), for the staff console's sign-in page; any "
+        "value works with the Auth emulator.",
     )
     firebase_auth_emulator_host: str | None = Field(
         default=None,

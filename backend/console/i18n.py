@@ -1,0 +1,49 @@
+"""The console's two languages: English (the templates' own text) and Urdu (a Babel message catalogue,
+translations/ur/LC_MESSAGES/messages.po), each with a Jinja2 environment of its own."""
+
+import functools
+import io
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+HERE = Path(__file__).parent
+LANGUAGES = ("en", "ur")
+DEFAULT_LANGUAGE = "ur"  # Urdu first, as the app
+RIGHT_TO_LEFT = frozenset({"ur"})
+
+
+def translations(language: str) -> NullTranslations:
+    """The messages of `language` (English is the templates' own text)."""
+    if language == "en":
+        return NullTranslations()
+    catalogue = HERE / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with catalogue.open("rb") as source:
+        messages = read_po(source, locale=language)
+    # Compiled in memory at start-up: no build step, and the .po file is the one source.
+    compiled = io.BytesIO()
+    write_mo(compiled, messages)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+@functools.cache
+def environment(language: str) -> Environment:
+    """The templates in `language`, every variable escaped (stored text is shown as text, never markup)."""
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def chosen(value: str | None) -> str:
+    """The language a cookie or query names, if the console has it; else Urdu."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE

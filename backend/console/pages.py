@@ -1,0 +1,57 @@
+"""Rendering a console page: the person's language, their CSRF token, and the headers every page carries
+(a CSP with no inline script and no framing, no caching of personal pages)."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from backend.console import i18n, sessions
+from backend.core.settings import Settings
+
+LANGUAGE_COOKIE = "hq_lang"
+_GOOGLE_AUTH = "https://identitytoolkit.googleapis.com https://securetoken.googleapis.com"
+
+
+def content_security_policy(settings: Settings) -> str:
+    """Scripts and styles from this server only, never inline; the browser talks to Firebase Auth (or the
+    emulator in development) and to us."""
+    firebase = (
+        f"http://{settings.firebase_auth_emulator_host}"
+        if settings.firebase_auth_emulator_host
+        else _GOOGLE_AUTH
+    )
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        f"connect-src 'self' {firebase}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+        "object-src 'none'"
+    )
+
+
+def language_of(request: Request) -> str:
+    return i18n.chosen(request.cookies.get(LANGUAGE_COOKIE))
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page `template` in the person's language, with their CSRF token and the console's headers."""
+    settings: Settings = request.app.state.settings
+    language = language_of(request)
+    token = sessions.csrf_token(request)
+    html = (
+        i18n.environment(language)
+        .get_template(template)
+        .render(
+            lang=language,
+            rtl=language in i18n.RIGHT_TO_LEFT,
+            csrf_token=token,
+            path=request.url.path,
+            **context,
+        )
+    )
+    response = HTMLResponse(html, status_code=status)
+    response.headers["Content-Security-Policy"] = content_security_policy(settings)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Cache-Control"] = "private, no-store"
+    sessions.remember_csrf(response, token, settings)
+    return response

@@ -1,0 +1,130 @@
+"""The console's routes: sign-in (a page, then the ID token swapped for a session cookie), sign-out, the
+language switch, the home page, and the scripts and styles it serves itself. Pages are not part of the
+API contract (no OpenAPI entries); every route declares its access rule like the API's."""
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
+from pydantic import Field
+
+from backend.accounts.models import Account
+from backend.console import i18n, pages, sessions
+from backend.core.access import Public, access_rule
+from backend.core.errors import NotFoundError
+from backend.core.firebase import FirebaseAuth
+from backend.core.rate_limit import RateLimit
+from backend.core.settings import Settings
+from schemas.common import ContractModel
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+STATIC = Path(__file__).parent / "static"
+# Third-party scripts, vendored at set-up from the npm registry (scripts/console-assets), by page name.
+VENDOR_ROOT = Path(__file__).resolve().parents[2] / "tools" / "console-assets" / "node_modules"
+VENDOR = {
+    "firebase-app-compat.js": VENDOR_ROOT / "firebase" / "firebase-app-compat.js",
+    "firebase-auth-compat.js": VENDOR_ROOT / "firebase" / "firebase-auth-compat.js",
+    "htmx.min.js": VENDOR_ROOT / "htmx.org" / "dist" / "htmx.min.js",
+}
+OWN = {"console.css", "console.js", "sign-in.js"}
+
+
+class SessionRequest(ContractModel):
+    id_token: str = Field(min_length=1, max_length=8192)
+
+
+def _identity(request: Request) -> FirebaseAuth:
+    identity: FirebaseAuth = request.app.state.firebase
+    return identity
+
+
+@access_rule("console: a staff member's session cookie (signed out: the sign-in page)")
+async def console_staff(request: Request) -> Account | None:
+    """The signed-in staff member, or None (a page then sends the browser to sign in)."""
+    return await sessions.current(request, _identity(request))
+
+
+ConsoleStaff = Annotated[Account | None, Depends(console_staff)]
+
+
+def _to_sign_in() -> RedirectResponse:
+    return RedirectResponse("/console/sign-in", status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+async def home(request: Request, account: ConsoleStaff) -> Response:
+    """The signed-in person's start page: who they are and what the console lets them do."""
+    if account is None:
+        return _to_sign_in()
+    return pages.render(request, "home.html", account=account)
+
+
+@router.get("/sign-in", response_class=HTMLResponse, dependencies=[Public])
+async def sign_in_page(request: Request) -> Response:
+    """The sign-in form (Firebase signs in in the browser; the server never sees a password)."""
+    settings: Settings = request.app.state.settings
+    emulator = settings.firebase_auth_emulator_host
+    return pages.render(
+        request,
+        "sign_in.html",
+        project_id=settings.firebase_project_id,
+        api_key=settings.firebase_web_api_key,
+        emulator=f"http://{emulator}" if emulator else "",
+    )
+
+
+@router.post("/session", status_code=204, dependencies=[Public, Depends(RateLimit("console_sign_in"))])
+async def open_session(request: Request, body: SessionRequest) -> Response:
+    """Swap a fresh Firebase ID token for the console's session cookie (CSRF-checked)."""
+    sessions.check_csrf(request, request.headers.get(sessions.CSRF_HEADER))
+    response = Response(status_code=204)
+    await sessions.start(
+        response, identity=_identity(request), id_token=body.id_token, settings=request.app.state.settings
+    )
+    return response
+
+
+@router.post("/sign-out")
+async def sign_out(
+    request: Request, account: ConsoleStaff, csrf_token: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    """Sign out: every session of the account is revoked."""
+    sessions.check_csrf(request, csrf_token or request.headers.get(sessions.CSRF_HEADER))
+    response = _to_sign_in()
+    await sessions.end(response, identity=_identity(request), account=account)
+    return response
+
+
+@router.get("/language/{language}", dependencies=[Public])
+async def switch_language(request: Request, language: str, next: str = "/console") -> Response:
+    """Show the console in `language` (en or ur) from now on, back on the page the person was on."""
+    target = next if next.startswith("/console") and "//" not in next else "/console"
+    response = RedirectResponse(target, status_code=303)
+    settings: Settings = request.app.state.settings
+    response.set_cookie(
+        pages.LANGUAGE_COOKIE,
+        i18n.chosen(language),
+        max_age=365 * 24 * 3600,
+        path=sessions.PATH,
+        samesite="strict",
+        secure=settings.environment.value == "production",
+    )
+    return response
+
+
+@router.get("/static/{name}", dependencies=[Public])
+async def static_file(name: str) -> FileResponse:
+    """The console's own scripts and styles, and the vendored ones, by name only (no paths)."""
+    if name in OWN:
+        path = STATIC / name
+    elif name in VENDOR:
+        path = VENDOR[name]
+    else:
+        raise NotFoundError("No such file.")
+    if not path.is_file():
+        raise NotFoundError("Not installed: run scripts/setup.sh.")
+    return FileResponse(
+        path, headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    )

@@ -1,0 +1,181 @@
+"""The console's foundation: sign-in through Firebase in a real browser, the session cookie (checked with
+revocation, revoked at sign-out), CSRF on every write, the CSP, both languages, escaped stored text."""
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from babel.messages.extract import extract_from_dir
+from fastapi import FastAPI
+from playwright.async_api import Browser, Route, async_playwright
+
+from backend.accounts.models import Account
+from backend.console import i18n
+from backend.turnout.brief.pdf import CHROMIUM_FLAGS
+from schemas.accounts import Role
+from scripts.firebase_emulator import EMULATOR_PASSWORD, AuthEmulator
+from tests.fixtures.users import MakeUser, User
+
+# A loopback origin (served by the route below, never connected to), so the page may call the emulator.
+CONSOLE = "http://127.0.0.1:9"
+
+
+async def sign_in(client: httpx.AsyncClient, user: User) -> httpx.Response:
+    """What the sign-in page's script does: the page's CSRF token, then the ID token for a session."""
+    page = await client.get("/console/sign-in")
+    token = page.cookies.get("hq_csrf") or client.cookies.get("hq_csrf")
+    return await client.post(
+        "/console/session", json={"id_token": user.token}, headers={"X-CSRF-Token": token or ""}
+    )
+
+
+async def test_the_sign_in_page_runs_no_inline_script_and_cannot_be_framed(client: httpx.AsyncClient) -> None:
+    page = await client.get("/console/sign-in")
+    assert page.status_code == 200
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert "<script>" not in page.text
+    assert all(part.startswith(' src="/console/static/') for part in page.text.split("<script")[1:])
+    cookie = page.headers["set-cookie"]
+    assert "hq_csrf=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=strict" in cookie.replace("Strict", "strict")
+    for name in ("firebase-app-compat.js", "firebase-auth-compat.js", "htmx.min.js", "sign-in.js"):
+        assert (await client.get(f"/console/static/{name}")).status_code == 200, name
+    assert (await client.get("/console/static/..%2Fpages.py")).status_code == 404
+
+
+async def test_staff_get_a_session_cookie_and_young_people_do_not(
+    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser, seeded: None
+) -> None:
+    assert (await client.get("/console", follow_redirects=False)).headers["location"] == "/console/sign-in"
+    officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
+    opened = await sign_in(client, officer)
+    assert opened.status_code == 204, opened.text
+    cookie = opened.headers["set-cookie"]
+    assert cookie.startswith("hq_session=")
+    for attribute in ("HttpOnly", "Path=/console"):
+        assert attribute in cookie
+    home = await client.get("/console")
+    assert home.status_code == 200
+    assert 'data-role="field_officer"' in home.text
+    young = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    async with young:
+        refused = await sign_in(young, await make_user(Role.YOUTH))
+    assert refused.status_code == 403
+
+
+async def test_a_write_without_the_csrf_token_is_refused(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    await client.get("/console/sign-in")
+    for headers in ({}, {"X-CSRF-Token": "forged"}):
+        refused = await client.post("/console/session", json={"id_token": editor.token}, headers=headers)
+        assert refused.status_code == 403
+        assert refused.json()["code"] == "csrf_failed"
+    assert (await sign_in(client, editor)).status_code == 204
+    forged = await client.post("/console/sign-out", data={"csrf_token": "forged"}, follow_redirects=False)
+    assert forged.status_code == 403
+    assert (await client.get("/console")).status_code == 200  # still signed in
+
+
+async def test_sign_out_revokes_the_session_everywhere(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    assert (await sign_in(client, editor)).status_code == 204
+    stolen = client.cookies.get("hq_session")
+    await asyncio.sleep(1.1)  # Firebase compares revocation times in whole seconds
+    token = client.cookies.get("hq_csrf") or ""
+    out = await client.post("/console/sign-out", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    assert out.headers["location"] == "/console/sign-in"
+    for cookie in (stolen or "", "eyJhbGciOiJub25lIn0.e30."):  # the old session, and a forged one
+        client.cookies.set("hq_session", cookie, path="/console")
+        assert (await client.get("/console", follow_redirects=False)).status_code == 303
+
+
+async def test_urdu_is_right_to_left_and_every_message_is_translated(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    switched = await client.get("/console/language/ur?next=/console/sign-in", follow_redirects=False)
+    assert switched.headers["location"] == "/console/sign-in"
+    elsewhere = await client.get("/console/language/en?next=https://evil.example/", follow_redirects=False)
+    assert elsewhere.headers["location"] == "/console"
+    client.cookies.set("hq_lang", "ur", path="/console")
+    page = await client.get("/console/sign-in")
+    assert '<html lang="ur" dir="rtl">' in page.text
+    assert "سائن ان" in page.text
+    templates = Path(i18n.HERE / "templates")
+    messages = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(str(templates), method_map=[("**.html", "jinja2")])
+    }
+    translations = i18n.translations("ur")
+    untranslated = sorted(m for m in messages if translations.gettext(m) == m)
+    assert untranslated == []
+
+
+async def test_stored_text_is_shown_as_text(client: httpx.AsyncClient, make_user: MakeUser) -> None:
+    admin = await make_user(Role.ADMIN)
+    await Account.get_pymongo_collection().update_one(
+        {"_id": admin.uid}, {"$set": {"email": "<img src=x onerror=alert(1)>@example.org"}}
+    )
+    assert (await sign_in(client, admin)).status_code == 204
+    home = (await client.get("/console")).text
+    assert "<img src=x" not in home
+    assert "&lt;img src=x onerror=alert(1)&gt;@example.org" in home
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    async with async_playwright() as driver:
+        # The printer's flags, but the browser may reach the Auth emulator on loopback: a page this test
+        # answers itself has no address, and Chromium would count it as public, so loopback is opened to it.
+        flags = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--host-resolver-rules")]
+        flags.append("--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks")
+        launched = await driver.chromium.launch(executable_path=chromium, args=flags)
+        yield launched
+        await launched.close()
+
+
+async def test_a_supervisor_signs_in_with_firebase_in_a_real_browser(
+    app: FastAPI, browser: Browser, make_user: MakeUser, auth_emulator: AuthEmulator, seeded: None
+) -> None:
+    supervisor = await make_user(Role.SUPERVISOR, districts=["lahore"])
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=CONSOLE) as server:
+
+        async def serve(route: Route) -> None:
+            # The browser talks to the app in this process; Firebase calls go to the real emulator.
+            request = route.request
+            answer = await server.request(
+                request.method,
+                request.url,
+                headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
+                content=request.post_data_buffer,
+            )
+            await route.fulfill(status=answer.status_code, headers=dict(answer.headers), body=answer.content)
+
+        context = await browser.new_context()
+        await context.route(f"{CONSOLE}/**", serve)
+        page = await context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+        await page.goto(f"{CONSOLE}/console/sign-in")
+        await page.fill('input[name="email"]', supervisor.email)
+        await page.fill('input[name="password"]', EMULATOR_PASSWORD)
+        await page.click('button[type="submit"]')
+        await page.wait_for_url(f"{CONSOLE}/console", timeout=20_000)
+        assert await page.locator('[data-role="supervisor"]').count() == 1
+        await page.click(".sign-out button")
+        await page.wait_for_url(f"{CONSOLE}/console/sign-in")
+        await context.close()
+    assert problems == []
