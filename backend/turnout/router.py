@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from backend.accounts.dependencies import AccountRateLimit, Staff
 from backend.core.responses import AUTH_ERRORS, NOT_FOUND, PDF_UNAVAILABLE, RATE_LIMITED, Responses
 from backend.turnout import service
+from backend.turnout.brief.page import BRIEF_HEADERS
 from schemas.turnout import MONTH_PATTERN, AreaKind, BriefLanguage, TurnoutRead
 
 router = APIRouter(prefix="/turnout", tags=["turnout"], responses=AUTH_ERRORS)
@@ -25,12 +26,6 @@ ToMonth = Annotated[
 HTML_PAGE: Responses = {200: {"content": {"text/html": {}}, "description": "The one-page brief."}}
 PDF_FILE: Responses = {200: {"content": {"application/pdf": {}}, "description": "The brief as PDF."}}
 Language = Annotated[BriefLanguage, Query(description="The brief's language.")]
-# The brief is a page of our own: it loads nothing (styles and charts are inline) and runs no script.
-BRIEF_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "private, no-store",
-}
 
 
 @router.get("/constituencies/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)

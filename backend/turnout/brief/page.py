@@ -13,6 +13,12 @@ from backend.turnout.brief.style import STYLE
 from schemas.turnout import AreaRef, AverageCell, BriefLanguage, Cell, TurnoutRead
 
 HIDDEN_MARK = "—"
+# The brief is a page of our own: it loads nothing (styles and charts are inline) and runs no script.
+BRIEF_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "private, no-store",
+}
 _TOPICS = topics.labels()
 
 

@@ -1,0 +1,70 @@
+"""The MP's console pages: their seat's brief and the questions of their seat, answered in place."""
+
+import uuid
+
+import httpx
+from fastapi import FastAPI
+
+from schemas.accounts import Role
+from tests.fixtures.users import MakeUser, User
+from tests.fixtures.youth import MakeYoung
+
+
+async def signed_in(client: httpx.AsyncClient, user: User) -> str:
+    """Sign `user` in to the console on `client`; the page's CSRF token."""
+    await client.get("/console/sign-in")
+    token = client.cookies.get("hq_csrf") or ""
+    opened = await client.post(
+        "/console/session", json={"id_token": user.token}, headers={"X-CSRF-Token": token}
+    )
+    assert opened.status_code == 204, opened.text
+    return token
+
+
+async def test_an_mp_answers_a_question_of_their_seat_in_the_console(
+    client: httpx.AsyncClient, make_user: MakeUser, make_young: MakeYoung, seeded: None
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    asker = await make_young(constituency="NA-120")
+    asked = await client.post(
+        "/v1/questions",
+        json={"text": "Is a fee > 5 lakh <legal>?", "topic": "fake_job_or_visa"},
+        headers=asker.headers | {"Idempotency-Key": uuid.uuid4().hex},
+    )
+    question_id = asked.json()["id"]
+    await client.post(f"/v1/editorial/questions/{question_id}/approve", headers=editor.headers)
+    mp = await make_user(Role.MP, constituency="NA-120")
+    token = await signed_in(client, mp)
+    page = await client.get("/console/mp")
+    assert page.status_code == 200
+    assert "Is a fee &gt; 5 lakh" in page.text  # stored as plain text, shown escaped
+    assert f'hx-post="/console/mp/questions/{question_id}/answer"' in page.text
+    url = f"/console/mp/questions/{question_id}/answer"
+    refused = await client.post(url, data={"text": "Yes"})
+    assert refused.status_code == 403
+    answered = await client.post(
+        url, data={"text": "I asked the <b>minister</b>."}, headers={"X-CSRF-Token": token}
+    )
+    assert answered.status_code == 200, answered.text
+    assert "I asked the minister." in answered.text
+    assert "hx-post" not in answered.text
+    seat = (await client.get("/v1/questions", headers=asker.headers)).json()["items"][0]
+    assert seat["answer"]["text"] == "I asked the minister."
+
+
+async def test_the_mp_reads_the_brief_in_the_console_and_other_staff_cannot(
+    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser, seeded: None
+) -> None:
+    mp = await make_user(Role.MP, constituency="NA-120")
+    await signed_in(client, mp)
+    brief = await client.get("/console/mp/brief", params={"from": "2026-01", "to": "2026-06"})
+    assert brief.status_code == 200
+    assert "(NA-120)" in brief.text
+    assert brief.headers["content-security-policy"].startswith("default-src 'none'")
+    pdf = await client.get("/console/mp/brief.pdf")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    officer_client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    async with officer_client:
+        await signed_in(officer_client, await make_user(Role.FIELD_OFFICER, districts=["lahore"]))
+        assert (await officer_client.get("/console/mp")).status_code == 403
