@@ -182,7 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 print("Auth emulator ready; tokens: .venv/bin/python -m scripts.dev_users --demo", flush=True)
         print(
-            f"API on http://{args.host}:{args.port} (docs: http://{args.host}:{args.port}/docs)", flush=True
+            f"API on http://{args.host}:{args.port} (docs: http://{args.host}:{args.port}/docs; "
+            f"staff console: http://{args.host}:{args.port}/console)",
+            flush=True,
         )
         uvicorn.run("backend.main:app", host=args.host, port=args.port, reload=args.reload, log_config=None)
     finally:
