@@ -29,29 +29,33 @@ async def put(
 async def test_concurrent_changes_and_retries_leave_one_answer_counted_once(
     client: httpx.AsyncClient, editor: User, make_young: MakeYoung
 ) -> None:
-    poll = await create_poll(client, editor)
-    person = await make_young()
-    choices = list(itertools.islice(itertools.cycle(["o1", "o2", "o3"]), 12)) * 2  # each change sent twice
-    ratings = list(itertools.islice(itertools.cycle([1, 2, 3, 4, 5]), 24))
-    responses = await asyncio.gather(
-        *(
-            put(
-                client, person, poll["id"], [{"question": "q1", "choice": c}, {"question": "q3", "rating": r}]
+    # Once lost: a submission whose other answer gave up under contention never counted the change it
+    # had made. Several rounds, as a race shows itself in some runs only.
+    for _ in range(3):
+        poll = await create_poll(client, editor)
+        person = await make_young()
+        choices = list(itertools.islice(itertools.cycle(["o1", "o2", "o3"]), 12)) * 2  # each sent twice
+        ratings = list(itertools.islice(itertools.cycle([1, 2, 3, 4, 5]), 24))
+        responses = await asyncio.gather(
+            *(
+                put(
+                    client,
+                    person,
+                    poll["id"],
+                    [{"question": "q1", "choice": c}, {"question": "q3", "rating": r}],
+                )
+                for c, r in zip(choices, ratings, strict=True)
             )
-            for c, r in zip(choices, ratings, strict=True)
         )
-    )
-    assert {response.status_code for response in responses} <= {200, 409}
-    assert sum(response.status_code == 200 for response in responses) >= 12
-    stored = {
-        answer.question: answer.value for answer in await PollAnswer.find({"poll": poll["id"]}).to_list()
-    }
-    counts = await raw_counts(poll["id"])
-    for question, value in (("q1", stored["q1"]), ("q3", str(stored["q3"]))):
-        for split in ("all", "g_female", "a_age_20_24"):
-            assert counts[question][split]["n"] == 1
-            assert {k: v for k, v in counts[question][split]["v"].items() if v} == {value: 1}
-    assert await raw_counts(poll["id"], "constituency", "NA-117") == counts
+        assert [response.status_code for response in responses] == [200] * 24
+        answers = await PollAnswer.find({"poll": poll["id"]}).to_list()
+        stored = {answer.question: answer.value for answer in answers}
+        counts = await raw_counts(poll["id"])
+        for question, value in (("q1", stored["q1"]), ("q3", str(stored["q3"]))):
+            for split in ("all", "g_female", "a_age_20_24"):
+                assert counts[question][split]["n"] == 1
+                assert {k: v for k, v in counts[question][split]["v"].items() if v} == {value: 1}
+        assert await raw_counts(poll["id"], "constituency", "NA-117") == counts
 
 
 async def test_first_answers_sent_twice_at_once_count_each_person_once(

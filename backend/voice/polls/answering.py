@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from backend.accounts.models import Account
@@ -28,7 +29,7 @@ from backend.youth.service import own_profile
 from schemas.common import FieldProblem
 from schemas.polls import AnswerRead, AnswersWrite, AnswerWrite, PollStatus, YouthPollRead
 
-# Concurrent changes of one answer each re-read and try again; past this many losses, a 409.
+# Claims of the poll's version (against an editor's concurrent changes) before a 409.
 ATTEMPTS = 5
 # The most polls open at once a young person is shown (soonest closing first).
 MAX_OPEN = 50
@@ -227,26 +228,25 @@ async def _store(
         return counting.first_answer(
             question=question["id"], kind=question["kind"], value=value, counted=counted
         )
-    key = {"poll": poll.id, "uid": uid, "question": question["id"]}
-    for _ in range(ATTEMPTS):
-        stored = await collection.find_one(key)
-        if stored is None or stored["value"] == value:
-            return None  # the same answer again (a retry), or erased meanwhile
-        changed = await collection.update_one(
-            {"_id": stored["_id"], "revision": stored["revision"]},
-            {"$set": {"value": value, "changed_at": now, "quoted": False}, "$inc": {"revision": 1}},
-        )
-        if changed.modified_count:
-            # The quote an editor approved was of the old text: it goes with it.
-            await PollQuote.get_pymongo_collection().delete_one({"_id": stored["_id"]})
-            return counting.changed_answer(
-                question=question["id"],
-                kind=question["kind"],
-                old=stored["value"],
-                new=value,
-                counted=stored["counted_as"],
-            )
-    raise ConflictError("This answer kept changing; try again.", code="answer_changing")
+    # One findAndModify: the value it replaced comes back from inside the write, so of any number of
+    # concurrent changes each moves the counts from exactly the value it replaced, with no retry loop.
+    before = await collection.find_one_and_update(
+        {"poll": poll.id, "uid": uid, "question": question["id"], "value": {"$ne": value}},
+        {"$set": {"value": value, "changed_at": now, "quoted": False}, "$inc": {"revision": 1}},
+        projection={"value": 1, "counted_as": 1},
+        return_document=ReturnDocument.BEFORE,
+    )
+    if before is None:
+        return None  # the same answer again (a retry), or erased meanwhile
+    # The quote an editor approved was of the old text: it goes with it.
+    await PollQuote.get_pymongo_collection().delete_one({"_id": before["_id"]})
+    return counting.changed_answer(
+        question=question["id"],
+        kind=question["kind"],
+        old=before["value"],
+        new=value,
+        counted=before["counted_as"],
+    )
 
 
 async def submit(*, account: Account, poll_id: str, write: AnswersWrite) -> YouthPollRead:
@@ -257,13 +257,18 @@ async def submit(*, account: Account, poll_id: str, write: AnswersWrite) -> Yout
     checked = _checked_answers(poll, write)
     poll = await _claim_questions(poll, now=now)
     checked = _checked_answers(poll, write)  # the version claimed may be newer than the one first judged
-    tallies = await asyncio.gather(
+    stored = await asyncio.gather(
         *(
             _store(poll, uid=account.id, question=question, value=value, profile=profile, now=now)
             for question, value in checked
-        )
+        ),
+        return_exceptions=True,
     )
-    # A process dying here loses these moves, never doubles one: the rebuild recounts from the answers.
-    await counting.apply(poll.id, [tally for tally in tallies if tally is not None])
+    # Every claim won is counted, even when another answer of the submission failed (raised after). A
+    # process dying here loses these moves, never doubles one: the rebuild recounts from the answers.
+    await counting.apply(poll.id, [tally for tally in stored if isinstance(tally, tuple)])
+    for failure in stored:
+        if isinstance(failure, BaseException):
+            raise failure
     answers = await _own_answers(account.id, [poll.id])
     return _youth_read(poll, answers[poll.id], now=now)

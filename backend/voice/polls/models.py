@@ -2,10 +2,10 @@
 
 Exactly once without transactions:
 - an answer is one document per person and question (unique `poll`, `uid`, `question`), inserted by the
-  first submission; a change is a compare-and-set on its `revision`, so of two concurrent changes each
-  winner moves the counts from the value it replaced to its own, and a retry that finds its value stored
-  changes nothing;
-- only the writer that won the insert or the compare-and-set moves the counters (one `$inc` upsert per
+  first submission; a change is one findAndModify returning the value it replaced, so of concurrent
+  changes each moves the counts from exactly that value to its own, and a retry that finds its value
+  stored changes nothing (`revision` counts the changes);
+- only the writer that won the insert or the change moves the counters (one `$inc` upsert per
   area document). A process dying in between loses that move, never doubles it: the rebuild recounts
   from the answers (`rebuild.py`).
 An answer's id is random, never derived from the person, and fixes its record key (turnout/keys.py);
