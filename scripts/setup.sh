@@ -68,44 +68,32 @@ else
   echo "[setup] embedded engine up to date"
 fi
 
-# The Firebase Auth emulator (npm firebase-tools, pinned by scripts/firebase-tools/package-lock.json),
-# installed once per lock file into a per-user cache and linked as tools/firebase, so a second clone on
-# the same machine does not spend minutes in npm again.
-fb_hash=$(cat scripts/firebase-tools/package-lock.json | sha256sum | cut -c1-16)
-fb_cache="${HAMQADAM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hamqadam}/firebase-tools-$fb_hash"
-if [[ ! -f "$fb_cache/.installed" ]]; then
-  command -v npm >/dev/null || { echo "Node.js 20+ with npm is required for the Firebase Auth emulator" >&2; exit 1; }
-  echo "[setup] installing firebase-tools into $fb_cache (about 2-3 minutes the first time)"
-  rm -rf "$fb_cache.tmp" && mkdir -p "$fb_cache.tmp"
-  cp scripts/firebase-tools/package.json scripts/firebase-tools/package-lock.json "$fb_cache.tmp/"
-  (cd "$fb_cache.tmp" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
-  touch "$fb_cache.tmp/.installed"
-  rm -rf "$fb_cache" && mv "$fb_cache.tmp" "$fb_cache"
-else
-  echo "[setup] firebase-tools up to date ($fb_cache)"
-fi
-if [[ "$(readlink tools/firebase 2>/dev/null)" != "$fb_cache" ]]; then
-  rm -rf tools/firebase && mkdir -p tools && ln -s "$fb_cache" tools/firebase
-fi
-# The staff console's scripts (the Firebase JS SDK's compat bundles, htmx), pinned by
-# scripts/console-assets/package-lock.json, installed like firebase-tools and linked as tools/console-assets:
-# the console serves them itself, never from a CDN.
-ca_hash=$(cat scripts/console-assets/package-lock.json | sha256sum | cut -c1-16)
-ca_cache="${HAMQADAM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hamqadam}/console-assets-$ca_hash"
-if [[ ! -f "$ca_cache/.installed" ]]; then
-  command -v npm >/dev/null || { echo "Node.js 20+ with npm is required for the console's scripts" >&2; exit 1; }
-  echo "[setup] installing the console's scripts into $ca_cache"
-  rm -rf "$ca_cache.tmp" && mkdir -p "$ca_cache.tmp"
-  cp scripts/console-assets/package.json scripts/console-assets/package-lock.json "$ca_cache.tmp/"
-  (cd "$ca_cache.tmp" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
-  touch "$ca_cache.tmp/.installed"
-  rm -rf "$ca_cache" && mv "$ca_cache.tmp" "$ca_cache"
-else
-  echo "[setup] console scripts up to date ($ca_cache)"
-fi
-if [[ "$(readlink tools/console-assets 2>/dev/null)" != "$ca_cache" ]]; then
-  rm -rf tools/console-assets && mkdir -p tools && ln -s "$ca_cache" tools/console-assets
-fi
+# npm packages pinned by a lock file under scripts/<folder>, installed once per lock file into a per-user
+# cache and linked as tools/<link>, so a second clone on the same machine does not spend minutes in npm.
+npm_tool() {  # folder link what
+  local folder=$1 link=$2 what=$3 hash cache
+  hash=$(cat "scripts/$folder/package-lock.json" | sha256sum | cut -c1-16)
+  cache="${HAMQADAM_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/hamqadam}/$folder-$hash"
+  if [[ ! -f "$cache/.installed" ]]; then
+    command -v npm >/dev/null || { echo "Node.js 20+ with npm is required for $what" >&2; exit 1; }
+    echo "[setup] installing $what into $cache"
+    rm -rf "$cache.tmp" && mkdir -p "$cache.tmp"
+    cp "scripts/$folder/package.json" "scripts/$folder/package-lock.json" "$cache.tmp/"
+    (cd "$cache.tmp" && NO_UPDATE_NOTIFIER=1 npm ci --no-audit --no-fund --loglevel=error)
+    touch "$cache.tmp/.installed"
+    rm -rf "$cache" && mv "$cache.tmp" "$cache"
+  else
+    echo "[setup] $what up to date ($cache)"
+  fi
+  if [[ "$(readlink "tools/$link" 2>/dev/null)" != "$cache" ]]; then
+    rm -rf "tools/$link" && mkdir -p tools && ln -s "$cache" "tools/$link"
+  fi
+}
+# The Firebase Auth emulator (firebase-tools; 1 to 6 minutes the first time).
+npm_tool firebase-tools firebase "firebase-tools (the Auth emulator)"
+# The staff console's scripts (the Firebase JS SDK's compat bundles, htmx): the console serves them
+# itself, never from a CDN.
+npm_tool console-assets console-assets "the console's scripts"
 # The MP brief: Debian's Chromium renders its PDF (driven by Playwright, never `playwright install`),
 # poppler-utils (pdftotext, pdftoppm) checks it in tests, fonts-noto-core carries Noto Nastaliq Urdu, Noto
 # Naskh Arabic and Noto Sans. Asked of dpkg first, so a machine that has them spends no time and never

@@ -22,7 +22,16 @@ from schemas.turnout import MONTH_PATTERN, BriefLanguage
 
 router = APIRouter(prefix="/console/mp", include_in_schema=False)
 
-Month = Annotated[str | None, Query(pattern=MONTH_PATTERN)]
+# A month field of the page's form, left empty when the person picks none (then the brief's default).
+OPTIONAL_MONTH = "^$|" + MONTH_PATTERN
+FromMonth = Annotated[str | None, Query(alias="from", pattern=OPTIONAL_MONTH)]
+ToMonth = Annotated[str | None, Query(alias="to", pattern=OPTIONAL_MONTH)]
+
+
+def _member_and_language(request: Request, account: Account) -> tuple[Account, BriefLanguage]:
+    return _member(account), BriefLanguage(pages.language_of(request))
+
+
 QUESTIONS_SHOWN = 50
 
 
@@ -46,20 +55,16 @@ async def mp_home(request: Request, account: ConsoleStaff) -> Response:
 async def mp_brief(
     request: Request,
     account: ConsoleStaff,
-    from_month: Annotated[str | None, Query(alias="from", pattern=MONTH_PATTERN)] = None,
-    to_month: Annotated[str | None, Query(alias="to", pattern=MONTH_PATTERN)] = None,
+    from_month: FromMonth = None,
+    to_month: ToMonth = None,
 ) -> Response:
     """The seat's brief as its own page (its own CSP: inline styles and charts, no script)."""
     if account is None:
         return RedirectResponse("/console/sign-in", status_code=303)
-    member = _member(account)
-    language = BriefLanguage(pages.language_of(request))
+    member, language = _member_and_language(request, account)
+    seat = str(member.constituency)
     html = await turnout.brief_html(
-        account=member,
-        code=str(member.constituency),
-        lang=language,
-        from_month=from_month or None,
-        to_month=to_month or None,
+        account=member, code=seat, lang=language, from_month=from_month or None, to_month=to_month or None
     )
     return HTMLResponse(html, headers=BRIEF_HEADERS)
 
@@ -68,15 +73,14 @@ async def mp_brief(
 async def mp_brief_pdf(
     request: Request,
     account: ConsoleStaff,
-    from_month: Annotated[str | None, Query(alias="from", pattern=MONTH_PATTERN)] = None,
-    to_month: Annotated[str | None, Query(alias="to", pattern=MONTH_PATTERN)] = None,
+    from_month: FromMonth = None,
+    to_month: ToMonth = None,
 ) -> Response:
     """The same brief as PDF, under the API's PDF rate limit for the account."""
     if account is None:
         return RedirectResponse("/console/sign-in", status_code=303)
-    member = _member(account)
+    member, language = _member_and_language(request, account)
     await enforce(rules(request, "brief_pdf"), "brief_pdf", "account", member.id)
-    language = BriefLanguage(pages.language_of(request))
     seat = str(member.constituency)
     pdf = await turnout.brief_pdf(
         account=member, code=seat, lang=language, from_month=from_month or None, to_month=to_month or None

@@ -61,6 +61,9 @@ async def test_the_mp_reads_the_brief_in_the_console_and_other_staff_cannot(
     assert brief.status_code == 200
     assert "(NA-120)" in brief.text
     assert brief.headers["content-security-policy"].startswith("default-src 'none'")
+    empty = await client.get("/console/mp/brief", params={"from": "", "to": ""})  # the form, nothing picked
+    assert empty.status_code == 200
+    assert (await client.get("/console/mp/brief", params={"from": "2026-13"})).status_code == 422
     pdf = await client.get("/console/mp/brief.pdf")
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
