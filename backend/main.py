@@ -21,6 +21,7 @@ from backend.alerts.inbox.router import router as notifications_router
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.process import serving
 from backend.alerts.router import router as alerts_router
+from backend.console.editors import router as console_editors_router
 from backend.console.mp import router as console_mp_router
 from backend.console.router import router as console_router
 from backend.content.router import editorial_router
@@ -222,6 +223,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(health_router)
     app.include_router(console_router)
     app.include_router(console_mp_router)
+    app.include_router(console_editors_router)
     return app
 
 
