@@ -10,7 +10,6 @@ from backend.accounts.dependencies import FieldStaff, Supervisor, Youth
 from backend.audit import service as audit
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
-from backend.core.errors import ConflictError
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, Responses
 from backend.events import export, lists, photos, reports, rsvps, service
@@ -25,7 +24,6 @@ from schemas.events import (
     EventRead,
     EventReport,
     EventReview,
-    EventStatus,
     EventWrite,
     PhotoRead,
     UpcomingEventRead,
@@ -169,10 +167,7 @@ async def list_event_history(staff: FieldStaff, event_id: UUID) -> list[EventCha
 )
 async def get_checkin_code(staff: FieldStaff, signer: Signer, event_id: UUID) -> CheckinCode:
     """The signed QR payload attendees scan, valid around the event's time window."""
-    event = await service.event_in_scope(account=staff, event_id=event_id)
-    if event.status == EventStatus.CANCELLED:
-        raise ConflictError("A cancelled event has no check-in.", code="event_cancelled")
-    return signer.issue(event)
+    return await service.checkin_code(account=staff, event_id=event_id, signer=signer)
 
 
 @router.put(

@@ -28,13 +28,16 @@ from backend.core.errors import (
     problem_body,
 )
 from backend.events import versions
+from backend.events.checkin_codes import CheckinSigner
 from backend.events.models import PLAN_FIELDS, Event
 from backend.geography import places
 from schemas.accounts import Role
 from schemas.events import (
     BatchItem,
     BatchItemResult,
+    CheckinCode,
     EventRead,
+    EventStatus,
     EventWrite,
     ReviewStatus,
 )
@@ -85,6 +88,14 @@ async def event_in_scope(*, account: Account, event_id: UUID) -> Event:
     if event is None or event.deleted_at is not None or not scope.covers(account, event.district):
         raise NotFoundError("No such event in your districts.")
     return event
+
+
+async def checkin_code(*, account: Account, event_id: UUID, signer: CheckinSigner) -> CheckinCode:
+    """The signed QR payload attendees of an event in the caller's districts scan (none when cancelled)."""
+    event = await event_in_scope(account=account, event_id=event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise ConflictError("A cancelled event has no check-in.", code="event_cancelled")
+    return signer.issue(event)
 
 
 async def _plan(write: EventWrite, account: Account) -> dict[str, Any]:

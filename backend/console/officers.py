@@ -1,0 +1,86 @@
+"""Field officers' and supervisors' console pages: their districts' events, and an event's check-in QR code
+full screen for a projector (SVG, refreshed before it expires). Every rule is the API's services'."""
+
+from datetime import timedelta
+from typing import Any
+from uuid import UUID
+
+import segno
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from markupsafe import Markup
+
+from backend.accounts.models import DISTRICT_SCOPED_ROLES, Account
+from backend.console import pages
+from backend.console.router import ConsoleStaff
+from backend.core.clock import pakistan_time, utc_now
+from backend.core.errors import ForbiddenError
+from backend.core.pagination import PageParams
+from backend.events import lists
+from backend.events import service as events
+from backend.events.checkin_codes import CheckinSigner
+from schemas.events import EventFilter
+
+router = APIRouter(prefix="/console/events", include_in_schema=False)
+
+EVENTS_SHOWN = 100
+# A projected code is fetched again this long before it would expire, and at least this often.
+REFRESH_MARGIN = timedelta(minutes=5)
+LONGEST_REFRESH = timedelta(minutes=10)
+
+
+def _field_staff(account: Account) -> Account:
+    if not account.has_any_role(DISTRICT_SCOPED_ROLES):
+        raise ForbiddenError("These pages are for field officers and supervisors.", code="role_required")
+    return account
+
+
+def _signer(request: Request) -> CheckinSigner:
+    signer: CheckinSigner = request.app.state.checkin_signer
+    return signer
+
+
+@router.get("", response_class=HTMLResponse)
+async def event_list(request: Request, account: ConsoleStaff) -> Response:
+    """The events of the caller's districts, the latest first."""
+    if account is None:
+        return RedirectResponse("/console/sign-in", status_code=303)
+    staff = _field_staff(account)
+    query = await lists.list_query(actor=staff, filters=EventFilter())
+    listed = await lists.list_events(
+        query=query, newest_first=True, page=PageParams(limit=EVENTS_SHOWN, offset=0)
+    )
+    rows = [{"event": event, "starts": pakistan_time(event.starts_at)} for event in listed.items]
+    return pages.render(request, "events.html", account=staff, rows=rows, total=listed.total)
+
+
+async def _code(request: Request, staff: Account, event_id: UUID) -> dict[str, Any]:
+    code = await events.checkin_code(account=staff, event_id=event_id, signer=_signer(request))
+    # Drawn as SVG by segno: crisp on a projector at any size, nothing fetched.
+    svg = segno.make(code.payload, error="m").svg_inline(scale=10, border=2, omitsize=True, title="QR")
+    left = code.valid_until - utc_now()
+    refresh = max(min(left - REFRESH_MARGIN, LONGEST_REFRESH), timedelta(seconds=30))
+    return {"svg": Markup(svg), "code": code, "refresh_s": int(refresh.total_seconds())}  # noqa: S704
+
+
+@router.get("/{event_id}/qr", response_class=HTMLResponse)
+async def checkin_qr(request: Request, account: ConsoleStaff, event_id: UUID) -> Response:
+    """An event's check-in QR code, full screen, fetched again before it expires."""
+    if account is None:
+        return RedirectResponse("/console/sign-in", status_code=303)
+    staff = _field_staff(account)
+    event = await events.event_in_scope(account=staff, event_id=event_id)
+    return pages.render(
+        request, "qr.html", account=staff, event=event, **await _code(request, staff, event_id)
+    )
+
+
+@router.get("/{event_id}/qr/code", response_class=HTMLResponse)
+async def checkin_qr_code(request: Request, account: ConsoleStaff, event_id: UUID) -> Response:
+    """The QR code alone, as the page fetches it again."""
+    if account is None:
+        return RedirectResponse("/console/sign-in", status_code=303)
+    staff = _field_staff(account)
+    return pages.render(
+        request, "_qr_code.html", account=staff, event_id=event_id, **await _code(request, staff, event_id)
+    )
