@@ -24,6 +24,7 @@ from backend.alerts.router import router as alerts_router
 from backend.console.editors import router as console_editors_router
 from backend.console.mp import router as console_mp_router
 from backend.console.officers import router as console_officers_router
+from backend.console.review import router as console_review_router
 from backend.console.router import router as console_router
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
@@ -226,6 +227,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(console_mp_router)
     app.include_router(console_editors_router)
     app.include_router(console_officers_router)
+    app.include_router(console_review_router)
     return app
 
 

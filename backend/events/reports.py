@@ -14,12 +14,14 @@ from backend.core.errors import (
     ValidationFailedError,
     invalid_field,
 )
-from backend.events import versions
+from backend.events import lists, versions
+from backend.events.models import Event
 from backend.events.service import change, event_in_scope, to_read
 from schemas.accounts import Role
 from schemas.common import FieldProblem
 from schemas.events import (
     EventChange,
+    EventFilter,
     EventRead,
     EventReport,
     EventReview,
@@ -120,3 +122,11 @@ async def delete_event(*, actor: Account, event_id: UUID) -> None:
 async def history(*, actor: Account, event_id: UUID) -> list[EventChange]:
     """Every change to an event of the caller's districts, oldest first."""
     return await versions.history(await event_in_scope(account=actor, event_id=event_id))
+
+
+async def awaiting_review(*, actor: Account, limit: int) -> list[tuple[EventRead, bool]]:
+    """Reports of the caller's districts waiting for review, the earliest event first, each with whether
+    the caller may review it (never a report they made: four eyes)."""
+    query = await lists.list_query(actor=actor, filters=EventFilter(review=ReviewStatus.PENDING))
+    found = await Event.find(query).sort("+starts_at", "+_id").limit(limit).to_list()
+    return [(to_read(event), (event.reported_by or event.created_by) != actor.id) for event in found]
