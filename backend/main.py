@@ -21,6 +21,7 @@ from backend.alerts.inbox.router import router as notifications_router
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.process import serving
 from backend.alerts.router import router as alerts_router
+from backend.console.admin import router as console_admin_router
 from backend.console.editors import router as console_editors_router
 from backend.console.mp import router as console_mp_router
 from backend.console.officers import router as console_officers_router
@@ -228,6 +229,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(console_editors_router)
     app.include_router(console_officers_router)
     app.include_router(console_review_router)
+    app.include_router(console_admin_router)
     return app
 
 
