@@ -8,6 +8,7 @@ pytest_plugins = [
     "tests.fixtures.youth",
     "tests.fixtures.events",
     "tests.fixtures.content",
+    "tests.fixtures.console",
     "tests.fixtures.engine",
     "tests.fixtures.index_coverage",
 ]

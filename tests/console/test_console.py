@@ -2,25 +2,19 @@
 revocation, revoked at sign-out), CSRF on every write, the CSP, both languages, escaped stored text."""
 
 import asyncio
-import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-import pytest
 from babel.messages.extract import extract_from_dir
 from fastapi import FastAPI
-from playwright.async_api import Browser, Route, async_playwright
+from playwright.async_api import Browser
 
 from backend.accounts.models import Account
 from backend.console import i18n
-from backend.turnout.brief.pdf import CHROMIUM_FLAGS
 from schemas.accounts import Role
 from scripts.firebase_emulator import EMULATOR_PASSWORD, AuthEmulator
+from tests.fixtures.console import CONSOLE, app_context
 from tests.fixtures.users import MakeUser, User
-
-# A loopback origin (served by the route below, never connected to), so the page may call the emulator.
-CONSOLE = "http://127.0.0.1:9"
 
 
 async def sign_in(client: httpx.AsyncClient, user: User) -> httpx.Response:
@@ -133,39 +127,11 @@ async def test_stored_text_is_shown_as_text(client: httpx.AsyncClient, make_user
     assert "&lt;img src=x onerror=alert(1)&gt;@example.org" in home
 
 
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    async with async_playwright() as driver:
-        # The printer's flags, but the browser may reach the Auth emulator on loopback: a page this test
-        # answers itself has no address, and Chromium would count it as public, so loopback is opened to it.
-        flags = [flag for flag in CHROMIUM_FLAGS if not flag.startswith("--host-resolver-rules")]
-        flags.append("--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks")
-        launched = await driver.chromium.launch(executable_path=chromium, args=flags)
-        yield launched
-        await launched.close()
-
-
 async def test_a_supervisor_signs_in_with_firebase_in_a_real_browser(
     app: FastAPI, browser: Browser, make_user: MakeUser, auth_emulator: AuthEmulator, seeded: None
 ) -> None:
     supervisor = await make_user(Role.SUPERVISOR, districts=["lahore"])
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url=CONSOLE) as server:
-
-        async def serve(route: Route) -> None:
-            # The browser talks to the app in this process; Firebase calls go to the real emulator.
-            request = route.request
-            answer = await server.request(
-                request.method,
-                request.url,
-                headers={k: v for k, v in request.headers.items() if k.lower() != "host"},
-                content=request.post_data_buffer,
-            )
-            await route.fulfill(status=answer.status_code, headers=dict(answer.headers), body=answer.content)
-
-        context = await browser.new_context()
-        await context.route(f"{CONSOLE}/**", serve)
+    async with app_context(app, browser) as context:
         page = await context.new_page()
         problems: list[str] = []
         page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -177,5 +143,4 @@ async def test_a_supervisor_signs_in_with_firebase_in_a_real_browser(
         assert await page.locator('[data-role="supervisor"]').count() == 1
         await page.click(".sign-out button")
         await page.wait_for_url(f"{CONSOLE}/console/sign-in")
-        await context.close()
     assert problems == []

@@ -6,19 +6,9 @@ import httpx
 from fastapi import FastAPI
 
 from schemas.accounts import Role
-from tests.fixtures.users import MakeUser, User
+from tests.fixtures.console import signed_in
+from tests.fixtures.users import MakeUser
 from tests.fixtures.youth import MakeYoung
-
-
-async def signed_in(client: httpx.AsyncClient, user: User) -> str:
-    """Sign `user` in to the console on `client`; the page's CSRF token."""
-    await client.get("/console/sign-in")
-    token = client.cookies.get("hq_csrf") or ""
-    opened = await client.post(
-        "/console/session", json={"id_token": user.token}, headers={"X-CSRF-Token": token}
-    )
-    assert opened.status_code == 204, opened.text
-    return token
 
 
 async def test_an_mp_answers_a_question_of_their_seat_in_the_console(

@@ -8,19 +8,9 @@ from fastapi import FastAPI
 
 from backend.core.clock import utc_now
 from schemas.accounts import Role
+from tests.fixtures.console import signed_in
 from tests.fixtures.events import event_with_code, plan_at
 from tests.fixtures.users import MakeUser, User
-
-
-async def signed_in(client: httpx.AsyncClient, user: User) -> str:
-    """Sign `user` in to the console on `client`; the page's CSRF token."""
-    await client.get("/console/sign-in")
-    token = client.cookies.get("hq_csrf") or ""
-    opened = await client.post(
-        "/console/session", json={"id_token": user.token}, headers={"X-CSRF-Token": token}
-    )
-    assert opened.status_code == 204, opened.text
-    return token
 
 
 async def test_an_officer_projects_the_check_in_code_of_an_event(

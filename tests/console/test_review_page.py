@@ -4,19 +4,9 @@ import httpx
 from fastapi import FastAPI
 
 from schemas.accounts import Role
+from tests.fixtures.console import signed_in
 from tests.fixtures.events import HELD_REPORT, new_id, past_plan
 from tests.fixtures.users import MakeUser, User
-
-
-async def signed_in(client: httpx.AsyncClient, user: User) -> str:
-    """Sign `user` in to the console on `client`; the page's CSRF token."""
-    await client.get("/console/sign-in")
-    token = client.cookies.get("hq_csrf") or ""
-    opened = await client.post(
-        "/console/session", json={"id_token": user.token}, headers={"X-CSRF-Token": token}
-    )
-    assert opened.status_code == 204, opened.text
-    return token
 
 
 async def reported_event(client: httpx.AsyncClient, reporter: User) -> str:
