@@ -11,6 +11,9 @@ from playwright.async_api import Browser
 
 from backend.accounts.models import Account
 from backend.console import i18n
+from backend.core.database import Database
+from backend.core.settings import Settings
+from backend.main import create_app
 from schemas.accounts import Role
 from scripts.firebase_emulator import EMULATOR_PASSWORD, AuthEmulator
 from tests.fixtures.console import CONSOLE, app_context
@@ -144,3 +147,17 @@ async def test_a_supervisor_signs_in_with_firebase_in_a_real_browser(
         await page.click(".sign-out button")
         await page.wait_for_url(f"{CONSOLE}/console/sign-in")
     assert problems == []
+
+
+async def test_sign_in_is_rate_limited_per_address(
+    settings: Settings, shared_database: Database, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    limited = create_app(
+        settings.model_copy(update={"rate_limits": {"console_sign_in": "2/minute"}}), database=shared_database
+    )
+    async with limited.router.lifespan_context(limited):
+        transport = httpx.ASGITransport(app=limited)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            answers = [(await sign_in(http, editor)).status_code for _ in range(3)]
+    assert answers == [204, 204, 429]
