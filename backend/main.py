@@ -21,12 +21,7 @@ from backend.alerts.inbox.router import router as notifications_router
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.process import serving
 from backend.alerts.router import router as alerts_router
-from backend.console.admin import router as console_admin_router
-from backend.console.editors import router as console_editors_router
-from backend.console.mp import router as console_mp_router
-from backend.console.officers import router as console_officers_router
-from backend.console.review import router as console_review_router
-from backend.console.router import router as console_router
+from backend.console.router import install as install_console
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
 from backend.content.tasks import publish_and_expire
@@ -224,12 +219,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(feedback_router)
     app.include_router(v1)
     app.include_router(health_router)
-    app.include_router(console_router)
-    app.include_router(console_mp_router)
-    app.include_router(console_editors_router)
-    app.include_router(console_officers_router)
-    app.include_router(console_review_router)
-    app.include_router(console_admin_router)
+    install_console(app)
     return app
 
 

@@ -15,7 +15,7 @@ import argparse
 import random
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -56,27 +56,28 @@ def _seats(settings: Settings) -> list[dict[str, Any]]:
     return [seat for seat in seats_of(settings) if seat["district"] in DEMO_DISTRICTS]
 
 
-def _inc_poll_counters(database: Database[dict[str, Any]], deltas: dict[str, dict[str, int]]) -> None:
-    """`$inc` each poll counter document by its deltas, as the API's answers do."""
-    updates = []
-    for document_id, inc in deltas.items():
-        poll, area, code = document_id.split(":", 2)
-        on_insert = {"poll": poll, "area": area, "code": code}
-        updates.append(UpdateOne({"_id": document_id}, {"$inc": inc, "$setOnInsert": on_insert}, upsert=True))
-    if updates:
-        database["poll_counters"].bulk_write(updates, ordered=False)
+def _poll_fields(document_id: str) -> dict[str, str]:
+    poll, area, code = document_id.split(":", 2)
+    return {"poll": poll, "area": area, "code": code}
 
 
-def _inc_monthly(
-    database: Database[dict[str, Any]], collection: str, deltas: dict[str, dict[str, int]]
+def _monthly_fields(document_id: str) -> dict[str, str]:
+    area, rest = document_id.split(":", 1)
+    code, month = rest.rsplit(":", 1)
+    return {"area": area, "code": code, "month": month}
+
+
+def _inc_counters(
+    database: Database[dict[str, Any]],
+    collection: str,
+    deltas: dict[str, dict[str, int]],
+    fields: Callable[[str], dict[str, str]],
 ) -> None:
-    """`$inc` each `<area>:<code>:<month>` counter document by its deltas, as the API's writes do."""
-    updates = []
-    for document_id, inc in deltas.items():
-        area, rest = document_id.split(":", 1)
-        code, month = rest.rsplit(":", 1)
-        on_insert = {"area": area, "code": code, "month": month}
-        updates.append(UpdateOne({"_id": document_id}, {"$inc": inc, "$setOnInsert": on_insert}, upsert=True))
+    """`$inc` each counter document by its deltas, created with the `fields` its id names, as the API does."""
+    updates = [
+        UpdateOne({"_id": document_id}, {"$inc": inc, "$setOnInsert": fields(document_id)}, upsert=True)
+        for document_id, inc in deltas.items()
+    ]
     if updates:
         database[collection].bulk_write(updates, ordered=False)
 
@@ -144,7 +145,7 @@ def _campaign(
     )
     if entries:
         database["alert_inbox"].insert_many(entries, ordered=False)
-    _inc_monthly(database, "turnout_counters", counters)
+    _inc_counters(database, "turnout_counters", counters, _monthly_fields)
     return len(entries)
 
 
@@ -235,7 +236,7 @@ def _poll(
             _add(deltas, poll_counting.counter_id(poll_id, area, code), inc)
     if documents:
         database["poll_answers"].insert_many(documents, ordered=False)
-    _inc_poll_counters(database, deltas)
+    _inc_counters(database, "poll_counters", deltas, _poll_fields)
     return len(answering)
 
 
@@ -312,7 +313,7 @@ def _feedback(database: Database[dict[str, Any]], checkins: list[dict[str, Any]]
             _add(deltas, f"{area}:{code}:{counted['month']}", inc)
     if documents:
         database["event_feedback"].insert_many(documents, ordered=False)
-    _inc_monthly(database, "feedback_counters", deltas)
+    _inc_counters(database, "feedback_counters", deltas, _monthly_fields)
     return len(documents)
 
 

@@ -6,81 +6,55 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Query, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 
-from backend.accounts.models import Account
-from backend.console import pages, sessions
-from backend.console.router import ConsoleStaff
-from backend.core.errors import ForbiddenError
+from backend.console import pages
+from backend.console.guards import CsrfChecked, Member
 from backend.core.pagination import PageParams
 from backend.core.rate_limit import enforce, rules
 from backend.turnout import service as turnout
 from backend.turnout.brief.page import BRIEF_HEADERS
 from backend.voice.questions import answers
-from schemas.accounts import Role
 from schemas.turnout import MONTH_PATTERN, BriefLanguage
 
 router = APIRouter(prefix="/console/mp", include_in_schema=False)
 
+QUESTIONS_SHOWN = 50
 # A month field of the page's form, left empty when the person picks none (then the brief's default).
 OPTIONAL_MONTH = "^$|" + MONTH_PATTERN
 FromMonth = Annotated[str | None, Query(alias="from", pattern=OPTIONAL_MONTH)]
 ToMonth = Annotated[str | None, Query(alias="to", pattern=OPTIONAL_MONTH)]
 
 
-def _member_and_language(request: Request, account: Account) -> tuple[Account, BriefLanguage]:
-    return _member(account), BriefLanguage(pages.language_of(request))
-
-
-QUESTIONS_SHOWN = 50
-
-
-def _member(account: Account) -> Account:
-    if Role.MP not in account.roles or not account.constituency:
-        raise ForbiddenError("These pages are for members of an assembly.", code="role_required")
-    return account
-
-
 @router.get("", response_class=HTMLResponse)
-async def mp_home(request: Request, account: ConsoleStaff) -> Response:
+async def mp_home(request: Request, member: Member) -> Response:
     """The seat's brief (months to choose) and its questions, most supported first."""
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    member = _member(account)
     listed = await answers.seat_questions(account=member, page=PageParams(limit=QUESTIONS_SHOWN, offset=0))
     return pages.render(request, "mp.html", account=member, questions=listed.items, total=listed.total)
 
 
 @router.get("/brief", response_class=HTMLResponse)
 async def mp_brief(
-    request: Request,
-    account: ConsoleStaff,
-    from_month: FromMonth = None,
-    to_month: ToMonth = None,
+    request: Request, member: Member, from_month: FromMonth = None, to_month: ToMonth = None
 ) -> Response:
     """The seat's brief as its own page (its own CSP: inline styles and charts, no script)."""
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    member, language = _member_and_language(request, account)
-    seat = str(member.constituency)
     html = await turnout.brief_html(
-        account=member, code=seat, lang=language, from_month=from_month or None, to_month=to_month or None
+        account=member,
+        code=str(member.constituency),
+        lang=BriefLanguage(pages.language_of(request)),
+        from_month=from_month or None,
+        to_month=to_month or None,
     )
     return HTMLResponse(html, headers=BRIEF_HEADERS)
 
 
 @router.get("/brief.pdf")
 async def mp_brief_pdf(
-    request: Request,
-    account: ConsoleStaff,
-    from_month: FromMonth = None,
-    to_month: ToMonth = None,
+    request: Request, member: Member, from_month: FromMonth = None, to_month: ToMonth = None
 ) -> Response:
     """The same brief as PDF, under the API's PDF rate limit for the account."""
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    member, language = _member_and_language(request, account)
     await enforce(rules(request, "brief_pdf"), "brief_pdf", "account", member.id)
+    language = BriefLanguage(pages.language_of(request))
     seat = str(member.constituency)
     pdf = await turnout.brief_pdf(
         account=member, code=seat, lang=language, from_month=from_month or None, to_month=to_month or None
@@ -90,17 +64,13 @@ async def mp_brief_pdf(
     return Response(pdf, media_type="application/pdf", headers=headers)
 
 
-@router.post("/questions/{question_id}/answer", response_class=HTMLResponse)
+@router.post("/questions/{question_id}/answer", response_class=HTMLResponse, dependencies=[CsrfChecked])
 async def mp_answer(
     request: Request,
-    account: ConsoleStaff,
+    member: Member,
     question_id: UUID,
     text: Annotated[str, Form(min_length=1, max_length=2000)],
 ) -> Response:
     """Publish the answer to a question of the seat; answers the question's updated part of the page."""
-    sessions.check_csrf(request, request.headers.get(sessions.CSRF_HEADER))
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    member = _member(account)
     question = await answers.publish_answer(account=member, question_id=str(question_id), text=text)
     return pages.render(request, "_question.html", account=member, question=question)

@@ -7,18 +7,18 @@ from uuid import UUID
 
 import segno
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from backend.accounts.models import DISTRICT_SCOPED_ROLES, Account
+from backend.accounts.models import Account
 from backend.console import pages
-from backend.console.router import ConsoleStaff
+from backend.console.guards import FieldStaff
 from backend.core.clock import pakistan_time, utc_now
-from backend.core.errors import ForbiddenError
 from backend.core.pagination import PageParams
 from backend.events import lists
 from backend.events import service as events
 from backend.events.checkin_codes import CheckinSigner
+from backend.events.dependencies import Signer
 from schemas.events import EventFilter
 
 router = APIRouter(prefix="/console/events", include_in_schema=False)
@@ -29,23 +29,9 @@ REFRESH_MARGIN = timedelta(minutes=5)
 LONGEST_REFRESH = timedelta(minutes=10)
 
 
-def _field_staff(account: Account) -> Account:
-    if not account.has_any_role(DISTRICT_SCOPED_ROLES):
-        raise ForbiddenError("These pages are for field officers and supervisors.", code="role_required")
-    return account
-
-
-def _signer(request: Request) -> CheckinSigner:
-    signer: CheckinSigner = request.app.state.checkin_signer
-    return signer
-
-
 @router.get("", response_class=HTMLResponse)
-async def event_list(request: Request, account: ConsoleStaff) -> Response:
+async def event_list(request: Request, staff: FieldStaff) -> Response:
     """The events of the caller's districts, the latest first."""
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    staff = _field_staff(account)
     query = await lists.list_query(actor=staff, filters=EventFilter())
     listed = await lists.list_events(
         query=query, newest_first=True, page=PageParams(limit=EVENTS_SHOWN, offset=0)
@@ -54,8 +40,8 @@ async def event_list(request: Request, account: ConsoleStaff) -> Response:
     return pages.render(request, "events.html", account=staff, rows=rows, total=listed.total)
 
 
-async def _code(request: Request, staff: Account, event_id: UUID) -> dict[str, Any]:
-    code = await events.checkin_code(account=staff, event_id=event_id, signer=_signer(request))
+async def _code(staff: Account, signer: CheckinSigner, event_id: UUID) -> dict[str, Any]:
+    code = await events.checkin_code(account=staff, event_id=event_id, signer=signer)
     # Drawn as SVG by segno: crisp on a projector at any size, nothing fetched.
     svg = segno.make(code.payload, error="m").svg_inline(scale=10, border=2, omitsize=True, title="QR")
     left = code.valid_until - utc_now()
@@ -64,23 +50,16 @@ async def _code(request: Request, staff: Account, event_id: UUID) -> dict[str, A
 
 
 @router.get("/{event_id}/qr", response_class=HTMLResponse)
-async def checkin_qr(request: Request, account: ConsoleStaff, event_id: UUID) -> Response:
+async def checkin_qr(request: Request, staff: FieldStaff, signer: Signer, event_id: UUID) -> Response:
     """An event's check-in QR code, full screen, fetched again before it expires."""
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    staff = _field_staff(account)
     event = await events.event_in_scope(account=staff, event_id=event_id)
     return pages.render(
-        request, "qr.html", account=staff, event=event, **await _code(request, staff, event_id)
+        request, "qr.html", account=staff, event=event, **await _code(staff, signer, event_id)
     )
 
 
 @router.get("/{event_id}/qr/code", response_class=HTMLResponse)
-async def checkin_qr_code(request: Request, account: ConsoleStaff, event_id: UUID) -> Response:
+async def checkin_qr_code(request: Request, staff: FieldStaff, signer: Signer, event_id: UUID) -> Response:
     """The QR code alone, as the page fetches it again."""
-    if account is None:
-        return RedirectResponse("/console/sign-in", status_code=303)
-    staff = _field_staff(account)
-    return pages.render(
-        request, "_qr_code.html", account=staff, event_id=event_id, **await _code(request, staff, event_id)
-    )
+    code = await _code(staff, signer, event_id)
+    return pages.render(request, "_qr_code.html", account=staff, event_id=event_id, **code)

@@ -5,15 +5,15 @@ API contract (no OpenAPI entries); every route declares its access rule like the
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import Field
 
-from backend.accounts.models import Account
-from backend.console import i18n, pages, sessions
-from backend.core.access import Public, access_rule
+from backend.accounts.dependencies import Identity
+from backend.console import admin, editors, guards, i18n, mp, officers, pages, review, sessions
+from backend.console.guards import AnyStaff
+from backend.core.access import Public
 from backend.core.errors import NotFoundError
-from backend.core.firebase import FirebaseAuth
 from backend.core.rate_limit import RateLimit
 from backend.core.settings import Settings
 from schemas.common import ContractModel
@@ -35,29 +35,9 @@ class SessionRequest(ContractModel):
     id_token: str = Field(min_length=1, max_length=8192)
 
 
-def _identity(request: Request) -> FirebaseAuth:
-    identity: FirebaseAuth = request.app.state.firebase
-    return identity
-
-
-@access_rule("console: a staff member's session cookie (signed out: the sign-in page)")
-async def console_staff(request: Request) -> Account | None:
-    """The signed-in staff member, or None (a page then sends the browser to sign in)."""
-    return await sessions.current(request, _identity(request))
-
-
-ConsoleStaff = Annotated[Account | None, Depends(console_staff)]
-
-
-def _to_sign_in() -> RedirectResponse:
-    return RedirectResponse("/console/sign-in", status_code=303)
-
-
 @router.get("", response_class=HTMLResponse)
-async def home(request: Request, account: ConsoleStaff) -> Response:
+async def home(request: Request, account: AnyStaff) -> Response:
     """The signed-in person's start page: who they are and what the console lets them do."""
-    if account is None:
-        return _to_sign_in()
     return pages.render(request, "home.html", account=account)
 
 
@@ -76,24 +56,27 @@ async def sign_in_page(request: Request) -> Response:
 
 
 @router.post("/session", status_code=204, dependencies=[Public, Depends(RateLimit("console_sign_in"))])
-async def open_session(request: Request, body: SessionRequest) -> Response:
+async def open_session(request: Request, identity: Identity, body: SessionRequest) -> Response:
     """Swap a fresh Firebase ID token for the console's session cookie (CSRF-checked)."""
     sessions.check_csrf(request, request.headers.get(sessions.CSRF_HEADER))
     response = Response(status_code=204)
     await sessions.start(
-        response, identity=_identity(request), id_token=body.id_token, settings=request.app.state.settings
+        response, identity=identity, id_token=body.id_token, settings=request.app.state.settings
     )
     return response
 
 
 @router.post("/sign-out")
 async def sign_out(
-    request: Request, account: ConsoleStaff, csrf_token: Annotated[str, Form(max_length=200)] = ""
+    request: Request,
+    account: AnyStaff,
+    identity: Identity,
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     """Sign out: every session of the account is revoked."""
     sessions.check_csrf(request, csrf_token or request.headers.get(sessions.CSRF_HEADER))
-    response = _to_sign_in()
-    await sessions.end(response, identity=_identity(request), account=account)
+    response = RedirectResponse(guards.SIGN_IN, status_code=303)
+    await sessions.end(response, identity=identity, account=account)
     return response
 
 
@@ -102,14 +85,13 @@ async def switch_language(request: Request, language: str, next: str = "/console
     """Show the console in `language` (en or ur) from now on, back on the page the person was on."""
     target = next if next.startswith("/console") and "//" not in next else "/console"
     response = RedirectResponse(target, status_code=303)
-    settings: Settings = request.app.state.settings
     response.set_cookie(
         pages.LANGUAGE_COOKIE,
         i18n.chosen(language),
         max_age=365 * 24 * 3600,
         path=sessions.PATH,
         samesite="strict",
-        secure=settings.environment.value == "production",
+        secure=sessions.secure_cookies(request.app.state.settings),
     )
     return response
 
@@ -128,3 +110,10 @@ async def static_file(name: str) -> FileResponse:
     return FileResponse(
         path, headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
     )
+
+
+def install(app: FastAPI) -> None:
+    """Serve the console in `app`: its pages, and the sign-in page for a page asked without a session."""
+    app.add_exception_handler(guards.SignInRequired, guards.to_sign_in)
+    for pages_router in (router, mp.router, editors.router, officers.router, review.router, admin.router):
+        app.include_router(pages_router)

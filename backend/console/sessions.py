@@ -34,7 +34,8 @@ class CsrfError(ForbiddenError):
         super().__init__(detail, code="csrf_failed")
 
 
-def _secure(settings: Settings) -> bool:
+def secure_cookies(settings: Settings) -> bool:
+    """Cookies go over HTTPS only, except in development and tests (plain HTTP on loopback)."""
     return settings.environment not in (Environment.DEVELOPMENT, Environment.TEST)
 
 
@@ -45,7 +46,7 @@ def csrf_token(request: Request) -> str:
 
 def remember_csrf(response: Response, token: str, settings: Settings) -> None:
     response.set_cookie(
-        CSRF_COOKIE, token, path=PATH, httponly=True, samesite="strict", secure=_secure(settings)
+        CSRF_COOKIE, token, path=PATH, httponly=True, samesite="strict", secure=secure_cookies(settings)
     )
 
 
@@ -70,7 +71,7 @@ async def start(response: Response, *, identity: FirebaseAuth, id_token: str, se
         path=PATH,
         httponly=True,
         samesite="strict",
-        secure=_secure(settings),
+        secure=secure_cookies(settings),
     )
     return account
 

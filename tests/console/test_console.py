@@ -16,17 +16,8 @@ from backend.core.settings import Settings
 from backend.main import create_app
 from schemas.accounts import Role
 from scripts.firebase_emulator import EMULATOR_PASSWORD, AuthEmulator
-from tests.fixtures.console import CONSOLE, app_context
-from tests.fixtures.users import MakeUser, User
-
-
-async def sign_in(client: httpx.AsyncClient, user: User) -> httpx.Response:
-    """What the sign-in page's script does: the page's CSRF token, then the ID token for a session."""
-    page = await client.get("/console/sign-in")
-    token = page.cookies.get("hq_csrf") or client.cookies.get("hq_csrf")
-    return await client.post(
-        "/console/session", json={"id_token": user.token}, headers={"X-CSRF-Token": token or ""}
-    )
+from tests.fixtures.console import CONSOLE, app_context, open_session
+from tests.fixtures.users import MakeUser
 
 
 async def test_the_sign_in_page_runs_no_inline_script_and_cannot_be_framed(client: httpx.AsyncClient) -> None:
@@ -52,7 +43,7 @@ async def test_staff_get_a_session_cookie_and_young_people_do_not(
 ) -> None:
     assert (await client.get("/console", follow_redirects=False)).headers["location"] == "/console/sign-in"
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    opened = await sign_in(client, officer)
+    opened = await open_session(client, officer)
     assert opened.status_code == 204, opened.text
     cookie = opened.headers["set-cookie"]
     assert cookie.startswith("hq_session=")
@@ -63,7 +54,7 @@ async def test_staff_get_a_session_cookie_and_young_people_do_not(
     assert 'data-role="field_officer"' in home.text
     young = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
     async with young:
-        refused = await sign_in(young, await make_user(Role.YOUTH))
+        refused = await open_session(young, await make_user(Role.YOUTH))
     assert refused.status_code == 403
 
 
@@ -76,7 +67,7 @@ async def test_a_write_without_the_csrf_token_is_refused(
         refused = await client.post("/console/session", json={"id_token": editor.token}, headers=headers)
         assert refused.status_code == 403
         assert refused.json()["code"] == "csrf_failed"
-    assert (await sign_in(client, editor)).status_code == 204
+    assert (await open_session(client, editor)).status_code == 204
     forged = await client.post("/console/sign-out", data={"csrf_token": "forged"}, follow_redirects=False)
     assert forged.status_code == 403
     assert (await client.get("/console")).status_code == 200  # still signed in
@@ -86,7 +77,7 @@ async def test_sign_out_revokes_the_session_everywhere(
     client: httpx.AsyncClient, make_user: MakeUser
 ) -> None:
     editor = await make_user(Role.EDITOR)
-    assert (await sign_in(client, editor)).status_code == 204
+    assert (await open_session(client, editor)).status_code == 204
     stolen = client.cookies.get("hq_session")
     await asyncio.sleep(1.1)  # Firebase compares revocation times in whole seconds
     token = client.cookies.get("hq_csrf") or ""
@@ -124,7 +115,7 @@ async def test_stored_text_is_shown_as_text(client: httpx.AsyncClient, make_user
     await Account.get_pymongo_collection().update_one(
         {"_id": admin.uid}, {"$set": {"email": "<img src=x onerror=alert(1)>@example.org"}}
     )
-    assert (await sign_in(client, admin)).status_code == 204
+    assert (await open_session(client, admin)).status_code == 204
     home = (await client.get("/console")).text
     assert "<img src=x" not in home
     assert "&lt;img src=x onerror=alert(1)&gt;@example.org" in home
@@ -159,5 +150,5 @@ async def test_sign_in_is_rate_limited_per_address(
     async with limited.router.lifespan_context(limited):
         transport = httpx.ASGITransport(app=limited)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            answers = [(await sign_in(http, editor)).status_code for _ in range(3)]
+            answers = [(await open_session(http, editor)).status_code for _ in range(3)]
     assert answers == [204, 204, 429]
