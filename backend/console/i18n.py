@@ -1,5 +1,5 @@
-"""The console's two languages: English (the templates' own text) and Urdu (a Babel message catalogue,
-translations/ur/LC_MESSAGES/messages.po), each with a Jinja2 environment of its own."""
+"""The console's two languages: English (the templates' own text) and Urdu (Babel message catalogues,
+translations/ur/LC_MESSAGES/*.po, one per area of the console), each with a Jinja2 environment of its own."""
 
 import functools
 import io
@@ -20,10 +20,16 @@ def translations(language: str) -> NullTranslations:
     """The messages of `language` (English is the templates' own text)."""
     if language == "en":
         return NullTranslations()
-    catalogue = HERE / "translations" / language / "LC_MESSAGES" / "messages.po"
+    merged = Translations()
+    for catalogue in sorted((HERE / "translations" / language / "LC_MESSAGES").glob("*.po")):
+        merged.merge(_compiled(catalogue, language))
+    return merged
+
+
+def _compiled(catalogue: Path, language: str) -> Translations:
+    # Compiled in memory at start-up: no build step, and the .po files are the one source.
     with catalogue.open("rb") as source:
         messages = read_po(source, locale=language)
-    # Compiled in memory at start-up: no build step, and the .po file is the one source.
     compiled = io.BytesIO()
     write_mo(compiled, messages)
     compiled.seek(0)
