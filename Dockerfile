@@ -26,6 +26,7 @@ COPY schemas ./schemas
 COPY scripts ./scripts
 COPY --from=console-assets /assets/node_modules/firebase/firebase-app-compat.js /assets/node_modules/firebase/firebase-auth-compat.js ./tools/console-assets/node_modules/firebase/
 COPY --from=console-assets /assets/node_modules/htmx.org/dist/htmx.min.js ./tools/console-assets/node_modules/htmx.org/dist/
+COPY --from=console-assets /assets/node_modules/@fontsource/ ./tools/console-assets/node_modules/@fontsource/
 RUN pip install -c constraints.txt . \
     && useradd --system --uid 10001 hamqadam
 USER hamqadam

@@ -23,10 +23,21 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 STATIC = Path(__file__).parent / "static"
 # Third-party scripts, vendored at set-up from the npm registry (scripts/console-assets), by page name.
 VENDOR_ROOT = Path(__file__).resolve().parents[2] / "tools" / "console-assets" / "node_modules"
+FONTS = (("noto-nastaliq-urdu", "arabic"), ("noto-naskh-arabic", "arabic"), ("noto-sans", "latin"))
 VENDOR = {
     "firebase-app-compat.js": VENDOR_ROOT / "firebase" / "firebase-app-compat.js",
     "firebase-auth-compat.js": VENDOR_ROOT / "firebase" / "firebase-auth-compat.js",
     "htmx.min.js": VENDOR_ROOT / "htmx.org" / "dist" / "htmx.min.js",
+    **{
+        # Noto Nastaliq Urdu (headings) and Noto Naskh Arabic (text) for Urdu, Noto Sans for English.
+        f"{family}-{subset}-{weight}.woff2": VENDOR_ROOT
+        / "@fontsource"
+        / family
+        / "files"
+        / f"{family}-{subset}-{weight}-normal.woff2"
+        for family, subset in FONTS
+        for weight in (400, 700)
+    },
 }
 OWN = {"console.css", "console.js", "sign-in.js"}
 
@@ -107,8 +118,10 @@ async def static_file(name: str) -> FileResponse:
         raise NotFoundError("No such file.")
     if not path.is_file():
         raise NotFoundError("Not installed: run scripts/setup.sh.")
+    # Fonts never change under a name (the version is pinned), so a browser keeps them a week.
+    max_age = 7 * 24 * 3600 if name.endswith(".woff2") else 3600
     return FileResponse(
-        path, headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
+        path, headers={"Cache-Control": f"public, max-age={max_age}", "X-Content-Type-Options": "nosniff"}
     )
 
 

@@ -2,6 +2,7 @@
 revocation, revoked at sign-out), CSRF on every write, the CSP, both languages, escaped stored text."""
 
 import asyncio
+import re
 from pathlib import Path
 
 import httpx
@@ -152,3 +153,15 @@ async def test_sign_in_is_rate_limited_per_address(
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
             answers = [(await open_session(http, editor)).status_code for _ in range(3)]
     assert answers == [204, 204, 429]
+
+
+async def test_every_font_the_stylesheet_names_is_served_by_the_console(client: httpx.AsyncClient) -> None:
+    css = (await client.get("/console/static/console.css")).text
+    fonts = re.findall(r"url\((/console/static/[^)]+)\)", css)
+    assert len(fonts) == 6  # Nastaliq, Naskh and Sans, regular and bold
+    for url in fonts:
+        served = await client.get(url)
+        assert served.status_code == 200, url
+        assert served.headers["content-type"] == "font/woff2"
+        assert served.content[:4] == b"wOF2"
+    assert "http" not in css  # nothing from elsewhere
