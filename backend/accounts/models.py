@@ -22,6 +22,8 @@ class Account(Document):
     constituency: str | None = None  # the one constituency an MP sees
     disabled: bool = False
     claims_synced: bool = True
+    # The language the person reads the staff console in ("en" or "ur"), kept with them, not the browser.
+    console_language: str | None = None
     # Changed by compare-and-set (core/versioning.py); 0 for an account stored before versioning.
     version: int = 0
     pending_change: dict[str, Any] | None = None

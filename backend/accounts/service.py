@@ -12,11 +12,12 @@ from backend.core.pagination import PageParams, paginate
 from schemas.accounts import AccountRead, Role
 from schemas.common import Page
 
+# Kept on the account for the service's own use, never part of what an admin reads.
+_NOT_READ = {"id", "revision_id", "version", "pending_change", "console_language"}
+
 
 def to_read(account: Account) -> AccountRead:
-    return AccountRead.model_validate(
-        {"uid": account.id, **account.model_dump(exclude={"id", "revision_id", "version", "pending_change"})}
-    )
+    return AccountRead.model_validate({"uid": account.id, **account.model_dump(exclude=_NOT_READ)})
 
 
 async def account_for_token(*, uid: str, email: str | None) -> Account:
@@ -64,3 +65,10 @@ async def list_accounts(*, actor: Account, role: Role | None, page: PageParams) 
         details={"role": role.value if role else None, "offset": page.offset, "count": len(listed.items)},
     )
     return listed
+
+
+async def set_console_language(*, uid: str, language: str) -> None:
+    """Remember the language a person chose for the console (a preference: no version, no audit)."""
+    await Account.get_pymongo_collection().update_one(
+        {"_id": uid}, {"$set": {"console_language": language, "updated_at": utc_now()}}
+    )

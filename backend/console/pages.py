@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from backend.accounts.models import Account
 from backend.console import i18n, sessions
 from backend.core.settings import Settings
 
@@ -28,14 +29,18 @@ def content_security_policy(settings: Settings) -> str:
     )
 
 
-def language_of(request: Request) -> str:
+def language_of(request: Request, account: Account | None = None) -> str:
+    """The signed-in person's own choice (it follows them to any browser), else this browser's cookie."""
+    if account is not None and account.console_language:
+        return i18n.chosen(account.console_language)
     return i18n.chosen(request.cookies.get(LANGUAGE_COOKIE))
 
 
 def render(request: Request, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
     """The page `template` in the person's language, with their CSRF token and the console's headers."""
     settings: Settings = request.app.state.settings
-    language = language_of(request)
+    account = context.get("account")
+    language = language_of(request, account if isinstance(account, Account) else None)
     token = sessions.csrf_token(request)
     html = (
         i18n.environment(language)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from pydantic import Field
 
+from backend.accounts import service as accounts
 from backend.accounts.dependencies import Identity
 from backend.console import admin, editors, guards, i18n, mp, officers, pages, review, sessions
 from backend.console.guards import AnyStaff
@@ -71,9 +72,11 @@ async def open_session(request: Request, identity: Identity, body: SessionReques
     """Swap a fresh Firebase ID token for the console's session cookie (CSRF-checked)."""
     sessions.check_csrf(request, request.headers.get(sessions.CSRF_HEADER))
     response = Response(status_code=204)
-    await sessions.start(
+    account = await sessions.start(
         response, identity=identity, id_token=body.id_token, settings=request.app.state.settings
     )
+    if account.console_language:  # the person's own language, on whichever browser they sign in
+        remember_language(response, i18n.chosen(account.console_language), request.app.state.settings)
     return response
 
 
@@ -92,19 +95,30 @@ async def sign_out(
 
 
 @router.get("/language/{language}", dependencies=[Public])
-async def switch_language(request: Request, language: str, next: str = "/console") -> Response:
-    """Show the console in `language` (en or ur) from now on, back on the page the person was on."""
+async def switch_language(
+    request: Request, identity: Identity, language: str, next: str = "/console"
+) -> Response:
+    """Show the console in `language` (en or ur) from now on, back on the page the person was on; a
+    signed-in person keeps the choice on their account, so it follows them to another browser."""
     target = next if next.startswith("/console") and "//" not in next else "/console"
+    chosen = i18n.chosen(language)
     response = RedirectResponse(target, status_code=303)
+    remember_language(response, chosen, request.app.state.settings)
+    account = await sessions.current(request, identity)
+    if account is not None:
+        await accounts.set_console_language(uid=account.id, language=chosen)
+    return response
+
+
+def remember_language(response: Response, language: str, settings: Settings) -> None:
     response.set_cookie(
         pages.LANGUAGE_COOKIE,
-        i18n.chosen(language),
+        language,
         max_age=365 * 24 * 3600,
         path=sessions.PATH,
         samesite="strict",
-        secure=sessions.secure_cookies(request.app.state.settings),
+        secure=sessions.secure_cookies(settings),
     )
-    return response
 
 
 @router.get("/static/{name}", dependencies=[Public])

@@ -165,3 +165,25 @@ async def test_every_font_the_stylesheet_names_is_served_by_the_console(client: 
         assert served.headers["content-type"] == "font/woff2"
         assert served.content[:4] == b"wOF2"
     assert "http" not in css  # nothing from elsewhere
+
+
+async def test_the_language_a_person_chooses_follows_them_to_another_browser(
+    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    assert (await open_session(client, editor)).status_code == 204
+    assert '<html lang="ur"' in (await client.get("/console")).text  # Urdu first
+    await client.get("/console/language/en?next=/console")
+    assert '<html lang="en"' in (await client.get("/console")).text
+    laptop = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    async with laptop:
+        assert (await open_session(laptop, editor)).status_code == 204
+        assert laptop.cookies.get("hq_lang") == "en"  # set at sign-in from the account
+        laptop.cookies.delete("hq_lang")
+        assert '<html lang="en"' in (await laptop.get("/console")).text  # the account decides
+        await laptop.get("/console/language/ur?next=/console")
+    assert '<html lang="ur"' in (await client.get("/console")).text  # and back on the first browser
+    stored = await Account.get_pymongo_collection().find_one({"_id": editor.uid})
+    assert stored is not None and stored["console_language"] == "ur"
+    me = (await client.get("/v1/me", headers=editor.headers)).json()
+    assert "console_language" not in me
