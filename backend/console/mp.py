@@ -7,15 +7,18 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from backend.console import pages
 from backend.console.guards import CsrfChecked, Member
+from backend.core.errors import ValidationFailedError
 from backend.core.pagination import PageParams
 from backend.core.rate_limit import enforce, rules
 from backend.turnout import service as turnout
+from backend.turnout.brief import page as brief_page
 from backend.turnout.brief.page import BRIEF_HEADERS
 from backend.voice.questions import answers
-from schemas.turnout import MONTH_PATTERN, BriefLanguage
+from schemas.turnout import MONTH_PATTERN, AreaKind, BriefLanguage
 
 router = APIRouter(prefix="/console/mp", include_in_schema=False)
 
@@ -27,10 +30,33 @@ ToMonth = Annotated[str | None, Query(alias="to", pattern=OPTIONAL_MONTH)]
 
 
 @router.get("", response_class=HTMLResponse)
-async def mp_home(request: Request, member: Member) -> Response:
-    """The seat's brief (months to choose) and its questions, most supported first."""
+async def mp_home(
+    request: Request, member: Member, from_month: FromMonth = None, to_month: ToMonth = None
+) -> Response:
+    """The seat's dashboard (the brief's figures and charts, months chosen) and its questions, most
+    supported first."""
+    language = BriefLanguage(pages.language_of(request, member))
+    try:
+        seat = await turnout.read_turnout(
+            account=member,
+            kind=AreaKind.CONSTITUENCY,
+            code=str(member.constituency),
+            from_month=from_month or None,
+            to_month=to_month or None,
+        )
+    except ValidationFailedError as refused:  # months out of order or too many: said on the page
+        return pages.render(request, "mp.html", status=422, account=member, refused=refused.detail)
     listed = await answers.seat_questions(account=member, page=PageParams(limit=QUESTIONS_SHOWN, offset=0))
-    return pages.render(request, "mp.html", account=member, questions=listed.items, total=listed.total)
+    return pages.render(
+        request,
+        "mp.html",
+        account=member,
+        seat=seat,
+        # Built by the brief from protected figures, every text escaped there.
+        dashboard=Markup(brief_page.figures_html(seat, language)),  # noqa: S704
+        questions=listed.items,
+        total=listed.total,
+    )
 
 
 @router.get("/brief", response_class=HTMLResponse)
@@ -41,7 +67,7 @@ async def mp_brief(
     html = await turnout.brief_html(
         account=member,
         code=str(member.constituency),
-        lang=BriefLanguage(pages.language_of(request)),
+        lang=BriefLanguage(pages.language_of(request, member)),
         from_month=from_month or None,
         to_month=to_month or None,
     )
@@ -54,7 +80,7 @@ async def mp_brief_pdf(
 ) -> Response:
     """The same brief as PDF, under the API's PDF rate limit for the account."""
     await enforce(rules(request, "brief_pdf"), "brief_pdf", "account", member.id)
-    language = BriefLanguage(pages.language_of(request))
+    language = BriefLanguage(pages.language_of(request, member))
     seat = str(member.constituency)
     pdf = await turnout.brief_pdf(
         account=member, code=seat, lang=language, from_month=from_month or None, to_month=to_month or None

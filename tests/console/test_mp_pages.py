@@ -5,8 +5,10 @@ import uuid
 import httpx
 from fastapi import FastAPI
 
+from backend.turnout.brief.charts import swatch_rules
 from schemas.accounts import Role
 from tests.fixtures.console import signed_in
+from tests.fixtures.turnout import PERIOD, SEAT, put_counts
 from tests.fixtures.users import MakeUser
 from tests.fixtures.youth import MakeYoung
 
@@ -61,3 +63,33 @@ async def test_the_mp_reads_the_brief_in_the_console_and_other_staff_cannot(
     async with officer_client:
         await signed_in(officer_client, await make_user(Role.FIELD_OFFICER, districts=["lahore"]))
         assert (await officer_client.get("/console/mp")).status_code == 403
+
+
+async def test_the_mp_dashboard_shows_the_api_figures_with_charts_for_the_months_chosen(
+    client: httpx.AsyncClient, make_user: MakeUser, seeded: None
+) -> None:
+    mp = await make_user(Role.MP, constituency=SEAT)
+    january = {"checkins": 31, "headcount": 57, "headcount_gender": {"female": 30, "male": 27}}
+    await put_counts("constituency", SEAT, "2026-01", january, {"checkins": 11})
+    await put_counts("constituency", SEAT, "2026-02", {"reached": 3, "headcount": 1234}, {"reached": 7})
+    api = (await client.get(f"/v1/turnout/constituencies/{SEAT}", params=PERIOD, headers=mp.headers)).json()
+    await signed_in(client, mp)
+    client.cookies.set("hq_lang", "en", path="/console")
+    page = await client.get("/console/mp", params=PERIOD)
+    assert page.status_code == 200
+    text = page.text
+    assert 'value="2026-01"' in text and 'value="2026-03"' in text  # the months stay chosen
+    assert f"<b>{api['totals']['checkins']['value']:,}</b>" in text  # the API's published figure
+    assert f"<b>{api['totals']['headcount']['value']:,}</b>" in text  # 57 + 1234, as published
+    assert api["months"][1]["reached"]["suppressed"]  # three reached in February (key 7): hidden ...
+    assert 'fill="url(#monthly-hatch)"' in text  # ... and drawn hatched, never as 3
+    assert text.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 3  # months, gender, age, topics
+    assert 'class="series-0"' in text and "style=" not in text  # the CSP forbids inline styles
+    css = (await client.get("/console/static/console.css")).text
+    assert swatch_rules(".dashboard") in css  # legend keys coloured like the bars
+    reversed_months = await client.get("/console/mp", params={"from": "2026-03", "to": "2026-01"})
+    assert reversed_months.status_code == 422
+    assert 'role="alert"' in reversed_months.text
+    await client.get("/console/language/ur?next=/console/mp")
+    urdu = await client.get("/console/mp", params=PERIOD)
+    assert '<html lang="ur" dir="rtl">' in urdu.text and 'direction="rtl"' in urdu.text

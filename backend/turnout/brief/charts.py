@@ -76,13 +76,22 @@ def _rect(chart: Chart, x: float, y: float, w: float, h: float, colour: str, lab
 
 
 def legend(chart: Chart) -> str:
-    """The series' colour keys as HTML, under a chart with more than one series."""
+    """The series' colour keys as HTML, under a chart with more than one series (coloured by class, not
+    an inline style, so a page whose CSP forbids inline styles shows them: `swatch_rules`)."""
     keys = "".join(
-        f'<span class="key"><i style="background:{PALETTE[index]}"></i>{escape(name)}</span>'
+        f'<span class="key"><i class="series-{index}"></i>{escape(name)}</span>'
         for index, name in enumerate(chart.series)
     )
     hatch = f'<span class="key"><i class="hatch"></i>{escape(chart.hidden_label)}</span>'
     return f'<div class="legend">{keys}{hatch}</div>'
+
+
+def swatch_rules(scope: str = "") -> str:
+    """The CSS colouring the legend's keys like the bars (`scope`: a selector the rules are kept under)."""
+    return "".join(
+        f"{scope} .key i.series-{index}{{background:{colour}}}".strip()
+        for index, colour in enumerate(PALETTE)
+    )
 
 
 def column_chart(chart: Chart, groups: list[Group], *, width: float = 720, height: float = 190) -> str:

@@ -158,19 +158,10 @@ def figure_html(cell: Cell | AverageCell | None, lang: BriefLanguage) -> str:
     return _cell_html(cell, LABELS[lang])
 
 
-async def render_brief_html(
-    turnout: TurnoutRead, *, lang: BriefLanguage, more_pages: Sequence[str] = ()
-) -> str:
-    """The brief of a constituency as self-contained HTML (inline CSS and SVG): one page of turnout, then
-    `more_pages` (each a `<section class="page">`, printed on a page of its own)."""
+def figures_html(turnout: TurnoutRead, lang: BriefLanguage) -> str:
+    """The brief's figures and charts (totals, months, gender and age, topics, the comparison), as the
+    brief prints them and as the staff console's dashboard shows them."""
     words = LABELS[lang]
-    name = escape(f"{_area_name(turnout.area, lang)} ({turnout.area.code})")
-    period = escape(
-        words["period"].format(
-            start=f"{_month_name(turnout.from_month, lang)} {turnout.from_month[:4]}",
-            end=f"{_month_name(turnout.to_month, lang)} {turnout.to_month[:4]}",
-        )
-    )
     totals = turnout.totals
     figures = "".join(
         f'<div class="figure"><b>{value}</b><span>{escape(words[key])}</span></div>'
@@ -195,6 +186,26 @@ async def render_brief_html(
         (splits.headcount_by_age, splits.reached_by_age),
         lang,
     )
+    return (
+        f'<section class="figures wide">{figures}</section>{_monthly(turnout, lang, words)}'
+        f'<div class="pair">{gender}{age}</div>{_topics(turnout, lang, words)}'
+        f"{_comparison(turnout, lang, words)}"
+    )
+
+
+async def render_brief_html(
+    turnout: TurnoutRead, *, lang: BriefLanguage, more_pages: Sequence[str] = ()
+) -> str:
+    """The brief of a constituency as self-contained HTML (inline CSS and SVG): one page of turnout, then
+    `more_pages` (each a `<section class="page">`, printed on a page of its own)."""
+    words = LABELS[lang]
+    name = escape(f"{_area_name(turnout.area, lang)} ({turnout.area.code})")
+    period = escape(
+        words["period"].format(
+            start=f"{_month_name(turnout.from_month, lang)} {turnout.from_month[:4]}",
+            end=f"{_month_name(turnout.to_month, lang)} {turnout.to_month[:4]}",
+        )
+    )
     html_dir = "rtl" if _rtl(lang) else "ltr"
     return (
         f'<!DOCTYPE html><html lang="{lang.value}" dir="{html_dir}"><head><meta charset="utf-8">'
@@ -202,9 +213,7 @@ async def render_brief_html(
         f"<title>{name} · {escape(words['brief'])} · {period}</title><style>{STYLE}</style></head><body>"
         f'<header><p class="kicker">{escape(words["brief"])} · {escape(words["subtitle"])}</p>'
         f'<h1>{name}</h1><p class="period">{period}</p></header>'
-        f'<section class="figures wide">{figures}</section>{_monthly(turnout, lang, words)}'
-        f'<div class="pair">{gender}{age}</div>{_topics(turnout, lang, words)}'
-        f"{_comparison(turnout, lang, words)}"
+        f"{figures_html(turnout, lang)}"
         f"<footer><p>{escape(words['footnote'])}</p><p>{escape(words['adjusted'])}</p>"
         f"<p>{escape(words['sources'])}</p>"
         f"<p>{escape(words['generated'].format(date=_prepared_on(turnout.generated_at, lang)))}</p></footer>"

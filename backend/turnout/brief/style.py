@@ -1,5 +1,7 @@
 """The brief's inline stylesheet: a phone screen, and one A4 page in print."""
 
+from backend.turnout.brief.charts import swatch_rules
+
 # Fonts come from the machine by local() name only (Debian's fonts-noto-core): the page fetches nothing.
 # Urdu is Naskh in the body (small labels stay legible) with a Nastaliq title on screen; print sets the title
 # in Naskh too, since PDF text drawn in Nastaliq's stacked glyphs copies out of order.
@@ -18,6 +20,7 @@ _FONTS = """
 
 STYLE = (
     _FONTS
+    + swatch_rules()
     + """
 @page{size:A4;margin:10mm}
 *{box-sizing:border-box}
