@@ -78,13 +78,15 @@ async def test_the_mp_dashboard_shows_the_api_figures_with_charts_for_the_months
     page = await client.get("/console/mp", params=PERIOD)
     assert page.status_code == 200
     text = page.text
-    assert 'value="2026-01"' in text and 'value="2026-03"' in text  # the months stay chosen
+    assert 'value="2026-01"' in text
+    assert 'value="2026-03"' in text
     assert f"<b>{api['totals']['checkins']['value']:,}</b>" in text  # the API's published figure
     assert f"<b>{api['totals']['headcount']['value']:,}</b>" in text  # 57 + 1234, as published
     assert api["months"][1]["reached"]["suppressed"]  # three reached in February (key 7): hidden ...
     assert 'fill="url(#monthly-hatch)"' in text  # ... and drawn hatched, never as 3
     assert text.count('<svg xmlns="http://www.w3.org/2000/svg"') >= 3  # months, gender, age, topics
-    assert 'class="series-0"' in text and "style=" not in text  # the CSP forbids inline styles
+    assert 'class="series-0"' in text
+    assert "style=" not in text
     css = (await client.get("/console/static/console.css")).text
     assert swatch_rules(".dashboard") in css  # legend keys coloured like the bars
     reversed_months = await client.get("/console/mp", params={"from": "2026-03", "to": "2026-01"})
@@ -92,4 +94,5 @@ async def test_the_mp_dashboard_shows_the_api_figures_with_charts_for_the_months
     assert 'role="alert"' in reversed_months.text
     await client.get("/console/language/ur?next=/console/mp")
     urdu = await client.get("/console/mp", params=PERIOD)
-    assert '<html lang="ur" dir="rtl">' in urdu.text and 'direction="rtl"' in urdu.text
+    assert '<html lang="ur" dir="rtl">' in urdu.text
+    assert 'direction="rtl"' in urdu.text
