@@ -2,10 +2,7 @@
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +11,15 @@ import pytest
 
 from backend.content.seed import load_seed_items
 from scripts.dev_secrets import ensure_figures_key_secret
-from scripts.engine import free_port
 from scripts.firebase_emulator import AuthEmulator, loopback_client
-from tests.fixtures.processes import run, run_script, script_env, start_script
+from tests.fixtures.processes import (
+    demo_tokens,
+    run,
+    run_script,
+    script_env,
+    start_run_command,
+    stop_run_command,
+)
 
 PYTHON_SCRIPTS = [
     "scripts.dev_server",
@@ -38,6 +41,7 @@ PYTHON_SCRIPTS = [
     "scripts.bench.alerts_bench",
     "scripts.bench.voice_bench",
     "scripts.feature_map",
+    "scripts.console_screenshots",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 
@@ -120,49 +124,8 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(tmp_path: Path, mon
     assert "line 3, districts: 'Atlantis'" in result.stderr
 
 
-@pytest.mark.timeout(180)  # starts the engine, the Auth emulator and the local FCM server, then seeds
-def _start_run_command(
-    tmp_path: Path, log: str
-) -> tuple[subprocess.Popen[str], dict[str, str], dict[str, int]]:
-    """The run command with the demo on fresh ports, its data in `tmp_path`; once it serves."""
-    ports = {name: free_port() for name in ("api", "db", "auth", "fcm")}
-    skip = ("MONGODB_URI", "FIREBASE_AUTH_EMULATOR_HOST", "FCM_BASE_URL", "GOOGLE_APPLICATION_CREDENTIALS")
-    env = script_env(**dict.fromkeys(skip))
-    server = start_script(
-        "scripts.dev_server",
-        *("--port", str(ports["api"]), "--db-port", str(ports["db"]), "--auth-port", str(ports["auth"])),
-        *("--fcm-port", str(ports["fcm"]), "--data-dir", str(tmp_path / "data"), "--demo"),
-        env=env,
-        log=tmp_path / log,
-    )
-    web = loopback_client()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            web.get(f"http://127.0.0.1:{ports['api']}/readyz", timeout=2).raise_for_status()
-            break
-        except (httpx.TransportError, httpx.HTTPStatusError):
-            time.sleep(0.25)
-    return server, env, ports
-
-
-def _stop(server: subprocess.Popen[str]) -> None:
-    server.send_signal(signal.SIGINT)
-    assert server.wait(timeout=30) == 0
-
-
-def _demo_tokens(output: str) -> dict[str, tuple[str, str]]:
-    """Each printed demo user's e-mail -> (uid, ID token)."""
-    lines = output.splitlines()
-    found = {}
-    for index, line in enumerate(lines):
-        if line.startswith("# ") and "@hamqadam.dev" in line:
-            found[line.split()[1]] = (line.rsplit("uid: ", 1)[1], lines[index + 1])
-    return found
-
-
 def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    server, env, ports = _start_run_command(tmp_path, "server.log")
+    server, env, ports = start_run_command(tmp_path, "server.log")
     api = f"http://127.0.0.1:{ports['api']}"
     web = loopback_client()  # one client for the polls (a new one each built a TLS context)
     try:
@@ -171,14 +134,14 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         assert len(provinces.json()) == 7
         shipped = web.get(f"{api}/v1/content/sync", params={"lang": "en"}, timeout=10).json()
         assert len(shipped["entries"]) == len(load_seed_items())
-        demo = _demo_tokens((tmp_path / "server.log").read_text())
+        demo = demo_tokens((tmp_path / "server.log").read_text())
         assert len(demo) == 6
         users_env = {
             **env,
             "MONGODB_URI": f"mongodb://127.0.0.1:{ports['db']}/",
             "FIREBASE_AUTH_EMULATOR_HOST": f"127.0.0.1:{ports['auth']}",
         }
-        users = _demo_tokens(run_script("scripts.dev_users", "--demo", env=users_env, check=True).stdout)
+        users = demo_tokens(run_script("scripts.dev_users", "--demo", env=users_env, check=True).stdout)
         assert {email: uid for email, (uid, _) in users.items()} == {e: uid for e, (uid, _) in demo.items()}
         admin = {"Authorization": f"Bearer {users['admin@hamqadam.dev'][1]}"}
         assert web.get(f"{api}/v1/me", headers=admin, timeout=10).json()["roles"] == ["admin"]
@@ -190,7 +153,7 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         assert seat["totals"]["events_held"] > 0  # the demo's figures, not zeros
         # Alerts go to the local FCM server, whose page lists what each phone received.
         assert "What phones received" in web.get(f"http://127.0.0.1:{ports['fcm']}/", timeout=10).text
-        _stop(server)
+        stop_run_command(server)
     finally:
         if server.poll() is None:
             server.kill()
@@ -202,14 +165,14 @@ def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}", timeout=1)
     # Started again on the same data: the demo stays as it was, and each demo user is the same account.
-    again, _, ports = _start_run_command(tmp_path, "again.log")
+    again, _, ports = start_run_command(tmp_path, "again.log")
     try:
-        restarted = _demo_tokens((tmp_path / "again.log").read_text())
+        restarted = demo_tokens((tmp_path / "again.log").read_text())
         assert {e: uid for e, (uid, _) in restarted.items()} == {e: uid for e, (uid, _) in demo.items()}
         mp = {"Authorization": f"Bearer {restarted['mp.na120@hamqadam.dev'][1]}"}
         me = web.get(f"http://127.0.0.1:{ports['api']}/v1/me", headers=mp, timeout=10).json()
         assert (me["roles"], me["constituency"]) == (["mp"], "NA-120")
-        _stop(again)
+        stop_run_command(again)
     finally:
         if again.poll() is None:
             again.kill()
