@@ -42,6 +42,7 @@ PYTHON_SCRIPTS = [
     "scripts.bench.voice_bench",
     "scripts.feature_map",
     "scripts.console_screenshots",
+    "scripts.bench.console_bench",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 

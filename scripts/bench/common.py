@@ -20,6 +20,7 @@ from pymongo.collection import Collection
 
 from backend.accounts.dependencies import current_account
 from backend.accounts.models import Account
+from backend.console.guards import session_account
 from backend.core.logging import configure_logging
 from backend.core.settings import Environment, Settings
 from backend.geography.loading import import_seed_data
@@ -71,15 +72,22 @@ def load_geography(settings: Settings) -> None:
     asyncio.run(seed())
 
 
+def stand_in_for_sign_in(app: Any, caller: Callable[..., Any]) -> None:
+    """Every request is `caller`'s: the API's bearer token and the console's session are not checked."""
+    app.dependency_overrides[current_account] = caller
+    app.dependency_overrides[session_account] = caller
+
+
 class BenchServer:
     """The app under uvicorn in a thread of this process (so tracemalloc sees the server's allocations).
 
-    Sign-in is replaced by `caller`, so that the figures measure the feature, not token checks.
+    Sign-in (the API's token and the console's session cookie) is replaced by `caller`, so that the figures
+    measure the feature, not token checks.
     """
 
     def __init__(self, settings: Settings, caller: Callable[..., Account | Awaitable[Account]]) -> None:
         app = create_app(settings)
-        app.dependency_overrides[current_account] = caller
+        stand_in_for_sign_in(app, caller)
         self.port = free_port()
         self._server = uvicorn.Server(
             uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False)
@@ -103,7 +111,7 @@ def _serve_in_child(
     if prepare is not None:
         prepare()
     app = create_app(settings)
-    app.dependency_overrides[current_account] = caller
+    stand_in_for_sign_in(app, caller)
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
