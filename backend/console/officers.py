@@ -1,5 +1,6 @@
 """Field officers' and supervisors' console pages: their districts' events, and an event's check-in QR code
-full screen for a projector (SVG, refreshed before it expires). Every rule is the API's services'."""
+full screen for a projector (SVG, refreshed before it expires), each with its status and links to its forms
+(event_forms.py). Every rule is the API's services'."""
 
 from datetime import timedelta
 from typing import Any
