@@ -1,0 +1,128 @@
+"""The console end to end through the run command's stack (the embedded engine, the Auth emulator, the
+local FCM server, the demo), in Debian's Chromium, each person signing in through the console's own page:
+an editor publishes an item and a phone's sync sees it; an editor sends a campaign and the local FCM
+server receives it; a supervisor approves a report and the MP's dashboard changes; an admin grants a role
+and the new officer sees their district."""
+
+import re
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from backend.core.settings import Settings
+from scripts.console_screenshots import sign_in
+from scripts.firebase_emulator import EmulatorUsers, loopback_client
+from tests.fixtures.events import HELD_REPORT, plan_at
+from tests.fixtures.processes import demo_tokens, start_run_command, stop_run_command
+
+
+@dataclass
+class Stack:
+    """The run command serving: its addresses and the demo users' ID tokens (for the phone's side)."""
+
+    api: str
+    fcm: str
+    auth_host: str
+    tokens: dict[str, str]
+    log: Path
+
+    def bearer(self, email: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[email]}"}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    folder = tmp_path_factory.mktemp("run-command")
+    server, _, ports = start_run_command(folder, "server.log")
+    try:
+        log = folder / "server.log"
+        tokens = {email: token for email, (_, token) in demo_tokens(log.read_text()).items()}
+        assert len(tokens) == 6, log.read_text()[-3000:]
+        yield Stack(
+            api=f"http://127.0.0.1:{ports['api']}",
+            fcm=f"http://127.0.0.1:{ports['fcm']}",
+            auth_host=f"127.0.0.1:{ports['auth']}",
+            tokens=tokens,
+            log=log,
+        )
+        stop_run_command(server)
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@pytest.fixture
+async def people(browser: Browser) -> AsyncIterator[list[BrowserContext]]:
+    """Browser contexts opened by a test (one per person), closed after it."""
+    opened: list[BrowserContext] = []
+    yield opened
+    for context in opened:
+        await context.close()
+
+
+async def signed_in_page(browser: Browser, people: list[BrowserContext], stack: Stack, email: str) -> Page:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    people.append(context)
+    page = await context.new_page()
+    await sign_in(page, stack.api, email)
+    return page
+
+
+async def events_held(page: Page, stack: Stack) -> int:
+    """The MP dashboard's first figure (events held: not a count of people, never hidden)."""
+    await page.goto(f"{stack.api}/console/mp")
+    text = await page.locator(".dashboard .figure b").first.inner_text()
+    return int(re.sub(r"\D", "", text))
+
+
+def _web() -> httpx.Client:
+    return loopback_client()
+
+
+async def test_a_supervisor_approves_a_report_and_the_mps_dashboard_changes(
+    browser: Browser, people: list[BrowserContext], stack: Stack
+) -> None:
+    officer = stack.bearer("officer.lahore@hamqadam.dev")
+    event_id = str(uuid.uuid4())
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    body = plan_at(started, title="End-to-end dialogue", constituency="NA-120")
+    web = _web()
+    assert web.put(f"{stack.api}/v1/events/{event_id}", json=body, headers=officer).status_code == 201
+    reported = web.put(f"{stack.api}/v1/events/{event_id}/report", json=HELD_REPORT, headers=officer)
+    assert reported.status_code == 200, reported.text
+    mp = await signed_in_page(browser, people, stack, "mp.na120@hamqadam.dev")
+    before = await events_held(mp, stack)
+    supervisor = await signed_in_page(browser, people, stack, "supervisor.punjab@hamqadam.dev")
+    await supervisor.goto(f"{stack.api}/console/review")
+    report = supervisor.locator(f"#report-{event_id}")
+    await report.get_by_role("button", name=re.compile("Approve|منظور")).click()
+    await expect(supervisor.locator(f'#report-{event_id}[data-review="approved"]')).to_be_visible()
+    assert await events_held(mp, stack) == before + 1
+
+
+async def test_an_admin_grants_a_role_and_the_new_officer_sees_their_district(
+    browser: Browser, people: list[BrowserContext], stack: Stack
+) -> None:
+    email = f"new.officer.{uuid.uuid4().hex[:6]}@hamqadam.dev"
+    uid, token = EmulatorUsers(host=stack.auth_host, project_id=Settings().firebase_project_id).sign_up(email)
+    me = _web().get(f"{stack.api}/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json()["roles"] == []  # signed in once: an account without a role
+    admin = await signed_in_page(browser, people, stack, "admin@hamqadam.dev")
+    await admin.goto(f"{stack.api}/console/admin/accounts")
+    row = admin.locator(f"#account-{uid}")
+    grant = row.locator('form[hx-post$="/roles"]')
+    await grant.locator('select[name="role"]').select_option("field_officer")
+    await grant.locator('input[name="districts"]').fill("Kasur")
+    await grant.locator('button[type="submit"]').click()
+    await expect(admin.locator(f'#account-{uid} [data-role="field_officer"]')).to_be_visible()
+    officer = await signed_in_page(browser, people, stack, email)
+    await officer.goto(f"{stack.api}/console/events")
+    districts = set(await officer.locator("table.events tbody tr td:nth-child(3)").all_inner_texts())
+    assert districts == {"kasur"}  # the demo's Kasur events, and nothing of another district
