@@ -7,7 +7,7 @@ from typing import Any
 from beanie import Document
 from pymongo import UpdateOne
 
-from backend.core.imports import ImportRejectedError
+from backend.core.imports import ImportRejectedError, RowError
 from backend.geography import importer
 from backend.geography.models import Constituency, District, Province
 from backend.geography.service import district_index, forget_reference_cache
@@ -27,29 +27,66 @@ class UpsertCounts:
         return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
 
 
-async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[str, Any]]) -> UpsertCounts:
-    """Idempotent write keyed by code: insert new records, update changed ones, leave identical ones alone.
+@dataclass(frozen=True)
+class _Difference:
+    new: list[dict[str, Any]]
+    changed: list[dict[str, Any]]
+    unchanged: int
 
-    Reference data is small, so we read what is stored and write only the difference: a fresh database
-    takes one insert, and a re-run writes nothing.
+    @property
+    def counts(self) -> UpsertCounts:
+        return UpsertCounts(created=len(self.new), updated=len(self.changed), unchanged=self.unchanged)
+
+
+async def _difference_by_code(document: type[Document], records: Iterable[Mapping[str, Any]]) -> _Difference:
+    """What an upsert by code would write: records not stored yet, and stored ones that differ.
+
+    Reference data is small, so we read what is stored and compare it whole.
     """
-    collection = document.get_pymongo_collection()
-    stored = {doc["_id"]: doc async for doc in collection.find({})}
+    stored = {doc["_id"]: doc async for doc in document.get_pymongo_collection().find({})}
     wanted = [
         {"_id": record["code"], **{k: v for k, v in record.items() if k != "code"}} for record in records
     ]
     new = [doc for doc in wanted if doc["_id"] not in stored]
     changed = [doc for doc in wanted if doc["_id"] in stored and stored[doc["_id"]] != doc]
+    return _Difference(new=new, changed=changed, unchanged=len(wanted) - len(new) - len(changed))
+
+
+async def _upsert_by_code(document: type[Document], records: Iterable[Mapping[str, Any]]) -> UpsertCounts:
+    """Idempotent write keyed by code: insert new records, update changed ones, leave identical ones alone
+    (a fresh database takes one insert, and a re-run writes nothing)."""
+    difference = await _difference_by_code(document, records)
     updates = [
         UpdateOne({"_id": doc["_id"]}, {"$set": {k: v for k, v in doc.items() if k != "_id"}}, upsert=True)
-        for doc in new + changed
+        for doc in difference.new + difference.changed
     ]
     if updates:
         # Upserts, so that an import racing another settles every record instead of failing on a duplicate.
-        await collection.bulk_write(updates, ordered=False)
-    return UpsertCounts(
-        created=len(new), updated=len(changed), unchanged=len(wanted) - len(new) - len(changed)
+        await document.get_pymongo_collection().bulk_write(updates, ordered=False)
+    return difference.counts
+
+
+@dataclass(frozen=True)
+class ConstituenciesPreview:
+    """A dry run of a constituency CSV: every row error, and what an import would change (nothing to
+    change while there are errors: the import would refuse the whole file)."""
+
+    errors: list[RowError]
+    counts: UpsertCounts | None
+
+
+async def preview_constituencies_csv(
+    text: str, *, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
+) -> ConstituenciesPreview:
+    """Validate the whole file as `import_constituencies_csv` does and count what it would change,
+    writing nothing."""
+    parsed = importer.parse_constituencies_csv(
+        text, district_index=await district_index(), defaults=defaults, delimitation=delimitation
     )
+    if parsed.errors:
+        return ConstituenciesPreview(errors=parsed.errors, counts=None)
+    difference = await _difference_by_code(Constituency, parsed.records)
+    return ConstituenciesPreview(errors=[], counts=difference.counts)
 
 
 async def import_constituencies_csv(

@@ -7,7 +7,7 @@ from pymongo import UpdateOne
 from rapidfuzz import fuzz, process
 
 from backend.core.clock import pakistan_date, utc_now
-from backend.core.imports import ImportRejectedError
+from backend.core.imports import ImportRejectedError, RowError
 from backend.recruiters import importer
 from backend.recruiters.models import LicenceList, RecruiterLicence
 from schemas.recruiters import LicenceRead, LicenceStatus, RecruiterCheck
@@ -21,6 +21,29 @@ _MAX_MATCHES = 5
 class ImportReport:
     rows: int
     removed: int
+
+
+@dataclass(frozen=True)
+class ListPreview:
+    """A dry run of a licence list: every row error, and what an import would do (nothing while there
+    are errors: the import would refuse the whole list)."""
+
+    errors: list[RowError]
+    report: ImportReport | None
+
+
+async def preview_list(*, text: str, list_date: date) -> ListPreview:
+    """Validate the list as `import_list` does and count its rows and the stored licences it would remove
+    (those of another list date that it does not name again), writing nothing."""
+    parsed = importer.parse_licence_csv(text, list_date=list_date.isoformat())
+    if parsed.errors:
+        return ListPreview(errors=parsed.errors, report=None)
+    named = {record["_id"] for record in parsed.records}
+    older = RecruiterLicence.get_pymongo_collection().find(
+        {"list_date": {"$ne": list_date.isoformat()}}, {"_id": 1}
+    )
+    removed = sum([1 async for stored in older if stored["_id"] not in named])
+    return ListPreview(errors=[], report=ImportReport(rows=len(parsed.records), removed=removed))
 
 
 async def import_list(*, text: str, list_date: date, source: str, sample: bool) -> ImportReport:

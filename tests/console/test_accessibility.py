@@ -25,7 +25,10 @@ PAGES = (
     "/console/review",
     "/console/events",
     "/console/admin/accounts",
+    "/console/events/new",
 )
+# Pages of one event (of the signed-in person's district).
+EVENT_PAGES = ("/console/events/{event}/qr", "/console/events/{event}/edit", "/console/events/{event}/report")
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 
@@ -61,7 +64,7 @@ async def test_every_page_passes_axe_in_both_languages(
             ]
         )
         page = await context.new_page()
-        for path in (*PAGES, f"/console/events/{event_id}/qr"):
+        for path in (*PAGES, *(path.format(event=event_id) for path in EVENT_PAGES)):
             for width_name, width in WIDTHS.items():
                 await page.set_viewport_size({"width": width, "height": 900})
                 answer = await page.goto(f"{CONSOLE}{path}")
