@@ -21,6 +21,7 @@ from backend.alerts.inbox.router import router as notifications_router
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.process import serving
 from backend.alerts.router import router as alerts_router
+from backend.console.admin_imports import IMPORT_BODY_LIMIT
 from backend.console.router import install as install_console
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
@@ -186,7 +187,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,
-        route_limits=[(r"/v1/events/[^/]+/photos/[^/]+", MAX_PHOTO_BYTES)],
+        route_limits=[(r"/v1/events/[^/]+/photos/[^/]+", MAX_PHOTO_BYTES), IMPORT_BODY_LIMIT],
     )
     app.add_middleware(RequestContextMiddleware)
 

@@ -26,6 +26,8 @@ router = APIRouter(prefix="/console/admin", include_in_schema=False)
 # limit is the app's BodyLimitMiddleware (main.py).
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_MB = MAX_IMPORT_BYTES // (1024 * 1024)
+# The import routes' own request body limit (main.py's BodyLimitMiddleware): the file and its form fields.
+IMPORT_BODY_LIMIT = (r"/console/admin/imports/(constituencies|recruiters)", MAX_IMPORT_BYTES + 64 * 1024)
 
 
 class ImportMode(StrEnum):
