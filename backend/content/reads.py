@@ -1,5 +1,6 @@
 """What editors read: working copies, an item's published revisions and its history."""
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -49,11 +50,19 @@ async def get(*, item_id: UUID) -> ContentRead:
 
 
 async def list_items(
-    *, status: ContentStatus | None, kind: ContentKind | None, topic: Topic | None, page: PageParams
+    *,
+    status: ContentStatus | None,
+    kind: ContentKind | None,
+    topic: Topic | None,
+    page: PageParams,
+    language: Language | None = None,
+    title_words: str | None = None,
 ) -> Page[ContentSummary]:
-    """Working copies, most recently changed first.
+    """Working copies, most recently changed first; optionally those with a `language`, or whose title in
+    any language holds `title_words` (any case).
 
-    One index per filter; with several filters the first (status, kind, topic) picks the index.
+    One index per filter; with several filters the first (status, kind, topic) picks the index. The
+    language and title conditions are checked on the way along it (an editors' tool: a few thousand items).
     """
     query: dict[str, Any] = {"deleted_at": None}
     if status is not None:
@@ -62,6 +71,11 @@ async def list_items(
         query["kind"] = kind.value
     if topic is not None:
         query["topics"] = topic.value
+    if language is not None:
+        query[f"translations.{language.value}"] = {"$exists": True}
+    if title_words:
+        pattern = {"$regex": re.escape(title_words), "$options": "i"}
+        query["$or"] = [{f"translations.{lang.value}.title": pattern} for lang in Language]
     return await paginate(
         ContentItem,
         query,
