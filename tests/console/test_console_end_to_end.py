@@ -18,6 +18,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from backend.core.settings import Settings
 from scripts.console_screenshots import sign_in
 from scripts.firebase_emulator import EmulatorUsers, loopback_client
+from tests.fixtures.content import item_body
 from tests.fixtures.events import HELD_REPORT, plan_at
 from tests.fixtures.processes import demo_tokens, start_run_command, stop_run_command
 
@@ -126,3 +127,42 @@ async def test_an_admin_grants_a_role_and_the_new_officer_sees_their_district(
     await officer.goto(f"{stack.api}/console/events")
     districts = set(await officer.locator("table.events tbody tr td:nth-child(3)").all_inner_texts())
     assert districts == {"kasur"}  # the demo's Kasur events, and nothing of another district
+
+
+def _synced(stack: Stack, item_id: str) -> list[dict[str, object]]:
+    """What a phone's content sync receives of the item, paging the feed from the start."""
+    web, cursor, found = _web(), None, []
+    while True:
+        params = {"lang": "en", **({"since": cursor} if cursor else {})}
+        page = web.get(f"{stack.api}/v1/content/sync", params=params, timeout=30).json()
+        found += [entry for entry in page["entries"] if entry["id"] == item_id]
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            return found
+
+
+async def test_an_editor_publishes_an_item_and_a_phone_syncs_it(
+    browser: Browser, people: list[BrowserContext], stack: Stack
+) -> None:
+    texts = item_body()["translations"]
+    editor = await signed_in_page(browser, people, stack, "editor@hamqadam.dev")
+    await editor.goto(f"{stack.api}/console/content/new")
+    await editor.check('input[name="topics"][value="recruiter_check"]')
+    for lang in ("ur", "en"):
+        await editor.fill(f'input[name="title_{lang}"]', texts[lang]["title"])
+        await editor.fill(f'textarea[name="summary_{lang}"]', texts[lang]["summary"])
+        await editor.fill(f'textarea[name="body_{lang}"]', texts[lang]["body"])
+    await expect(editor.locator("#preview-en strong")).to_have_text("recruiter", timeout=10_000)
+    await editor.click('#item-form button[type="submit"]')
+    await expect(editor.locator("#workflow")).to_have_attribute("data-status", "draft")
+    await editor.wait_for_url(re.compile(r".*/console/content/[0-9a-f-]{36}$"))
+    item_id = editor.url.rsplit("/", 1)[1]
+    assert _synced(stack, item_id) == []  # a draft reaches no phone
+    await editor.click('[data-step="submit"]')
+    await expect(editor.locator("#workflow")).to_have_attribute("data-status", "in_review")
+    await editor.click('[data-step="publish"]')
+    await expect(editor.locator("#workflow")).to_have_attribute("data-status", "published")
+    (entry,) = _synced(stack, item_id)
+    assert entry["op"] == "upsert"
+    assert isinstance(entry["item"], dict)
+    assert entry["item"]["title"] == texts["en"]["title"]
