@@ -13,6 +13,7 @@ from playwright.async_api import Browser
 from backend.console.router import VENDOR_ROOT
 from schemas.accounts import Role
 from tests.fixtures.console import CONSOLE, app_context, signed_in
+from tests.fixtures.content import EDITORIAL, item_body, publish_new
 from tests.fixtures.events import event_with_code, plan
 from tests.fixtures.users import MakeUser, User
 
@@ -26,9 +27,19 @@ PAGES = (
     "/console/events",
     "/console/admin/accounts",
     "/console/events/new",
+    "/console/content",
+    "/console/content/new",
+    "/console/admin/audit",
+    "/console/admin/imports",
 )
-# Pages of one event (of the signed-in person's district).
-EVENT_PAGES = ("/console/events/{event}/qr", "/console/events/{event}/edit", "/console/events/{event}/report")
+# Pages of one event (of the signed-in person's district) and of one content item (edited after publishing).
+ITEM_PAGES = (
+    "/console/events/{event}/qr",
+    "/console/events/{event}/edit",
+    "/console/events/{event}/report",
+    "/console/content/{item}",
+    "/console/content/{item}/revisions/1",
+)
 WIDTHS = {"phone": 390, "desktop": 1280}
 
 
@@ -51,6 +62,13 @@ async def test_every_page_passes_axe_in_both_languages(
         Role.ADMIN, Role.EDITOR, Role.SUPERVISOR, Role.MP, districts=["lahore"], constituency="NA-117"
     )
     event_id, _ = await event_with_code(client, officer, plan())
+    item_id = await publish_new(client, everyone)
+    edited = item_body()
+    edited["translations"]["en"]["body"] += "\n\nAsk the *Protector of Emigrants* office."
+    changed = await client.put(
+        f"{EDITORIAL}/{item_id}", json=edited, headers=everyone.headers | {"If-Match": '"3"'}
+    )
+    assert changed.status_code == 200, changed.text
     await signed_in(client, everyone)
     session = client.cookies.get("hq_session") or ""
     axe = AXE.read_text(encoding="utf-8")
@@ -64,7 +82,7 @@ async def test_every_page_passes_axe_in_both_languages(
             ]
         )
         page = await context.new_page()
-        for path in (*PAGES, *(path.format(event=event_id) for path in EVENT_PAGES)):
+        for path in (*PAGES, *(path.format(event=event_id, item=item_id) for path in ITEM_PAGES)):
             for width_name, width in WIDTHS.items():
                 await page.set_viewport_size({"width": width, "height": 900})
                 answer = await page.goto(f"{CONSOLE}{path}")
