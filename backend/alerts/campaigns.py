@@ -1,4 +1,5 @@
-"""Editors' campaigns: write (idempotent), preview, confirm (four eyes), cancel, list and read.
+"""Editors' campaigns: write (idempotent, reviewed first if wished), preview, confirm (four eyes), cancel,
+list and read.
 
 Status moves are conditional updates on `status` (compare-and-set): a cancel racing the planner's claim
 (`scheduled` -> `sending`) has exactly one winner, and the loser reads what won.
@@ -7,6 +8,8 @@ Status moves are conditional updates on `status` (compare-and-set): a cancel rac
 import hashlib
 import json
 import uuid
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -26,6 +29,7 @@ from schemas.alerts import (
     CampaignStats,
     CampaignStatus,
     CampaignWrite,
+    DeepLink,
     Priority,
 )
 from schemas.common import Page
@@ -70,22 +74,17 @@ def _replay(existing: Campaign, digest: str) -> CampaignRead:
     return to_read(existing)
 
 
-async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[CampaignRead, bool]:
-    """Write a campaign; the same key and request again is the same campaign (created: False)."""
-    idempotency_key = f"{actor} {key}"
-    digest = _digest(write)
-    existing = await Campaign.find_one({"idempotency_key": idempotency_key})
-    if existing is not None:
-        return _replay(existing, digest), False
-    now = utc_now()
-    campaign_id = str(uuid.uuid4())
+async def _drafted(
+    write: CampaignWrite, *, actor: str, now: datetime, idempotency_key: str = "", digest: str | None = None
+) -> Campaign:
+    """The campaign `write` describes, every check passed (places, link, send time, payload), not stored."""
     audience = await checks.canonical_audience(write.audience, field="body.audience")
     link = await checks.check_link(write.link, now=now)
     send_at = stored_time(checks.check_send_at(write.send_at, now=now))
     four_eyes = write.priority is Priority.EMERGENCY and len(await checks.provinces_spanned(audience)) > 1
     status = CampaignStatus.AWAITING_CONFIRMATION if four_eyes else CampaignStatus.SCHEDULED
     campaign = Campaign(
-        id=campaign_id,
+        id=str(uuid.uuid4()),
         idempotency_key=idempotency_key,
         request_digest=digest,
         created_by=actor,
@@ -101,6 +100,19 @@ async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[Campaig
         updated_at=now,
     )
     checks.check_payload(campaign)
+    return campaign
+
+
+async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[CampaignRead, bool]:
+    """Write a campaign; the same key and request again is the same campaign (created: False)."""
+    idempotency_key = f"{actor} {key}"
+    digest = _digest(write)
+    existing = await Campaign.find_one({"idempotency_key": idempotency_key})
+    if existing is not None:
+        return _replay(existing, digest), False
+    campaign = await _drafted(
+        write, actor=actor, now=utc_now(), idempotency_key=idempotency_key, digest=digest
+    )
     try:
         await campaign.insert()
     except DuplicateKeyError:
@@ -114,10 +126,53 @@ async def create(*, actor: str, key: str, write: CampaignWrite) -> tuple[Campaig
             actor=actor,
             action="alerts.emergency_created",
             resource_type="alert_campaign",
-            resource_id=campaign_id,
-            details={"status": status.value, "send_at": send_at.isoformat()},
+            resource_id=campaign.id,
+            details={"status": campaign.status, "send_at": campaign.send_at.isoformat()},
         )
     return to_read(campaign), True
+
+
+async def review(*, actor: str, write: CampaignWrite) -> tuple[CampaignRead, AudiencePreview]:
+    """What `create` would store for `write` (checked alike, nothing stored), and whom it reaches now."""
+    campaign = await _drafted(write, actor=actor, now=utc_now())
+    return to_read(campaign), await audiences.preview(campaign.audience, priority=campaign.priority)
+
+
+def payload_use(
+    *,
+    title: Mapping[str, str],
+    body: Mapping[str, str],
+    priority: Priority,
+    link: DeepLink | None,
+    audience: Mapping[str, Any],
+) -> checks.PayloadSize | None:
+    """The fullest push (by share of FCM's limit) of a campaign being written, sized exactly as `create`
+    checks it; None before any text. Nothing else is checked: the form may still be incomplete."""
+    languages = sorted(set(title) | set(body))
+    if not languages:
+        return None
+    now = utc_now()
+    stored_link = None
+    if link is not None:
+        try:
+            stored_link = {"kind": link.kind.value, "id": str(uuid.UUID(link.id))}
+        except ValueError:
+            stored_link = {"kind": link.kind.value, "id": link.id}
+    draft = Campaign(
+        id=str(uuid.uuid4()),
+        idempotency_key="",
+        created_by="",
+        title={language: title.get(language, "") for language in languages},
+        body={language: body.get(language, "") for language in languages},
+        link=stored_link,
+        audience=dict(audience),
+        priority=priority.value,
+        send_at=now,
+        status=CampaignStatus.SCHEDULED.value,
+        created_at=now,
+        updated_at=now,
+    )
+    return max(checks.payload_sizes(draft), key=lambda push: push.size / push.limit)
 
 
 async def _load(campaign_id: str) -> Campaign:
@@ -140,6 +195,17 @@ async def list_campaigns(*, page: PageParams) -> Page[CampaignRead]:
         Campaign,
         query,
         sort=[("created_at", -1), ("_id", -1)],
+        page=page,
+        read=lambda stored: to_read(Campaign.model_validate(stored)),
+    )
+
+
+async def awaiting_confirmation(*, page: PageParams) -> Page[CampaignRead]:
+    """Emergencies to several provinces waiting for a second editor, the soonest due first."""
+    return await paginate(
+        Campaign,
+        {"status": CampaignStatus.AWAITING_CONFIRMATION.value},
+        sort=[("send_at", 1), ("_id", 1)],
         page=page,
         read=lambda stored: to_read(Campaign.model_validate(stored)),
     )

@@ -2,6 +2,7 @@
 to something that exists, a sane send time, and a push payload FCM will accept."""
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -105,17 +106,41 @@ def check_send_at(send_at: datetime | None, *, now: datetime) -> datetime:
     return send_at
 
 
-def check_payload(campaign: Campaign) -> None:
-    """Refuse a campaign whose longest language version would be over FCM's limit (2 KB for topics)."""
+@dataclass(frozen=True, slots=True)
+class PayloadSize:
+    """One push a campaign sends (a language version, to a phone or a topic), in bytes against FCM's limit."""
+
+    language: str
+    kind: str  # "push message" or "topic message"
+    size: int
+    limit: int
+
+    @property
+    def over(self) -> bool:
+        return self.size > self.limit
+
+
+def payload_sizes(campaign: Campaign) -> list[PayloadSize]:
+    """Every push the delivery would send for `campaign`, to the longest token and topic we expect."""
+    sizes = []
     for language in campaign.title:
-        # Exactly the pushes the delivery sends, to the longest token and topic we expect.
         sends = [("push message", message_for(campaign, language=language, token=PLACEHOLDER_TOKEN))]
         if uses_topics(campaign):
             sends.append(("topic message", message_for(campaign, language=language, topic=PLACEHOLDER_TOPIC)))
-        for kind, message in sends:
-            if (size := payload_size(message)) > (limit := payload_limit(message)):
-                raise invalid_field(
-                    "body.body",
-                    "payload_too_large",
-                    f"the {language} version makes a {kind} of {size} bytes; FCM's limit is {limit}",
-                )
+        sizes += [
+            PayloadSize(language, kind, payload_size(message), payload_limit(message))
+            for kind, message in sends
+        ]
+    return sizes
+
+
+def check_payload(campaign: Campaign) -> None:
+    """Refuse a campaign whose longest language version would be over FCM's limit (2 KB for topics)."""
+    for push in payload_sizes(campaign):
+        if push.over:
+            raise invalid_field(
+                "body.body",
+                "payload_too_large",
+                f"the {push.language} version makes a {push.kind} of {push.size} bytes; "
+                f"FCM's limit is {push.limit}",
+            )

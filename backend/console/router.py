@@ -11,7 +11,23 @@ from pydantic import Field
 
 from backend.accounts import service as accounts
 from backend.accounts.dependencies import Identity
-from backend.console import admin, editors, guards, i18n, mp, officers, pages, review, sessions
+from backend.console import (
+    admin,
+    admin_audit,
+    admin_imports,
+    campaigns,
+    content,
+    content_workflow,
+    editors,
+    event_forms,
+    guards,
+    i18n,
+    mp,
+    officers,
+    pages,
+    review,
+    sessions,
+)
 from backend.console.guards import AnyStaff
 from backend.core.access import Public
 from backend.core.errors import NotFoundError
@@ -142,5 +158,18 @@ async def static_file(name: str) -> FileResponse:
 def install(app: FastAPI) -> None:
     """Serve the console in `app`: its pages, and the sign-in page for a page asked without a session."""
     app.add_exception_handler(guards.SignInRequired, guards.to_sign_in)
-    for pages_router in (router, mp.router, editors.router, officers.router, review.router, admin.router):
+    for pages_router in (
+        router,
+        mp.router,
+        editors.router,
+        officers.router,
+        event_forms.router,
+        review.router,
+        admin.router,
+        admin_audit.router,
+        admin_imports.router,
+        content.router,
+        content_workflow.router,
+        campaigns.router,
+    ):
         app.include_router(pages_router)
