@@ -108,6 +108,7 @@ def _seed() -> None:
             report = await import_seed_data()
             if await LicenceList.get("current") is None:
                 await recruiters.import_list(
+                    actor="script:dev_server",
                     text=SAMPLE.read_text(encoding="utf-8"),
                     list_date=SAMPLE_DATE,
                     source="Sample data for development",

@@ -17,6 +17,9 @@ from backend.geography import loading
 from backend.geography.importer import ECP_2023, REQUIRED_COLUMNS, Provenance
 from scripts.db import beanie_session
 
+# Who the audit log names for an import made from the command line.
+SCRIPT_ACTOR = "script:import_geography"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -58,7 +61,7 @@ async def _run(args: argparse.Namespace) -> int:
         defaults = Provenance(source=args.source, source_date=args.source_date, verified=not args.unverified)
         try:
             counts = await loading.import_constituencies_csv(
-                text, defaults=defaults, delimitation=args.delimitation
+                text, actor=SCRIPT_ACTOR, defaults=defaults, delimitation=args.delimitation
             )
         except ImportRejectedError as rejected:
             print(

@@ -18,6 +18,9 @@ from backend.recruiters import service
 from backend.recruiters.importer import COLUMNS
 from scripts.db import beanie_session
 
+# Who the audit log names for an import made from the command line.
+SCRIPT_ACTOR = "script:import_recruiters"
+
 SAMPLE = Path(__file__).resolve().parent.parent / "backend" / "recruiters" / "data" / "sample_licences.csv"
 SAMPLE_DATE = date(2026, 11, 1)
 
@@ -25,7 +28,9 @@ SAMPLE_DATE = date(2026, 11, 1)
 async def _run(text: str, list_date: date, source: str, sample: bool) -> int:
     async with beanie_session(Settings()):
         try:
-            report = await service.import_list(text=text, list_date=list_date, source=source, sample=sample)
+            report = await service.import_list(
+                actor=SCRIPT_ACTOR, text=text, list_date=list_date, source=source, sample=sample
+            )
         except ImportRejectedError as rejected:
             print(f"rejected, nothing was written ({len(rejected.row_errors)} problem(s)):", file=sys.stderr)
             for error in rejected.row_errors:

@@ -89,7 +89,7 @@ async def import_constituencies(
         else:
             errors, seats, written = (
                 [],
-                await loading.import_constituencies_csv(text, defaults=defaults),
+                await loading.import_constituencies_csv(text, actor=admin.id, defaults=defaults),
                 True,
             )
     except ImportRejectedError as rejected:
@@ -125,6 +125,7 @@ async def import_recruiters(
             errors, licences, written = preview.errors, preview.report, False
         else:
             report = await recruiters.import_list(
+                actor=admin.id,
                 text=text, list_date=list_date, source=source.strip(), sample=False
             )
             errors, licences, written = [], report, True

@@ -7,6 +7,7 @@ from typing import Any
 from beanie import Document
 from pymongo import UpdateOne
 
+from backend.audit import service as audit
 from backend.core.imports import ImportRejectedError, RowError
 from backend.geography import importer
 from backend.geography.models import Constituency, District, Province
@@ -89,10 +90,9 @@ async def preview_constituencies_csv(
     return ConstituenciesPreview(errors=[], counts=difference.counts)
 
 
-async def import_constituencies_csv(
-    text: str, *, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
+async def _write_constituencies(
+    text: str, *, defaults: importer.Provenance, delimitation: str
 ) -> UpsertCounts:
-    """Validate the whole file, then upsert every seat; any bad row raises ImportRejectedError."""
     parsed = importer.parse_constituencies_csv(
         text, district_index=await district_index(), defaults=defaults, delimitation=delimitation
     )
@@ -100,6 +100,27 @@ async def import_constituencies_csv(
         raise ImportRejectedError(parsed.errors)
     counts = await _upsert_by_code(Constituency, parsed.records)
     forget_reference_cache()
+    return counts
+
+
+async def import_constituencies_csv(
+    text: str, *, actor: str, defaults: importer.Provenance, delimitation: str = importer.ECP_2023
+) -> UpsertCounts:
+    """Validate the whole file, then upsert every seat (audited as `actor`'s); any bad row raises
+    ImportRejectedError."""
+    counts = await _write_constituencies(text, defaults=defaults, delimitation=delimitation)
+    await audit.record(
+        actor=actor,
+        action="geography.constituencies_imported",
+        resource_type="constituencies",
+        resource_id=delimitation,
+        details={
+            "source": defaults.source,
+            "created": counts.created,
+            "updated": counts.updated,
+            "unchanged": counts.unchanged,
+        },
+    )
     return counts
 
 
@@ -119,7 +140,10 @@ async def import_seed_data() -> SeedReport:
     ]
     district_counts = await _upsert_by_code(District, districts)
     forget_reference_cache()
-    seats = await import_constituencies_csv(
-        importer.seed_constituencies_csv(), defaults=importer.Provenance(verified=False)
+    # The repository's own reference data, loaded at every start: not a person's change to audit.
+    seats = await _write_constituencies(
+        importer.seed_constituencies_csv(),
+        defaults=importer.Provenance(verified=False),
+        delimitation=importer.ECP_2023,
     )
     return SeedReport(provinces=provinces, districts=district_counts, constituencies=seats)

@@ -6,6 +6,7 @@ from datetime import date
 from pymongo import UpdateOne
 from rapidfuzz import fuzz, process
 
+from backend.audit import service as audit
 from backend.core.clock import pakistan_date, utc_now
 from backend.core.imports import ImportRejectedError, RowError
 from backend.recruiters import importer
@@ -46,8 +47,9 @@ async def preview_list(*, text: str, list_date: date) -> ListPreview:
     return ListPreview(errors=[], report=ImportReport(rows=len(parsed.records), removed=removed))
 
 
-async def import_list(*, text: str, list_date: date, source: str, sample: bool) -> ImportReport:
-    """Replace the current list with this one; a list with any bad row is refused whole."""
+async def import_list(*, actor: str, text: str, list_date: date, source: str, sample: bool) -> ImportReport:
+    """Replace the current list with this one (audited as `actor`'s); a list with any bad row is refused
+    whole."""
     parsed = importer.parse_licence_csv(text, list_date=list_date.isoformat())
     if parsed.errors:
         raise ImportRejectedError(parsed.errors)
@@ -70,7 +72,15 @@ async def import_list(*, text: str, list_date: date, source: str, sample: bool) 
         },
         upsert=True,
     )
-    return ImportReport(rows=len(parsed.records), removed=removed.deleted_count)
+    report = ImportReport(rows=len(parsed.records), removed=removed.deleted_count)
+    await audit.record(
+        actor=actor,
+        action="recruiters.list_imported",
+        resource_type="recruiter_list",
+        resource_id=list_date.isoformat(),
+        details={"source": source, "sample": sample, "rows": report.rows, "removed": report.removed},
+    )
+    return report
 
 
 @dataclass

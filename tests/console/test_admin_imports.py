@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
+from backend.audit.models import AuditEntry
 from backend.console.admin_imports import MAX_IMPORT_BYTES
 from backend.geography.models import Constituency
 from backend.recruiters import service as recruiters
@@ -111,12 +112,17 @@ async def test_a_dry_run_of_a_good_file_shows_the_counts_and_the_import_then_wri
     assert (seat.name, seat.verified, seat.source) == ("Gujranwala-V", True, OFFICIAL["source"])
     again = await client.post(SEATS, files=upload(GOOD_SEATS), data=OFFICIAL, headers={"X-CSRF-Token": csrf})
     assert '<dd data-count="unchanged">2</dd>' in again.text
+    entries = await AuditEntry.find(AuditEntry.action == "geography.constituencies_imported").to_list()
+    assert len(entries) == 1  # the import, never a dry run
+    assert entries[0].details == {"source": OFFICIAL["source"], "created": 0, "updated": 2, "unchanged": 0}
 
 
 async def test_a_dry_run_of_a_licence_list_counts_rows_and_removals_and_writes_nothing(
     client: httpx.AsyncClient, csrf: str
 ) -> None:
-    await recruiters.import_list(text=OLD_LIST, list_date=date(2026, 1, 1), source="BE&OE", sample=False)
+    await recruiters.import_list(
+        actor="test", text=OLD_LIST, list_date=date(2026, 1, 1), source="BE&OE", sample=False
+    )
     form = {"list_date": "2026-11-01", "source": "BE&OE list of valid OEP licences"}
     checked = await client.post(LICENCES, files=upload(LIST), data=form, headers={"X-CSRF-Token": csrf})
     assert checked.status_code == 200, checked.text

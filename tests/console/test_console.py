@@ -184,6 +184,7 @@ async def test_the_language_a_person_chooses_follows_them_to_another_browser(
         await laptop.get("/console/language/ur?next=/console")
     assert '<html lang="ur"' in (await client.get("/console")).text  # and back on the first browser
     stored = await Account.get_pymongo_collection().find_one({"_id": editor.uid})
-    assert stored is not None and stored["console_language"] == "ur"
+    assert stored is not None
+    assert stored["console_language"] == "ur"
     me = (await client.get("/v1/me", headers=editor.headers)).json()
     assert "console_language" not in me

@@ -48,7 +48,7 @@ async def test_unverified_records_are_marked_not_silent(app: FastAPI) -> None:
 @pytest.mark.usefixtures("seeded")
 async def test_admin_csv_updates_seats_and_marks_them_verified() -> None:
     csv_text = HEADER + "NA-81,Gujranwala-V,Gujranwala\nna-43,Tank-cum-Dera Ismail Khan,Tank;D.I. Khan\n"
-    counts = await loading.import_constituencies_csv(csv_text, defaults=OFFICIAL)
+    counts = await loading.import_constituencies_csv(csv_text, actor="test", defaults=OFFICIAL)
     assert (counts.created, counts.updated) == (0, 2)
     seat = await Constituency.get("NA-81")
     assert seat is not None
@@ -58,13 +58,13 @@ async def test_admin_csv_updates_seats_and_marks_them_verified() -> None:
         True,
         OFFICIAL.source,
     )
-    again = await loading.import_constituencies_csv(csv_text, defaults=OFFICIAL)
+    again = await loading.import_constituencies_csv(csv_text, actor="test", defaults=OFFICIAL)
     assert again.unchanged == 2
 
 
 async def _rejected(csv_text: str, defaults: Provenance = OFFICIAL) -> list[tuple[int, str, str]]:
     with pytest.raises(ImportRejectedError) as rejected:
-        await loading.import_constituencies_csv(csv_text, defaults=defaults)
+        await loading.import_constituencies_csv(csv_text, actor="test", defaults=defaults)
     return [(e.line, e.field, e.rule) for e in rejected.value.row_errors]
 
 
@@ -102,7 +102,7 @@ async def test_bad_file_gets_one_error_per_bad_row_and_writes_nothing() -> None:
 async def test_error_messages_name_the_value_and_the_rule() -> None:
     with pytest.raises(ImportRejectedError) as rejected:
         await loading.import_constituencies_csv(
-            HEADER + "XX-5,Nowhere,Swat\nNA-2,Swat-I,Atlantis\n", defaults=OFFICIAL
+            HEADER + "XX-5,Nowhere,Swat\nNA-2,Swat-I,Atlantis\n", actor="test", defaults=OFFICIAL
         )
     messages = [str(error) for error in rejected.value.row_errors]
     assert messages == [

@@ -22,7 +22,9 @@ LIST = """licence_number,name,city,status,expiry
 
 @pytest.fixture
 async def licences(app: FastAPI) -> None:
-    await service.import_list(text=LIST, list_date=date(2026, 11, 1), source="BE&OE list", sample=False)
+    await service.import_list(
+        actor="test", text=LIST, list_date=date(2026, 11, 1), source="BE&OE list", sample=False
+    )
 
 
 @pytest.mark.usefixtures("licences")
@@ -64,7 +66,7 @@ async def test_unknown_recruiter_is_not_found(client: httpx.AsyncClient) -> None
 async def test_a_newer_list_replaces_the_old_one(client: httpx.AsyncClient) -> None:
     newer = "licence_number,name,city,status,expiry\n1234/RWP,Al-Noor OEP,Rawalpindi,Cancelled,2099-12-31\n"
     report = await service.import_list(
-        text=newer, list_date=date(2026, 12, 1), source="BE&OE list", sample=False
+        actor="test", text=newer, list_date=date(2026, 12, 1), source="BE&OE list", sample=False
     )
     assert (report.rows, report.removed) == (1, 4)
     assert (await client.get("/v1/recruiters", params={"q": "1234/RWP"})).json()["status"] == "cancelled"
@@ -80,7 +82,9 @@ async def test_bad_rows_are_reported_and_nothing_is_written(app: FastAPI) -> Non
         "??,X,,Pending,someday\n"
     )
     with pytest.raises(ImportRejectedError) as rejected:
-        await service.import_list(text=bad, list_date=date(2026, 12, 1), source="BE&OE", sample=False)
+        await service.import_list(
+            actor="test", text=bad, list_date=date(2026, 12, 1), source="BE&OE", sample=False
+        )
     assert [(e.line, e.field, e.rule) for e in rejected.value.row_errors] == [
         (3, "licence_number", "duplicate"),
         (4, "licence_number", "format"),
@@ -95,6 +99,7 @@ async def test_bad_rows_are_reported_and_nothing_is_written(app: FastAPI) -> Non
 
 async def test_sample_list_is_marked_as_sample(app: FastAPI, client: httpx.AsyncClient) -> None:
     await service.import_list(
+        actor="test",
         text=SAMPLE.read_text(encoding="utf-8"),
         list_date=SAMPLE_DATE,
         source="Sample data for development",
@@ -108,7 +113,11 @@ async def test_sample_list_is_marked_as_sample(app: FastAPI, client: httpx.Async
 @pytest.fixture
 async def sample_list(app: FastAPI) -> None:
     await service.import_list(
-        text=SAMPLE.read_text(encoding="utf-8"), list_date=SAMPLE_DATE, source="Sample", sample=True
+        actor="test",
+        text=SAMPLE.read_text(encoding="utf-8"),
+        list_date=SAMPLE_DATE,
+        source="Sample",
+        sample=True,
     )
 
 
@@ -147,5 +156,7 @@ async def test_a_new_list_is_seen_by_the_name_index_at_once(client: httpx.AsyncC
     newer = (
         "licence_number,name,city,status,expiry\n7001/SWT,Swat Valley Recruiting,Mingora,Valid,2099-01-01\n"
     )
-    await service.import_list(text=newer, list_date=date(2026, 12, 2), source="BE&OE list", sample=False)
+    await service.import_list(
+        actor="test", text=newer, list_date=date(2026, 12, 2), source="BE&OE list", sample=False
+    )
     assert (await client.get("/v1/recruiters", params={"q": "Swat Valley"})).json()["status"] == "valid"
