@@ -26,6 +26,7 @@ def signup_body() -> dict[str, Any]:
         "gender": "female",
         "district": "lahore",
         "constituency": "NA-117",
+        "provincial_constituency": "PP-145",
         "languages": ["ur"],
         "interests": ["legal_migration"],
         "consent": {"version": CONSENT_VERSION},
