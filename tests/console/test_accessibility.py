@@ -12,6 +12,7 @@ from playwright.async_api import Browser
 
 from backend.console.router import VENDOR_ROOT
 from schemas.accounts import Role
+from tests.fixtures.alerts import campaign, create
 from tests.fixtures.console import CONSOLE, app_context, signed_in
 from tests.fixtures.content import EDITORIAL, item_body, publish_new
 from tests.fixtures.events import event_with_code, plan
@@ -31,6 +32,8 @@ PAGES = (
     "/console/content/new",
     "/console/admin/audit",
     "/console/admin/imports",
+    "/console/campaigns",
+    "/console/campaigns/new",
 )
 # Pages of one event (of the signed-in person's district) and of one content item (edited after publishing).
 ITEM_PAGES = (
@@ -39,6 +42,7 @@ ITEM_PAGES = (
     "/console/events/{event}/report",
     "/console/content/{item}",
     "/console/content/{item}/revisions/1",
+    "/console/campaigns/{campaign}",
 )
 WIDTHS = {"phone": 390, "desktop": 1280}
 
@@ -57,6 +61,7 @@ async def test_every_page_passes_axe_in_both_languages(
     make_user: MakeUser,
     officer: User,
     tmp_path: Path,
+    seeded: None,
 ) -> None:
     everyone = await make_user(
         Role.ADMIN, Role.EDITOR, Role.SUPERVISOR, Role.MP, districts=["lahore"], constituency="NA-117"
@@ -69,6 +74,9 @@ async def test_every_page_passes_axe_in_both_languages(
         f"{EDITORIAL}/{item_id}", json=edited, headers=everyone.headers | {"If-Match": '"3"'}
     )
     assert changed.status_code == 200, changed.text
+    # An emergency to two provinces by another editor: the page shows its confirm and cancel buttons.
+    emergency = campaign(priority="emergency", audience={"districts": ["lahore", "quetta"]})
+    alert = await create(client, await make_user(Role.EDITOR), emergency)
     await signed_in(client, everyone)
     session = client.cookies.get("hq_session") or ""
     axe = AXE.read_text(encoding="utf-8")
@@ -82,7 +90,8 @@ async def test_every_page_passes_axe_in_both_languages(
             ]
         )
         page = await context.new_page()
-        for path in (*PAGES, *(path.format(event=event_id, item=item_id) for path in ITEM_PAGES)):
+        ids = {"event": event_id, "item": item_id, "campaign": alert["id"]}
+        for path in (*PAGES, *(path.format(**ids) for path in ITEM_PAGES)):
             for width_name, width in WIDTHS.items():
                 await page.set_viewport_size({"width": width, "height": 900})
                 answer = await page.goto(f"{CONSOLE}{path}")
