@@ -125,8 +125,7 @@ async def import_recruiters(
             errors, licences, written = preview.errors, preview.report, False
         else:
             report = await recruiters.import_list(
-                actor=admin.id,
-                text=text, list_date=list_date, source=source.strip(), sample=False
+                actor=admin.id, text=text, list_date=list_date, source=source.strip(), sample=False
             )
             errors, licences, written = [], report, True
     except ImportRejectedError as rejected:

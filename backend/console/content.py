@@ -17,7 +17,6 @@ from backend.console.guards import CsrfChecked, EditorStaff
 from backend.content import reads, service
 from backend.core.clock import pakistan_time
 from backend.core.pagination import MAX_OFFSET, PageParams
-from backend.topics import service as topics
 from schemas.content import ContentKind, ContentRead, ContentStatus
 from schemas.events import Topic
 from schemas.youth import Language
@@ -48,12 +47,6 @@ class ContentFilters(BaseModel):
     offset: int = Field(default=0, ge=0, le=MAX_OFFSET)
 
 
-def topic_labels(request: Request) -> dict[str, str]:
-    """Each topic's name in the page's language."""
-    which = 1 if pages.language_of(request) == "ur" else 0
-    return {code: pair[which] for code, pair in topics.labels().items()}
-
-
 async def workflow(item: ContentRead) -> dict[str, Any]:
     """What the workflow panel shows of an item: its status, the steps it allows, its revisions."""
     return {
@@ -67,7 +60,7 @@ async def workflow(item: ContentRead) -> dict[str, Any]:
     }
 
 
-async def editor_context(request: Request, item_id: str, item: ContentRead | None) -> dict[str, Any]:
+async def editor_context(item_id: str, item: ContentRead | None) -> dict[str, Any]:
     """Everything the item's form, workflow panel and revisions need."""
     shown = content_forms.values(item)
     return {
@@ -76,7 +69,6 @@ async def editor_context(request: Request, item_id: str, item: ContentRead | Non
         "values": shown,
         "languages": list(Language),
         "kinds": list(ContentKind),
-        "topic_names": topic_labels(request),
         "previews": {
             lang: content_text.preview(shown[f"body_{lang.value}"])
             for lang in Language
@@ -112,14 +104,13 @@ async def content_list(
         statuses=list(ContentStatus),
         kinds=list(ContentKind),
         languages=list(Language),
-        topic_names=topic_labels(request),
     )
 
 
 @router.get("/new", response_class=HTMLResponse)
 async def new_item(request: Request, editor: EditorStaff) -> Response:
     """An empty item form; the item exists once it is first saved."""
-    context = await editor_context(request, str(uuid.uuid4()), None)
+    context = await editor_context(str(uuid.uuid4()), None)
     return pages.render(request, "content_edit.html", account=editor, **context)
 
 
@@ -136,7 +127,7 @@ async def preview_body(
 async def edit_item(request: Request, editor: EditorStaff, item_id: UUID) -> Response:
     """An item's form with its preview, workflow buttons and published revisions."""
     item = await reads.get(item_id=item_id)
-    context = await editor_context(request, str(item_id), item)
+    context = await editor_context(str(item_id), item)
     return pages.render(request, "content_edit.html", account=editor, **context)
 
 
@@ -147,7 +138,7 @@ async def save_item(
     """Create or change an item; the version the form was loaded at must still be the item's."""
     write = content_forms.to_write(form)
     item, created = await service.save(actor=editor.id, item_id=item_id, write=write, if_match=form.version)
-    context = await editor_context(request, str(item_id), item)
+    context = await editor_context(str(item_id), item)
     response = pages.render(request, "_content_editor.html", account=editor, **context)
     if created:
         response.headers["HX-Push-Url"] = f"/console/content/{item_id}"

@@ -23,7 +23,6 @@ from backend.core.errors import ValidationFailedError, field_problems_from_valid
 from backend.events import reports
 from backend.events import service as events
 from backend.geography import service as geography
-from backend.topics import service as topics
 from schemas.events import AgeBandCounts, EventKind, EventRead, EventReport, EventWrite, GenderCounts
 
 router = APIRouter(prefix="/console/events", include_in_schema=False)
@@ -108,7 +107,7 @@ async def _choices(staff: Account) -> dict[str, Any]:
         national, provincial = await geography.seats_covering(district_code=code)
         seats = [(seat, reference.seats[seat].name) for seat in (*national, *provincial)]
         districts.append({"code": code, "name": reference.district_names.get(code, code), "seats": seats})
-    return {"districts": districts, "kinds": list(EventKind), "topics": topics.labels()}
+    return {"districts": districts, "kinds": list(EventKind)}
 
 
 def _local(moment: datetime) -> str:

@@ -10,6 +10,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from backend.topics import service as topics
+
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "ur")
 DEFAULT_LANGUAGE = "ur"  # Urdu first, as the app
@@ -45,9 +47,18 @@ def environment(language: str) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are code: loaded once per process, never checked on disk per page
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    # Topics are named by the published topic list (reference data), never by a second table here.
+    env.globals["topic_names"] = topic_names(language)
     return env
+
+
+def topic_names(language: str) -> dict[str, str]:
+    """Each topic's name in `language` (the topic list has English and Urdu)."""
+    which = 1 if language == "ur" else 0
+    return {code: pair[which] for code, pair in topics.labels().items()}
 
 
 def chosen(value: str | None) -> str:
