@@ -5,7 +5,6 @@ what the API shows, and nothing can edit or delete an entry."""
 import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -73,21 +72,11 @@ async def audit_log(
         "since": since,
         "until": until,
     }
-    kept = {field: value for field, value in filters.items() if value}
-
-    def page_at(at: int) -> str:
-        return f"{request.url.path}?{urlencode(kept | {'offset': at})}"
-
-    after = offset + len(listed.items)
     return pages.render(
         request,
         "admin_audit.html",
         account=admin,
         rows=[_row(entry) for entry in listed.items],
         filters=filters,
-        total=listed.total,
-        first=offset + 1 if listed.items else 0,
-        last=after,
-        previous_url=page_at(max(offset - ENTRIES_SHOWN, 0)) if offset > 0 else None,
-        next_url=page_at(after) if after < listed.total else None,
+        pager=pages.pager(request, listed, filters),
     )

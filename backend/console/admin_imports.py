@@ -4,6 +4,7 @@ row error and what would change, writing nothing; an import writes only a file w
 same services as the import scripts (which refuse a file with any bad row whole)."""
 
 import csv
+from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -11,10 +12,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse
 
+from backend.accounts.models import Account
 from backend.console import pages
 from backend.console.guards import Admin, CsrfChecked
 from backend.core.errors import PayloadTooLargeError, invalid_field
-from backend.core.imports import ImportRejectedError
+from backend.core.imports import ImportRejectedError, RowError
 from backend.geography import loading
 from backend.geography.importer import REQUIRED_COLUMNS, Provenance
 from backend.recruiters import service as recruiters
@@ -82,30 +84,16 @@ async def import_constituencies(
     defaults = Provenance(
         source=source.strip() or None, source_date=source_date.strip() or None, verified=not unverified
     )
-    try:
-        if mode is ImportMode.DRY_RUN:
-            preview = await loading.preview_constituencies_csv(text, defaults=defaults)
-            errors, seats, written = preview.errors, preview.counts, False
-        else:
-            errors, seats, written = (
-                [],
-                await loading.import_constituencies_csv(text, actor=admin.id, defaults=defaults),
-                True,
-            )
-    except ImportRejectedError as rejected:
-        errors, seats, written = rejected.row_errors, None, False
-    except csv.Error:
-        raise _unreadable_csv() from None
-    return pages.render(
-        request,
-        "_admin_import_result.html",
-        account=admin,
-        mode=mode.value,
-        errors=errors,
-        seats=seats,
-        licences=None,
-        written=written,
-    )
+
+    async def check() -> tuple[list[RowError], object]:
+        preview = await loading.preview_constituencies_csv(text, defaults=defaults)
+        return preview.errors, preview.counts
+
+    async def write() -> object:
+        return await loading.import_constituencies_csv(text, actor=admin.id, defaults=defaults)
+
+    errors, seats, written = await _carried_out(mode, check, write)
+    return _result(request, admin, mode, errors=errors, written=written, seats=seats)
 
 
 @router.post("/imports/recruiters", response_class=HTMLResponse, dependencies=[CsrfChecked])
@@ -119,26 +107,55 @@ async def import_recruiters(
 ) -> Response:
     """Check (dry run) or import the licensed-recruiter list, which replaces the current one whole."""
     text = await _text_of(file)
+
+    async def check() -> tuple[list[RowError], object]:
+        preview = await recruiters.preview_list(text=text, list_date=list_date)
+        return preview.errors, preview.report
+
+    async def write() -> object:
+        return await recruiters.import_list(
+            actor=admin.id, text=text, list_date=list_date, source=source.strip(), sample=False
+        )
+
+    errors, licences, written = await _carried_out(mode, check, write)
+    return _result(request, admin, mode, errors=errors, written=written, licences=licences)
+
+
+async def _carried_out(
+    mode: ImportMode,
+    check: Callable[[], Awaitable[tuple[list[RowError], object]]],
+    write: Callable[[], Awaitable[object]],
+) -> tuple[list[RowError], object | None, bool]:
+    """A dry run's row errors and what would change, or an import's result; for a file refused whole,
+    its row errors (nothing written). Returns (errors, result, written)."""
     try:
         if mode is ImportMode.DRY_RUN:
-            preview = await recruiters.preview_list(text=text, list_date=list_date)
-            errors, licences, written = preview.errors, preview.report, False
-        else:
-            report = await recruiters.import_list(
-                actor=admin.id, text=text, list_date=list_date, source=source.strip(), sample=False
-            )
-            errors, licences, written = [], report, True
+            errors, would_be = await check()
+            return errors, would_be, False
+        return [], await write(), True
     except ImportRejectedError as rejected:
-        errors, licences, written = rejected.row_errors, None, False
+        return rejected.row_errors, None, False
     except csv.Error:
         raise _unreadable_csv() from None
+
+
+def _result(
+    request: Request,
+    admin: Account,
+    mode: ImportMode,
+    *,
+    errors: list[RowError],
+    written: bool,
+    seats: object | None = None,
+    licences: object | None = None,
+) -> Response:
     return pages.render(
         request,
         "_admin_import_result.html",
         account=admin,
         mode=mode.value,
         errors=errors,
-        seats=None,
+        seats=seats,
         licences=licences,
         written=written,
     )

@@ -91,7 +91,6 @@ async def content_list(
         title_words=filters.q.strip() or None,
         page=PageParams(limit=PAGE_SIZE, offset=filters.offset),
     )
-    chosen = filters.model_dump(mode="json", exclude={"offset"}, exclude_none=True)
     return pages.render(
         request,
         "content_list.html",
@@ -99,8 +98,7 @@ async def content_list(
         listed=listed,
         changed={row.id: pakistan_time(row.updated_at) for row in listed.items},
         filters=filters,
-        chosen={key: value for key, value in chosen.items() if value != ""},
-        page_size=PAGE_SIZE,
+        pager=pages.pager(request, listed, filters.model_dump(mode="json", exclude={"offset"})),
         statuses=list(ContentStatus),
         kinds=list(ContentKind),
         languages=list(Language),

@@ -1,7 +1,9 @@
 """Rendering a console page: the person's language, their CSRF token, and the headers every page carries
 (a CSP with no inline script and no framing, no caching of personal pages)."""
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -9,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from backend.accounts.models import Account
 from backend.console import i18n, sessions
 from backend.core.settings import Settings
+from schemas.common import Page
 
 LANGUAGE_COOKIE = "hq_lang"
 _GOOGLE_AUTH = "https://identitytoolkit.googleapis.com https://securetoken.googleapis.com"
@@ -60,3 +63,31 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     response.headers["Cache-Control"] = "private, no-store"
     sessions.remember_csrf(response, token, settings)
     return response
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Links to the pages before and after one page of a list, keeping the list's filters."""
+
+    first: int  # 1-based position of the page's first row (0 when empty)
+    last: int
+    total: int
+    previous_url: str | None
+    next_url: str | None
+
+
+def pager(request: Request, listed: Page[Any], filters: dict[str, Any]) -> Pager:
+    """The one way a console list pages: `offset` links beside the filters that are set."""
+    kept = {name: value for name, value in filters.items() if value not in (None, "")}
+
+    def at(offset: int) -> str:
+        return f"{request.url.path}?{urlencode(kept | {'offset': offset}, doseq=True)}"
+
+    after = listed.offset + len(listed.items)
+    return Pager(
+        first=listed.offset + 1 if listed.items else 0,
+        last=after,
+        total=listed.total,
+        previous_url=at(max(listed.offset - listed.limit, 0)) if listed.offset > 0 else None,
+        next_url=at(after) if after < listed.total else None,
+    )
