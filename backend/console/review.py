@@ -1,6 +1,6 @@
-"""Supervisors' console page: the reports of their districts waiting for review, approved or returned
-with a reason in place; the buttons are absent for a report the supervisor made (four eyes, which the
-service enforces all the same)."""
+"""Supervisors' console pages: the reports of their districts waiting for review, each with its report,
+photos and history, approved or returned with a reason in place; the buttons are absent for a report the
+supervisor made (four eyes, which the service enforces all the same)."""
 
 from typing import Annotated
 from uuid import UUID
@@ -10,7 +10,9 @@ from fastapi.responses import HTMLResponse
 
 from backend.console import pages
 from backend.console.guards import CsrfChecked, Supervisor
-from backend.events import reports
+from backend.core.clock import pakistan_time
+from backend.events import photos, reports
+from backend.events import service as events
 from schemas.events import EventReview, ReviewDecision
 
 router = APIRouter(prefix="/console/review", include_in_schema=False)
@@ -23,6 +25,30 @@ async def review_queue(request: Request, supervisor: Supervisor) -> Response:
     """Reports waiting for review in the caller's districts, the earliest event first."""
     waiting = await reports.awaiting_review(actor=supervisor, limit=QUEUE_SHOWN)
     return pages.render(request, "review.html", account=supervisor, waiting=waiting)
+
+
+@router.get("/{event_id}", response_class=HTMLResponse)
+async def report_page(request: Request, supervisor: Supervisor, event_id: UUID) -> Response:
+    """One report in full: the turnout by gender and age, the photos, every change made to the event."""
+    event = await events.event_in_scope(account=supervisor, event_id=event_id)
+    changes = await reports.history(actor=supervisor, event_id=event_id)
+    return pages.render(
+        request,
+        "review_report.html",
+        account=supervisor,
+        event=events.to_read(event),
+        reviewable=reports.may_review(event, supervisor),
+        photos=await photos.list_photos(actor=supervisor, event_id=event_id),
+        history=[(pakistan_time(change.changed_at), change) for change in changes],
+    )
+
+
+@router.get("/{event_id}/photos/{photo_id}")
+async def report_photo(supervisor: Supervisor, event_id: UUID, photo_id: UUID) -> Response:
+    """A photo of the report, as stored (its metadata was removed on upload)."""
+    content_type, data = await photos.photo_bytes(actor=supervisor, event_id=event_id, photo_id=photo_id)
+    headers = {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"}
+    return Response(content=data, media_type=content_type, headers=headers)
 
 
 @router.post("/{event_id}/approve", response_class=HTMLResponse, dependencies=[CsrfChecked])

@@ -85,15 +85,19 @@ async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -
     return to_read(await change(event, changes, actor=actor.id, action="reported"))
 
 
+def may_review(event: Event, actor: Account) -> bool:
+    """Four eyes: whoever reported the outcome (the author, for reports older than `reported_by`) never
+    reviews it."""
+    return (event.reported_by or event.created_by) != actor.id
+
+
 @versioning.replaying
 async def review_event(*, actor: Account, event_id: UUID, review: EventReview) -> EventRead:
     """A supervisor approves or rejects (with a reason) a report; only approved reports count for MPs."""
     event = await event_in_scope(account=actor, event_id=event_id)
     if event.review == ReviewStatus.NOT_REPORTED:
         raise ConflictError("The event has not been reported yet.", code="not_reported")
-    # Four eyes: whoever reported the outcome (the author, for reports older than `reported_by`) never
-    # reviews it.
-    if (event.reported_by or event.created_by) == actor.id:
+    if not may_review(event, actor):
         raise ForbiddenError("Another supervisor reviews a report you made.", code="four_eyes")
     if review.decision == ReviewDecision.REJECT and review.reason is None:
         raise invalid_field("body.reason", "missing", "say why the report is rejected")
@@ -129,4 +133,4 @@ async def awaiting_review(*, actor: Account, limit: int) -> list[tuple[EventRead
     the caller may review it (never a report they made: four eyes)."""
     query = await lists.list_query(actor=actor, filters=EventFilter(review=ReviewStatus.PENDING))
     found = await Event.find(query).sort("+starts_at", "+_id").limit(limit).to_list()
-    return [(to_read(event), (event.reported_by or event.created_by) != actor.id) for event in found]
+    return [(to_read(event), may_review(event, actor)) for event in found]

@@ -15,7 +15,7 @@ from schemas.accounts import Role
 from tests.fixtures.alerts import campaign, create
 from tests.fixtures.console import CONSOLE, app_context, signed_in
 from tests.fixtures.content import EDITORIAL, item_body, publish_new
-from tests.fixtures.events import event_with_code, plan
+from tests.fixtures.events import event_with_code, plan, reported_event
 from tests.fixtures.users import MakeUser, User
 
 AXE = VENDOR_ROOT / "axe-core" / "axe.min.js"
@@ -43,6 +43,7 @@ ITEM_PAGES = (
     "/console/content/{item}",
     "/console/content/{item}/revisions/1",
     "/console/campaigns/{campaign}",
+    "/console/review/{report}",
 )
 WIDTHS = {"phone": 390, "desktop": 1280}
 
@@ -67,6 +68,7 @@ async def test_every_page_passes_axe_in_both_languages(
         Role.ADMIN, Role.EDITOR, Role.SUPERVISOR, Role.MP, districts=["lahore"], constituency="NA-117"
     )
     event_id, _ = await event_with_code(client, officer, plan())
+    report_id = await reported_event(client, officer)
     item_id = await publish_new(client, everyone)
     edited = item_body()
     edited["translations"]["en"]["body"] += "\n\nAsk the *Protector of Emigrants* office."
@@ -90,7 +92,7 @@ async def test_every_page_passes_axe_in_both_languages(
             ]
         )
         page = await context.new_page()
-        ids = {"event": event_id, "item": item_id, "campaign": alert["id"]}
+        ids = {"event": event_id, "item": item_id, "campaign": alert["id"], "report": report_id}
         for path in (*PAGES, *(path.format(**ids) for path in ITEM_PAGES)):
             for width_name, width in WIDTHS.items():
                 await page.set_viewport_size({"width": width, "height": 900})
