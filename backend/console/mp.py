@@ -1,6 +1,7 @@
 """The MP's console pages: their seat's brief (HTML and PDF, months chosen) and the questions of their
 seat, answered in place. Every rule is the API's: the same services, scope and protection."""
 
+import asyncio
 import re
 from typing import Annotated
 from uuid import UUID
@@ -36,17 +37,20 @@ async def mp_home(
     """The seat's dashboard (the brief's figures and charts, months chosen) and its questions, most
     supported first."""
     language = BriefLanguage(pages.language_of(request, member))
+    # The seat's figures and its questions are read at once: the page waits for the slower only.
     try:
-        seat = await turnout.read_turnout(
-            account=member,
-            kind=AreaKind.CONSTITUENCY,
-            code=str(member.constituency),
-            from_month=from_month or None,
-            to_month=to_month or None,
+        seat, listed = await asyncio.gather(
+            turnout.read_turnout(
+                account=member,
+                kind=AreaKind.CONSTITUENCY,
+                code=str(member.constituency),
+                from_month=from_month or None,
+                to_month=to_month or None,
+            ),
+            answers.seat_questions(account=member, page=PageParams(limit=QUESTIONS_SHOWN, offset=0)),
         )
     except ValidationFailedError as refused:  # months out of order or too many: said on the page
         return pages.render(request, "mp.html", status=422, account=member, refused=refused.detail)
-    listed = await answers.seat_questions(account=member, page=PageParams(limit=QUESTIONS_SHOWN, offset=0))
     return pages.render(
         request,
         "mp.html",
