@@ -41,7 +41,7 @@ SHOTS = [
     Shot("audit", "admin@hamqadam.dev", "/console/admin/audit"),
     Shot("imports", "admin@hamqadam.dev", "/console/admin/imports"),
     Shot("content", "editor@hamqadam.dev", "/console/content"),
-    Shot("content-edit", "editor@hamqadam.dev", "/console/content", 'a[href^="/console/content/"]'),
+    Shot("content-edit", "editor@hamqadam.dev", "/console/content", 'table.content a[href^="/console/content/"]'),
     Shot("campaigns", "editor@hamqadam.dev", "/console/campaigns"),
     Shot("campaign-new", "editor@hamqadam.dev", "/console/campaigns/new"),
     Shot("questions", "editor@hamqadam.dev", "/console/editor/questions"),
@@ -69,50 +69,58 @@ async def sign_in(page: Page, console: str, email: str) -> None:
     await page.wait_for_url(f"{console}/console", timeout=30_000)
 
 
-async def photograph(browser: Browser, console: str, shot: Shot, out: Path) -> list[str]:
-    """Every language and width of one page; the problems found."""
+async def photograph(page: Page, console: str, shot: Shot, out: Path) -> list[str]:
+    """Every language and width of one page, on a page signed in as its user; the problems found."""
     problems = []
-    context = await browser.new_context()
-    try:
-        page = await context.new_page()
-        await sign_in(page, console, shot.email)
-        path = shot.path
-        if shot.follow:
-            await page.goto(f"{console}{path}")
-            link = page.locator(shot.follow).first
-            if not await link.count():
-                return [f"{shot.name}: no link {shot.follow} on {path}"]
-            path = str(await link.get_attribute("href"))
-        for language in LANGUAGES:
-            await page.goto(f"{console}/console/language/{language}?next={path}")
-            for width_name, (width, height) in WIDTHS.items():
-                await page.set_viewport_size({"width": width, "height": height})
-                answer = await page.goto(f"{console}{path}")
-                if answer is None or answer.status != 200:
-                    problems.append(f"{shot.name}: {path} answered {answer and answer.status}")
-                    continue
-                await page.evaluate("document.fonts.ready")
-                png = out / f"{shot.name}-{language}-{width_name}.png"
-                await page.screenshot(path=str(png))
-                if not not_blank(png):
-                    problems.append(f"{png.name} is blank")
-        # Leave the demo user in Urdu, the console's default.
-        await page.goto(f"{console}/console/language/ur")
-    finally:
-        await context.close()
+    path = shot.path
+    if shot.follow:
+        await page.goto(f"{console}{path}")
+        link = page.locator(shot.follow).first
+        if not await link.count():
+            return [f"{shot.name}: no link {shot.follow} on {path}"]
+        path = str(await link.get_attribute("href"))
+    for language in LANGUAGES:
+        await page.goto(f"{console}/console/language/{language}?next={path}")
+        for width_name, (width, height) in WIDTHS.items():
+            await page.set_viewport_size({"width": width, "height": height})
+            answer = await page.goto(f"{console}{path}")
+            if answer is None or answer.status != 200:
+                problems.append(f"{shot.name}: {path} answered {answer and answer.status}")
+                continue
+            await page.evaluate("document.fonts.ready")
+            png = out / f"{shot.name}-{language}-{width_name}.png"
+            await page.screenshot(path=str(png))
+            if not not_blank(png):
+                problems.append(f"{png.name} is blank")
+    return problems
+
+
+async def photograph_all(browser: Browser, console: str, shots: list[Shot], out: Path) -> list[str]:
+    """Each demo user signs in once (sign-in is rate limited) and has their pages photographed."""
+    problems: list[str] = []
+    done = 0
+    for email in dict.fromkeys(shot.email for shot in shots):
+        context = await browser.new_context()
+        try:
+            page = await context.new_page()
+            await sign_in(page, console, email)
+            for shot in (shot for shot in shots if shot.email == email):
+                done += 1
+                print(f"[{done}/{len(shots)}] {shot.name} as {email}", flush=True)
+                problems += await photograph(page, console, shot, out)
+            await page.goto(f"{console}/console/language/ur")  # the demo user back in Urdu, the default
+        finally:
+            await context.close()
     return problems
 
 
 async def run(console: str, out: Path, names: set[str]) -> int:
     chosen = [shot for shot in SHOTS if not names or shot.name in names]
-    problems: list[str] = []
     began = time.monotonic()
     async with async_playwright() as driver:
         chromium = shutil.which("chromium") or "/usr/bin/chromium"
         browser = await driver.chromium.launch(executable_path=chromium, args=FLAGS)
-        for index, shot in enumerate(chosen, 1):
-            print(f"[{index}/{len(chosen)}] {shot.name} as {shot.email}", flush=True)
-            problems += await photograph(browser, console, shot, out)
+        problems = await photograph_all(browser, console, chosen, out)
         await browser.close()
     taken = len(chosen) * len(LANGUAGES) * len(WIDTHS)
     print(f"{taken} screenshots in {out} in {time.monotonic() - began:.0f} s; {len(problems)} problems")

@@ -20,6 +20,9 @@ async def test_the_demo_loads_once_and_fills_the_mps_pages(
     mp = await make_user(Role.MP, constituency="NA-120")
     turnout = (await client.get("/v1/turnout/constituencies/NA-120", headers=mp.headers)).json()
     assert turnout["totals"]["events_held"] > 0
+    supervisor = await make_user(Role.SUPERVISOR, districts=["lahore"])
+    waiting = await client.get("/v1/events", params={"review": "pending"}, headers=supervisor.headers)
+    assert waiting.json()["total"] == 4  # the review queue has work, not yet in the MP's figures
     assert (turnout["totals"]["checkins"]["value"] or 0) > 0
     polls = (await client.get("/v1/editorial/polls", headers=(await make_user(Role.EDITOR)).headers)).json()
     (poll,) = polls["items"]
