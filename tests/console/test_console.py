@@ -2,6 +2,8 @@
 revocation, revoked at sign-out), CSRF on every write, the CSP, both languages, escaped stored text."""
 
 import asyncio
+import base64
+import json
 import re
 from pathlib import Path
 
@@ -188,3 +190,27 @@ async def test_the_language_a_person_chooses_follows_them_to_another_browser(
     assert stored["console_language"] == "ur"
     me = (await client.get("/v1/me", headers=editor.headers)).json()
     assert "console_language" not in me
+
+
+def _with_claims(cookie: str, **claims: str) -> str:
+    """An emulator session cookie (unsigned, as the emulator makes them) with `claims` changed."""
+    header, payload, _ = cookie.split(".")
+    decoded = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    encoded = base64.urlsafe_b64encode(json.dumps(decoded | claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{encoded}."
+
+
+async def test_a_session_cookie_of_another_firebase_project_is_refused(
+    client: httpx.AsyncClient, make_user: MakeUser
+) -> None:
+    editor = await make_user(Role.EDITOR)
+    assert (await open_session(client, editor)).status_code == 204
+    cookie = client.cookies.get("hq_session") or ""
+    project = Settings().firebase_project_id
+    client.cookies.set("hq_session", _with_claims(cookie), path="/console")
+    assert (await client.get("/console", follow_redirects=False)).status_code == 200  # re-encoded, still ours
+    other = "demo-another-project"
+    forged = _with_claims(cookie, aud=other, iss=f"https://session.firebase.google.com/{other}")
+    assert project != other
+    client.cookies.set("hq_session", forged, path="/console")
+    assert (await client.get("/console", follow_redirects=False)).headers["location"] == "/console/sign-in"
