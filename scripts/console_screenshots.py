@@ -41,7 +41,12 @@ SHOTS = [
     Shot("audit", "admin@hamqadam.dev", "/console/admin/audit"),
     Shot("imports", "admin@hamqadam.dev", "/console/admin/imports"),
     Shot("content", "editor@hamqadam.dev", "/console/content"),
-    Shot("content-edit", "editor@hamqadam.dev", "/console/content", 'table.content a[href^="/console/content/"]'),
+    Shot(
+        "content-edit",
+        "editor@hamqadam.dev",
+        "/console/content",
+        'table.content a[href^="/console/content/"]',
+    ),
     Shot("campaigns", "editor@hamqadam.dev", "/console/campaigns"),
     Shot("campaign-new", "editor@hamqadam.dev", "/console/campaigns/new"),
     Shot("questions", "editor@hamqadam.dev", "/console/editor/questions"),
