@@ -33,6 +33,8 @@ from backend.core.docs import install_docs
 from backend.core.errors import install_error_handlers
 from backend.core.firebase import FirebaseAuth
 from backend.core.logging import configure_logging
+from backend.core.metrics import DatabaseTimer
+from backend.core.metrics_route import router as metrics_router
 from backend.core.middleware import RequestContextMiddleware
 from backend.core.rate_limit import delete_expired_counters
 from backend.core.responses import (
@@ -99,7 +101,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = database is None
-        app_database = Database(settings, DOCUMENT_MODELS) if database is None else database
+        app_database = (
+            Database(settings, DOCUMENT_MODELS, event_listeners=[DatabaseTimer()])
+            if database is None
+            else database
+        )
         app.state.database = app_database
         app.state.firebase = FirebaseAuth(settings)
         app.state.checkin_signer = CheckinSigner(settings)
@@ -220,6 +226,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     v1.include_router(feedback_router)
     app.include_router(v1)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     install_console(app)
     return app
 

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 
-from backend.accounts.dependencies import get_identity
+from backend.accounts.dependencies import get_identity, note_role
 from backend.accounts.models import Account
 from backend.console import sessions
 from backend.core.errors import ForbiddenError
@@ -31,7 +31,10 @@ async def to_sign_in(request: Request, exc: Exception) -> RedirectResponse:  # n
 async def session_account(request: Request) -> Account | None:
     """The staff account of this request's console session, if it has a usable one (one dependency, so a
     benchmark can stand in for sign-in as it does for the API's `current_account`)."""
-    return await sessions.current(request, get_identity(request))
+    account = await sessions.current(request, get_identity(request))
+    if account is not None:
+        note_role(request, account)
+    return account
 
 
 class ConsoleRole:

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from backend.core import metrics
 from backend.core.request_context import current_request_id
 from schemas.common import FieldProblem, Problem
 
@@ -108,7 +109,8 @@ def problem_response(
     headers: Mapping[str, str] | None = None,
     extensions: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    """Render problem details with the request id of the current request."""
+    """Render problem details with the request id of the current request (and count it by code)."""
+    metrics.PROBLEMS.labels(code=code).inc()
     problem = Problem(
         type=f"urn:hamqadam:problem:{code}",
         title=title,

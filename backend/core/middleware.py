@@ -1,4 +1,5 @@
-"""ASGI middleware: a request id on every response and log line, one access log line per request."""
+"""ASGI middleware: a request id on every response and log line, one access log line per request (with
+its route template and the caller's role), and the request metrics."""
 
 import logging
 import time
@@ -6,6 +7,7 @@ import time
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.core import metrics
 from backend.core.errors import problem_response
 from backend.core.request_context import (
     REQUEST_ID_HEADER,
@@ -66,13 +68,19 @@ class RequestContextMiddleware:
             )
             await response(scope, receive, send_with_request_id)
         finally:
+            seconds = time.perf_counter() - started
+            route = metrics.route_of(scope)
+            metrics.observe_request(str(scope.get("method")), route, status, seconds)
             logger.info(
                 "request",
                 extra={
                     "method": scope.get("method"),
                     "path": scope.get("path"),
+                    "route": route,
+                    # The caller's role (set when the account is resolved), never who they are.
+                    "role": scope.get("state", {}).get("role"),
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "duration_ms": round(seconds * 1000, 2),
                 },
             )
             reset_request_id(token)

@@ -21,7 +21,7 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from pymongo import ASCENDING, IndexModel
 from pymongo.errors import PyMongoError
 
-from backend.core import counters
+from backend.core import counters, metrics
 from backend.core.clock import utc_now
 from backend.core.errors import AppError
 from backend.core.settings import Settings
@@ -124,6 +124,7 @@ async def take_daily(name: str, who: str, *, limit: int, day: str, ends: datetim
         set_on_insert={"expires_at": ends},
     )
     if before is not None and int(before["hits"]) >= limit:
+        metrics.RATE_LIMIT_REFUSALS.labels(rule=name).inc()
         retry_after = max(1, math.ceil((ends - utc_now()).total_seconds()))
         raise RateLimitedError(retry_after)
 
@@ -158,6 +159,7 @@ async def enforce(items: list[RateLimitItem], *identifiers: str) -> None:
     """Count one hit against every item; 429 with Retry-After when any is exhausted."""
     for item in items:
         if not await _limiter.hit(item, *identifiers):
+            metrics.RATE_LIMIT_REFUSALS.labels(rule=identifiers[0] if identifiers else "unnamed").inc()
             reset_at = await _limiter.storage.get_expiry(item.key_for(*identifiers))
             raise RateLimitedError(max(1, math.ceil(reset_at - time.time())))
 

@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     )
     firebase_http_timeout_s: float = Field(default=10.0, gt=0, le=60)
 
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="Bearer token Prometheus sends to scrape /metrics; unset: /metrics answers 404.",
+    )
     checkin_signing_key: SecretStr | None = Field(
         default=None,
         description="Secret that signs event check-in QR codes (32+ characters). Required in production; "

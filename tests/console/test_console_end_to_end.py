@@ -25,8 +25,9 @@ from tests.fixtures.events import HELD_REPORT, plan_at
 from tests.fixtures.processes import demo_tokens, start_run_command, stop_run_command
 from tests.fixtures.youth import signup
 
-# The first test also waits for the run command to start (the engine, the emulator, seeds, the demo).
-pytestmark = pytest.mark.timeout(240)
+# The first test also waits for the run command to start (the engine, the emulator, seeds, the demo); the
+# module's tests share one run command, so they run in one test process (with the run command's own test).
+pytestmark = [pytest.mark.timeout(240), pytest.mark.xdist_group("run_command")]
 
 
 @dataclass

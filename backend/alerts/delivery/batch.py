@@ -22,7 +22,7 @@ from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.alerts.push.fcm import FcmSender
 from backend.alerts.push.messages import SendOutcome
 from backend.alerts.push.pushes import message_for
-from backend.core import claims
+from backend.core import claims, metrics
 from backend.core.clock import utc_now
 
 logger = logging.getLogger(__name__)
@@ -246,5 +246,8 @@ async def _count(campaign_id: str, report: BatchReport) -> None:
         "stats.held": report.held - report.released,
         "stats.unconfirmed": report.unconfirmed - report.resolved,
     }
+    for outcome in ("sent", "failed", "held", "released"):
+        if pushes := getattr(report, outcome):
+            metrics.ALERT_PUSHES.labels(outcome=outcome).inc(pushes)
     if any(changes.values()):
         await Campaign.get_pymongo_collection().update_one({"_id": campaign_id}, {"$inc": changes})

@@ -22,6 +22,7 @@ from backend.alerts.delivery.planner import claim_due, plan
 from backend.alerts.delivery.release import release_due
 from backend.alerts.models import AlertBatch, Campaign, Delivery
 from backend.alerts.push.fcm import FcmSender
+from backend.core import metrics
 from backend.core.clock import utc_now
 from backend.core.leases import Lease, LeaseLostError
 
@@ -48,6 +49,8 @@ async def run_round(
 ) -> RoundReport:
     """Plan what is due, work every free batch, release held deliveries, finish campaigns."""
     report = RoundReport()
+    waiting = await AlertBatch.get_pymongo_collection().count_documents({"status": "pending"})
+    metrics.ALERT_BACKLOG.set(waiting)  # the backlog this round starts from
 
     async def plan_all() -> None:
         while (stop is None or not stop.is_set()) and (campaign := await claim_due(config=config)):

@@ -7,6 +7,7 @@ import os
 from playwright.async_api import Browser, BrowserContext, Playwright, Route, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from backend.core import metrics
 from backend.core.errors import AppError
 from backend.core.settings import get_settings
 
@@ -52,20 +53,32 @@ class PdfPrinter:
         self._browser: Browser | None = None
 
     async def print_pdf(self, html: str) -> bytes:
-        """Print a self-contained HTML page to an A4 PDF (the page's own @page size wins)."""
-        async with self._prints:
-            context = await self._new_context()
-            try:
-                async with asyncio.timeout(self.timeout_s):
-                    return await self._print(context, html)
-            except TimeoutError:
-                logger.error("Chromium did not print the brief within %.0f s", self.timeout_s)
-                raise PdfUnavailableError("Printing the brief took too long; try again later.") from None
-            except PlaywrightError as error:
-                logger.error("Chromium failed to print the brief: %s", str(error)[-800:])
-                raise PdfUnavailableError("The PDF renderer failed; the HTML brief works.") from None
-            finally:
-                await self._close_context(context)
+        """Print a self-contained HTML page to an A4 PDF (the page's own @page size wins); at most
+        `max_prints` at once, the others wait (counted in the metrics)."""
+        metrics.PDF_PRINTS_WAITING.inc()
+        try:
+            await self._prints.acquire()
+        finally:
+            metrics.PDF_PRINTS_WAITING.dec()
+        try:
+            with metrics.PDF_PRINTS_RUNNING.track_inprogress():
+                return await self._print_once(html)
+        finally:
+            self._prints.release()
+
+    async def _print_once(self, html: str) -> bytes:
+        context = await self._new_context()
+        try:
+            async with asyncio.timeout(self.timeout_s):
+                return await self._print(context, html)
+        except TimeoutError:
+            logger.error("Chromium did not print the brief within %.0f s", self.timeout_s)
+            raise PdfUnavailableError("Printing the brief took too long; try again later.") from None
+        except PlaywrightError as error:
+            logger.error("Chromium failed to print the brief: %s", str(error)[-800:])
+            raise PdfUnavailableError("The PDF renderer failed; the HTML brief works.") from None
+        finally:
+            await self._close_context(context)
 
     async def close(self) -> None:
         """Close Chromium and the Playwright driver; the next print launches them again."""
