@@ -11,6 +11,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.routing import APIRoute
 
 from backend.accounts.audit_log import router as audit_router
+from backend.accounts.revocation import RevocationChecks
 from backend.accounts.router import router as accounts_router
 from backend.alerts.delivery.config import WorkerConfig
 from backend.alerts.delivery.tasks import make_sender, run_alerts, stop_alerts
@@ -176,6 +177,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     )
     install_docs(app)
     app.state.settings = settings
+    app.state.revocation_checks = RevocationChecks(settings.revocation_check_interval_s)
 
     # A disabled account blocks its young person from every alert (accounts imports no feature).
     app.state.account_followers = (profile_changes.follow_account_status,)

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from backend.accounts import changes, service
+from backend.accounts import changes, revocation, service
 from backend.accounts.models import Account
 from backend.core.access import access_rule
 from backend.core.errors import ForbiddenError, UnauthenticatedError
@@ -56,8 +56,10 @@ async def current_account(
     if account.disabled:
         raise ForbiddenError("This account is disabled.", code="account_disabled")
     if account.is_staff:
-        # Staff can see other people's data: a revoked session must stop working now, not at expiry.
-        await identity.verify(token, check_revoked=True)
+        # Staff can see other people's data: a revoked sign-in must stop working, not wait for expiry.
+        await revocation.check(
+            request, account, claims, ask_firebase=lambda: identity.verify(token, check_revoked=True)
+        )
     note_role(request, account)
     return account
 

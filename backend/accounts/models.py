@@ -22,6 +22,8 @@ class Account(Document):
     constituency: str | None = None  # the one constituency an MP sees
     disabled: bool = False
     claims_synced: bool = True
+    # Sign-ins issued before this moment are refused (set by our own sign-out; accounts/revocation.py).
+    tokens_valid_after: datetime | None = None
     # The language the person reads the staff console in ("en" or "ur"), kept with them, not the browser.
     console_language: str | None = None
     # Changed by compare-and-set (core/versioning.py); 0 for an account stored before versioning.

@@ -4,6 +4,7 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
+from backend.accounts import revocation
 from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
@@ -13,7 +14,7 @@ from schemas.accounts import AccountRead, Role
 from schemas.common import Page
 
 # Kept on the account for the service's own use, never part of what an admin reads.
-_NOT_READ = {"id", "revision_id", "version", "pending_change", "console_language"}
+_NOT_READ = {"id", "revision_id", "version", "pending_change", "console_language", "tokens_valid_after"}
 
 
 def to_read(account: Account) -> AccountRead:
@@ -71,4 +72,11 @@ async def set_console_language(*, uid: str, language: str) -> None:
     """Remember the language a person chose for the console (a preference: no version, no audit)."""
     await Account.get_pymongo_collection().update_one(
         {"_id": uid}, {"$set": {"console_language": language, "updated_at": utc_now()}}
+    )
+
+
+async def revoke_sign_ins(*, uid: str) -> None:
+    """Refuse every ID token and session of `uid` issued until now (after Firebase revoked them too)."""
+    await Account.get_pymongo_collection().update_one(
+        {"_id": uid}, {"$set": {"tokens_valid_after": revocation.valid_after_now(), "updated_at": utc_now()}}
     )

@@ -1,5 +1,6 @@
-"""Console sessions: a Firebase session cookie made from a fresh ID token, checked with revocation on
-every request, revoked at sign-out; and the double-submit CSRF token every form and htmx request carries.
+"""Console sessions: a Firebase session cookie made from a fresh ID token, checked for revocation on
+every request (accounts/revocation.py), revoked at sign-out; and the double-submit CSRF token every form
+and htmx request carries.
 
 The session cookie is HttpOnly, SameSite=Strict and (outside development and tests) Secure, for /console
 only. The CSRF token is a random value in a cookie of its own, written into each page; a write must send
@@ -13,6 +14,7 @@ from datetime import timedelta
 
 from fastapi import Request, Response
 
+from backend.accounts import revocation
 from backend.accounts import service as accounts
 from backend.accounts.models import Account
 from backend.core.errors import ForbiddenError, UnauthenticatedError
@@ -94,8 +96,16 @@ async def current(request: Request, identity: FirebaseAuth) -> Account | None:
     if not cookie:
         return None
     try:
-        claims = await identity.verify_session_cookie(cookie)
-        return await staff_account(claims)
+        claims = await identity.verify_session_cookie(cookie, check_revoked=False)
+        account = await staff_account(claims)
+        await revocation.check(
+            request,
+            account,
+            claims,
+            ask_firebase=lambda: identity.verify_session_cookie(cookie, check_revoked=True),
+            code="session_revoked",
+        )
+        return account
     except (UnauthenticatedError, ForbiddenError):
         return None
 
@@ -104,4 +114,5 @@ async def end(response: Response, *, identity: FirebaseAuth, account: Account | 
     """Sign out: every session of the account is revoked, and this browser's cookie goes."""
     if account is not None:
         await identity.revoke_sessions(account.id)
+        await accounts.revoke_sign_ins(uid=account.id)
     response.delete_cookie(SESSION_COOKIE, path=PATH)

@@ -134,11 +134,12 @@ class FirebaseAuth:
             raise IdentityProviderError("Firebase Auth did not answer.") from exc
         return cookie
 
-    async def verify_session_cookie(self, cookie: str) -> dict[str, Any]:
-        """A session cookie's claims, checked for revocation; raises UnauthenticatedError when unusable."""
+    async def verify_session_cookie(self, cookie: str, *, check_revoked: bool) -> dict[str, Any]:
+        """A session cookie's claims (with Firebase's revocation check when asked); raises
+        UnauthenticatedError when unusable."""
         try:
             claims: dict[str, Any] = await asyncio.to_thread(
-                auth.verify_session_cookie, cookie, check_revoked=True, app=self._app
+                auth.verify_session_cookie, cookie, check_revoked=check_revoked, app=self._app
             )
         except auth.RevokedSessionCookieError as exc:
             raise UnauthenticatedError("The session was signed out.", code="session_revoked") from exc

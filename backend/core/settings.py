@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     )
     firebase_http_timeout_s: float = Field(default=10.0, gt=0, le=60)
 
+    revocation_check_interval_s: float = Field(
+        default=60,
+        ge=0,
+        le=3600,
+        description="How often, at most, a staff member's sign-in is checked with Firebase for a revocation "
+        "made elsewhere (our own sign-out is refused at once).",
+    )
     metrics_token: SecretStr | None = Field(
         default=None,
         description="Bearer token Prometheus sends to scrape /metrics; unset: /metrics answers 404.",

@@ -1,12 +1,15 @@
 """Admins grant and revoke roles and scopes; every change is audited and mirrored into Firebase claims."""
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
 from backend.accounts.models import Account
+from backend.accounts.revocation import RevocationChecks
+from backend.core.firebase import FirebaseAuth
 from schemas.accounts import Role
 from scripts.firebase_emulator import AuthEmulator
 from tests.fixtures.users import MakeUser
@@ -155,16 +158,33 @@ async def test_disabled_account_is_refused_at_once(client: httpx.AsyncClient, ma
     assert (await client.get("/v1/me", headers=officer.headers)).status_code == 200
 
 
-async def test_revoked_staff_session_is_refused(
-    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser
+async def test_a_revocation_made_in_firebase_is_refused_at_the_next_check_within_a_minute(
+    app: FastAPI, client: httpx.AsyncClient, make_user: MakeUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     officer = await make_user(Role.FIELD_OFFICER, districts=["lahore"])
-    assert (await client.get("/v1/me", headers=officer.headers)).status_code == 200
+    checks: RevocationChecks = app.state.revocation_checks
+    now = [0.0]
+    monkeypatch.setattr(checks, "clock", lambda: now[0])
+    identity: FirebaseAuth = app.state.firebase
+    asked: list[bool] = []
+    verify = identity.verify
+
+    async def counted(token: str, *, check_revoked: bool) -> dict[str, Any]:
+        asked.append(check_revoked)
+        return await verify(token, check_revoked=check_revoked)
+
+    monkeypatch.setattr(identity, "verify", counted)
+    for _ in range(5):
+        assert (await client.get("/v1/me", headers=officer.headers)).status_code == 200
+    assert asked.count(True) == 1  # Firebase asked once a minute, not on every request
     await asyncio.sleep(1.1)  # Firebase revocation has one-second granularity
     await asyncio.to_thread(app.state.firebase._client.revoke_refresh_tokens, officer.uid)
+    assert (await client.get("/v1/me", headers=officer.headers)).status_code == 200  # not asked yet
+    now[0] += checks.interval_s
     response = await client.get("/v1/me", headers=officer.headers)
     assert response.status_code == 401
     assert response.json()["code"] == "token_revoked"
+    assert asked.count(True) == 2
 
 
 async def test_admin_reads_of_accounts_are_audited(client: httpx.AsyncClient, make_user: MakeUser) -> None:

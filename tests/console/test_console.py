@@ -90,6 +90,10 @@ async def test_sign_out_revokes_the_session_everywhere(
     for cookie in (stolen or "", "eyJhbGciOiJub25lIn0.e30."):  # the old session, and a forged one
         client.cookies.set("hq_session", cookie, path="/console")
         assert (await client.get("/console", follow_redirects=False)).status_code == 303
+    # Refused at once by the account's own record (Firebase is asked at most once a minute), and so is
+    # every ID token issued before the sign-out.
+    old_token = await client.get("/v1/me", headers=editor.headers)
+    assert (old_token.status_code, old_token.json()["code"]) == (401, "token_revoked")
 
 
 async def test_urdu_is_right_to_left_and_every_message_is_translated(
