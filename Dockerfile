@@ -34,4 +34,7 @@ USER hamqadam
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --retries=3 \
     CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
-CMD ["uvicorn", "backend.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log"]
+# Several worker processes (WEB_CONCURRENCY, uvicorn's own variable; 2 by default here) on uvloop and
+# httptools; timer jobs and alert delivery take turns through leases, so each runs once across them.
+ENV WEB_CONCURRENCY=2
+CMD ["uvicorn", "backend.main:app", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--no-access-log", "--loop", "uvloop", "--http", "httptools"]

@@ -32,8 +32,12 @@ def test_api_service_is_built_here_and_configured_by_settings_variables(
     assert api["build"] == "."
     assert (repo_root / "Dockerfile").is_file()
     assert "8000:8000" in api["ports"]
-    # Every variable is a setting the app reads, or the credentials file google-auth reads itself.
-    known = {name.upper() for name in Settings.model_fields} | {"GOOGLE_APPLICATION_CREDENTIALS"}
+    # Every variable is a setting the app reads, the credentials file google-auth reads itself, or
+    # uvicorn's count of worker processes.
+    known = {name.upper() for name in Settings.model_fields} | {
+        "GOOGLE_APPLICATION_CREDENTIALS",
+        "WEB_CONCURRENCY",
+    }
     assert set(api["environment"]) <= known, set(api["environment"]) - known
     for required in ("FIREBASE_PROJECT_ID", "CHECKIN_SIGNING_KEY", "FIGURES_KEY_SECRET"):
         assert api["environment"][required].startswith("${" + required + ":?"), required

@@ -9,7 +9,8 @@ Renewal every third of the lease keeps a live holder's lease; a holder that dies
 machine) stops renewing, and another worker takes the document over once `duration_s` has passed.
 
 A lease on nothing but a name (`exclusive`) is a mutex across processes: a `leases` document per name,
-taken by an insert or by a conditional update once its holder's time ran out.
+taken by an insert or by a conditional update once its holder's time ran out. `take_round` keeps such a
+name for a timer's whole interval, so a job every process's timer runs is done once per interval.
 """
 
 import asyncio
@@ -166,6 +167,12 @@ async def _take(name: str, owner: str, duration_s: float) -> bool:
     except DuplicateKeyError:
         return False  # held, and not run out
     return True
+
+
+async def take_round(name: str, *, owner: str, every_s: float) -> bool:
+    """Claim this round of a timer job that runs once across processes: True for one process, and the
+    name stays taken for `every_s` (not given back), so every process's timer finds the round done."""
+    return await _take(name, owner, every_s)
 
 
 @asynccontextmanager
