@@ -43,6 +43,7 @@ PYTHON_SCRIPTS = [
     "scripts.feature_map",
     "scripts.console_screenshots",
     "scripts.bench.console_bench",
+    "scripts.bench.burst_bench",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 
