@@ -44,6 +44,7 @@ PYTHON_SCRIPTS = [
     "scripts.console_screenshots",
     "scripts.bench.console_bench",
     "scripts.bench.burst_bench",
+    "scripts.bench.run_all",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 
