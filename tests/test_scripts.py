@@ -45,6 +45,7 @@ PYTHON_SCRIPTS = [
     "scripts.bench.console_bench",
     "scripts.bench.burst_bench",
     "scripts.bench.run_all",
+    "scripts.bench.counter_contention",
 ]
 SHELL_SCRIPTS = ["scripts/setup.sh", "scripts/run.sh", "scripts/test.sh"]
 

@@ -29,6 +29,9 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+MIN_METRICS_TOKEN = 16
+
+
 class Settings(BaseSettings):
     """Configuration of the API process; every field maps to an upper-case environment variable."""
 
@@ -175,6 +178,16 @@ class Settings(BaseSettings):
         if upper not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return upper
+
+    @field_validator("metrics_token", mode="before")
+    @classmethod
+    def _metrics_token(cls, value: object) -> object:
+        """An empty METRICS_TOKEN (compose's `${METRICS_TOKEN:-}`) means none: /metrics stays closed."""
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and len(value) < MIN_METRICS_TOKEN:
+            raise ValueError(f"METRICS_TOKEN must be at least {MIN_METRICS_TOKEN} characters")
+        return value
 
     @field_validator("checkin_signing_key", "figures_key_secret")
     @classmethod

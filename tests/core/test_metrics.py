@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from fastapi import FastAPI
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
+from backend.core.settings import Settings
 from schemas.accounts import Role
 from tests.fixtures.users import MakeUser
 
@@ -39,6 +40,10 @@ def with_token(app: FastAPI) -> Iterator[None]:
 
 async def test_metrics_are_not_served_without_a_configured_token(client: httpx.AsyncClient) -> None:
     assert (await client.get("/metrics")).status_code == 404
+    # Compose passes `${METRICS_TOKEN:-}`: an empty token is no token, never one an empty header matches.
+    assert Settings(metrics_token="").metrics_token is None  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Settings(metrics_token="short")  # type: ignore[arg-type]
 
 
 @pytest.mark.usefixtures("with_token")
