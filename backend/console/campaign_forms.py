@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 
+from backend.console import forms
 from backend.core.clock import PAKISTAN
-from backend.core.errors import ValidationFailedError, invalid_field
+from backend.core.errors import invalid_field
 from backend.core.pagination import PageParams
 from backend.geography import service as geography
 from schemas.alerts import AgeBand, Audience, CampaignWrite, DeepLink, LinkKind, Priority
-from schemas.common import FieldProblem
 from schemas.events import Topic
 from schemas.geography import DistrictRead, ProvinceRead
 from schemas.youth import Gender, Language
@@ -89,25 +89,11 @@ class ComposerForm(BaseModel):
         return DeepLink(kind=self.link_kind, id=self.link_id.strip())
 
 
-def _valid(model: type[ModelT], values: dict[str, Any], *, field: str) -> ModelT:
-    """`values` as the API's `model`, or the 422 the API would answer, each field named under `field`."""
-    try:
-        return model.model_validate(values)
-    except ValidationError as error:
-        problems = [
-            FieldProblem(
-                field=".".join([field, *(str(part) for part in problem["loc"])]),
-                rule=problem["type"],
-                message=problem["msg"],
-            )
-            for problem in error.errors()
-        ]
-        raise ValidationFailedError("Check the alert's fields.", errors=problems) from None
-
-
 def audience_of(form: ComposerForm) -> Audience:
     """The form's audience as the API's, or a 422 naming what is missing."""
-    return _valid(Audience, form.audience(), field="body.audience")
+    return forms.as_contract(
+        Audience, form.audience(), field="body.audience", detail="Check the alert's fields."
+    )
 
 
 def _send_at(value: str) -> datetime | None:
@@ -130,7 +116,7 @@ def write_of(form: ComposerForm) -> CampaignWrite:
         "priority": form.priority,
         "send_at": _send_at(form.send_at),
     }
-    return _valid(CampaignWrite, values, field="body")
+    return forms.as_contract(CampaignWrite, values, field="body", detail="Check the alert's fields.")
 
 
 def reviewed_digest(form: ComposerForm, write: CampaignWrite) -> str:

@@ -8,10 +8,11 @@ item when any of its three is filled. Dates and times are typed in Pakistan time
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from backend.console import forms
 from backend.core.clock import PAKISTAN, pakistan_time
-from backend.core.errors import ValidationFailedError, field_problems_from_validation
+from backend.core.errors import ValidationFailedError
 from schemas.common import FieldProblem
 from schemas.content import ContentKind, ContentRead, ContentWrite
 from schemas.events import Topic
@@ -118,21 +119,19 @@ def to_write(form: ContentForm) -> ContentWrite:
         "verified_at": form.verified_at,
         "source": form.source.strip() or None,
     }
-    try:
-        return ContentWrite.model_validate(
-            {
-                "kind": form.kind,
-                "topics": form.topics,
-                "translations": translations,
-                "provinces": _listed(form.provinces),
-                "districts": _listed(form.districts),
-                "expires_at": _local(form.expires_at) if form.expires_at else None,
-                "contact": contact if has_contact else None,
-            }
-        )
-    except ValidationError as invalid:
-        errors = field_problems_from_validation(invalid.errors())
-        raise ValidationFailedError("The content item is not valid.", errors=errors) from None
+    return forms.as_contract(
+        ContentWrite,
+        {
+            "kind": form.kind,
+            "topics": form.topics,
+            "translations": translations,
+            "provinces": _listed(form.provinces),
+            "districts": _listed(form.districts),
+            "expires_at": _local(form.expires_at) if form.expires_at else None,
+            "contact": contact if has_contact else None,
+        },
+        detail="The content item is not valid.",
+    )
 
 
 def local_minute(moment: datetime | None) -> str:

@@ -8,18 +8,17 @@ Photos are added from the app: the console shows no upload.
 """
 
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field
 
 from backend.accounts.models import Account
-from backend.console import pages
+from backend.console import forms, pages
 from backend.console.guards import CsrfChecked, FieldStaff
 from backend.core.clock import PAKISTAN, pakistan_time
-from backend.core.errors import ValidationFailedError, field_problems_from_validation
 from backend.events import reports
 from backend.events import service as events
 from backend.geography import service as geography
@@ -27,7 +26,6 @@ from schemas.events import AgeBandCounts, EventKind, EventRead, EventReport, Eve
 
 router = APIRouter(prefix="/console/events", include_in_schema=False)
 
-Contract = TypeVar("Contract", bound=BaseModel)
 # What a datetime-local input holds, and shows: Pakistan time to the minute.
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 
@@ -72,17 +70,6 @@ GENDERS = tuple(GenderCounts.model_fields)
 AGE_BANDS = tuple(AgeBandCounts.model_fields)
 
 
-def _validated(contract: type[Contract], data: dict[str, Any]) -> Contract:
-    """`data` as the API's model, or the API's 422 naming each field as the API would (`body.…`)."""
-    try:
-        return contract.model_validate(data)
-    except ValidationError as exc:
-        problems = field_problems_from_validation(exc.errors())
-        for problem in problems:
-            problem.field = f"body.{problem.field}" if problem.field else "body"
-        raise ValidationFailedError("The form is not valid.", errors=problems) from exc
-
-
 def _pakistan(moment: datetime) -> datetime:
     # A datetime-local input has no offset: the officer means Pakistan time.
     return moment.replace(tzinfo=PAKISTAN) if moment.tzinfo is None else moment
@@ -96,7 +83,7 @@ def _write(form: EventForm) -> EventWrite:
         "starts_at": _pakistan(form.starts_at),
         "ends_at": _pakistan(form.ends_at),
     }
-    return _validated(EventWrite, data)
+    return forms.as_contract(EventWrite, data, detail="The form is not valid.")
 
 
 async def _choices(staff: Account) -> dict[str, Any]:
@@ -179,7 +166,11 @@ def _report(form: ReportForm) -> EventReport:
             "by_age": {name: counts[name] for name in AGE_BANDS},
         }
     reason = (form.cancel_reason or "").strip() or None
-    return _validated(EventReport, {"outcome": form.outcome, "turnout": turnout, "cancel_reason": reason})
+    return forms.as_contract(
+        EventReport,
+        {"outcome": form.outcome, "turnout": turnout, "cancel_reason": reason},
+        detail="The form is not valid.",
+    )
 
 
 @router.post("/{event_id}/report", response_class=HTMLResponse, dependencies=[CsrfChecked])
