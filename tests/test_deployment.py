@@ -82,3 +82,24 @@ def test_the_image_carries_every_script_the_console_serves(repo_root: Path) -> N
             f"/assets/{source}" in dockerfile and f"./tools/console-assets/{source.parent}/" in dockerfile
             for source in copied
         ), installed
+
+
+def test_the_scale_profile_runs_replicas_and_workers_behind_one_proxy(
+    compose: dict[str, Any], repo_root: Path
+) -> None:
+    services = compose["services"]
+    scaled, workers, proxy = services["api-scaled"], services["alerts-worker"], services["proxy"]
+    for service in (scaled, workers, proxy):
+        assert service["profiles"] == ["scale"]
+    assert scaled["deploy"]["replicas"] == workers["deploy"]["replicas"] == 2
+    # The same configuration as the API (one anchor), the replicas leaving delivery to the workers.
+    assert {k: v for k, v in scaled["environment"].items() if k in services["api"]["environment"]} == (
+        services["api"]["environment"]
+    )
+    assert scaled["environment"]["ALERTS_WORKER_ENABLED"] == "false"
+    assert workers["environment"] == services["api"]["environment"]
+    assert workers["command"] == ["python", "-m", "scripts.alerts_worker"]
+    config = (repo_root / "docker" / "nginx.conf").read_text(encoding="utf-8")
+    assert "server api-scaled:8000" in config
+    assert "location = /metrics" in config  # never served to the outside
+    assert any(volume.startswith("./docker/nginx.conf:") for volume in proxy["volumes"])
