@@ -27,7 +27,8 @@ unset PYTHONDONTWRITEBYTECODE
 warm_caches=$!
 echo "[test] mypy (strict)"; .venv/bin/mypy
 wait "$warm_caches" || true  # only a warm-up: the run below reports any collection error
-# Two processes by default (the suite's own estimate of this 2-core machine); `loadgroup` keeps the tests
-# marked xdist_group(...) on one worker, and spreads the others one by one. A worker that dies (a test over
+# Two processes by default (the suite's own estimate of this 2-core machine), tests spread one by one
+# (`loadgroup` would keep tests marked xdist_group(...) together, but with pytest 9 and xdist 3.8 the mark
+# is not applied: what must share one process, such as the console's run-command stack, is one test). A worker that dies (a test over
 # its timeout ends its process) fails the run at once: replaced, xdist 3.8 with loadgroup waits forever.
 echo "[test] pytest"; .venv/bin/pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup --max-worker-restart=0 "$@"

@@ -128,8 +128,6 @@ def test_import_script_rejects_a_bad_csv_with_per_row_errors(tmp_path: Path, mon
     assert "line 3, districts: 'Atlantis'" in result.stderr
 
 
-# With the console's end-to-end tests (their own run command) in one test process: never two at once.
-@pytest.mark.xdist_group("run_command")
 def test_run_command_serves_api_with_emulator_users_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     server, env, ports = start_run_command(tmp_path, "server.log")
     api = f"http://127.0.0.1:{ports['api']}"

@@ -25,9 +25,9 @@ from tests.fixtures.events import HELD_REPORT, plan_at
 from tests.fixtures.processes import demo_tokens, start_run_command, stop_run_command
 from tests.fixtures.youth import signup
 
-# The first test also waits for the run command to start (the engine, the emulator, seeds, the demo); the
-# module's tests share one run command, so they run in one test process (with the run command's own test).
-pytestmark = [pytest.mark.timeout(240), pytest.mark.xdist_group("run_command")]
+# One test of four scenarios, so one test process starts one run command (tests of one module may go to
+# different processes); it waits for the run command too (the engine, the emulator, seeds, the demo).
+pytestmark = pytest.mark.timeout(300)
 
 
 @dataclass
@@ -94,7 +94,7 @@ def _web() -> httpx.Client:
     return loopback_client()
 
 
-async def test_a_supervisor_approves_a_report_and_the_mps_dashboard_changes(
+async def a_supervisor_approves_a_report_and_the_mps_dashboard_changes(
     browser: Browser, people: list[BrowserContext], stack: Stack
 ) -> None:
     officer = stack.bearer("officer.lahore@hamqadam.dev")
@@ -115,7 +115,7 @@ async def test_a_supervisor_approves_a_report_and_the_mps_dashboard_changes(
     assert await events_held(mp, stack) == before + 1
 
 
-async def test_an_admin_grants_a_role_and_the_new_officer_sees_their_district(
+async def an_admin_grants_a_role_and_the_new_officer_sees_their_district(
     browser: Browser, people: list[BrowserContext], stack: Stack
 ) -> None:
     email = f"new.officer.{uuid.uuid4().hex[:6]}@hamqadam.dev"
@@ -148,7 +148,7 @@ def _synced(stack: Stack, item_id: str) -> list[dict[str, object]]:
             return found
 
 
-async def test_an_editor_publishes_an_item_and_a_phone_syncs_it(
+async def an_editor_publishes_an_item_and_a_phone_syncs_it(
     browser: Browser, people: list[BrowserContext], stack: Stack
 ) -> None:
     texts = item_body()["translations"]
@@ -209,7 +209,7 @@ def _received(stack: Stack, token: str, campaign_id: str) -> list[dict[str, obje
     ]
 
 
-async def test_an_editor_sends_a_campaign_and_the_local_fcm_server_receives_it(
+async def an_editor_sends_a_campaign_and_the_local_fcm_server_receives_it(
     browser: Browser, people: list[BrowserContext], stack: Stack
 ) -> None:
     token = _young_person_with_a_phone(stack)
@@ -237,3 +237,13 @@ async def test_an_editor_sends_a_campaign_and_the_local_fcm_server_receives_it(
     assert message["notification"]["title"] == "جعلی ویزا سے ہوشیار"
     # The page follows it out: its progress shows the phone's message sent.
     await expect(editor.locator('#state [data-figure="sent"]')).not_to_have_text("0", timeout=30_000)
+
+
+async def test_the_console_end_to_end_on_the_run_commands_stack(
+    browser: Browser, people: list[BrowserContext], stack: Stack
+) -> None:
+    """Every scenario on one run command, each person in a browser context of their own."""
+    await a_supervisor_approves_a_report_and_the_mps_dashboard_changes(browser, people, stack)
+    await an_admin_grants_a_role_and_the_new_officer_sees_their_district(browser, people, stack)
+    await an_editor_publishes_an_item_and_a_phone_syncs_it(browser, people, stack)
+    await an_editor_sends_a_campaign_and_the_local_fcm_server_receives_it(browser, people, stack)
