@@ -7,6 +7,7 @@ turnout's `alert_reach`, so a retried or concurrent report counts once; a crash 
 `$inc`s loses that count, never doubles it (as every counter here, see docs/DATABASE.md).
 """
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -86,10 +87,13 @@ async def record_open(*, account: Account, campaign_id: str) -> None:
     if before is None:
         await _own_entry(account=account, campaign_id=campaign_id)  # 404 unless it was opened already
         return
-    await Campaign.get_pymongo_collection().update_one({"_id": campaign_id}, {"$inc": {"stats.opened": 1}})
-    await counting.count_alert_open(places=counting.places_of(before["places"]), at=now, record=before["_id"])
-    # An opened alert was read; a `read_at` set already stays.
-    await _mark(account=account, campaign_id=campaign_id, field="read_at", now=now)
+    # The three writes the won claim leads to touch different documents: sent at once, not one by one.
+    await asyncio.gather(
+        Campaign.get_pymongo_collection().update_one({"_id": campaign_id}, {"$inc": {"stats.opened": 1}}),
+        counting.count_alert_open(places=counting.places_of(before["places"]), at=now, record=before["_id"]),
+        # An opened alert was read; a `read_at` set already stays.
+        _mark(account=account, campaign_id=campaign_id, field="read_at", now=now),
+    )
 
 
 async def own_notifications(*, uid: str) -> list[NotificationRead]:
