@@ -47,9 +47,11 @@ def route_of(scope: Mapping[str, Any]) -> str:
     its own part of the template)."""
     if scope.get("route") is None:
         return UNMATCHED
-    names = {unquote(str(value)): name for name, value in (scope.get("path_params") or {}).items()}
+    names: dict[str, list[str]] = {}
+    for name, value in (scope.get("path_params") or {}).items():
+        names.setdefault(unquote(str(value)), []).append(name)
     segments = [unquote(part) for part in str(scope.get("path", "")).split("/")]
-    return "/".join(f"{{{names.pop(part)}}}" if part in names else part for part in segments)
+    return "/".join(f"{{{names[part].pop(0)}}}" if names.get(part) else part for part in segments)
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:

@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from pydantic import SecretStr, ValidationError
 
+from backend.core.metrics import route_of
 from backend.core.settings import Settings
 from schemas.accounts import Role
 from tests.fixtures.users import MakeUser
@@ -94,3 +95,14 @@ async def test_rate_limit_refusals_are_counted_by_rule(client: httpx.AsyncClient
     ]
     assert 429 in statuses
     assert refusals((await client.get("/metrics", headers=auth)).text) == before + statuses.count(429)
+
+
+def test_a_route_is_named_by_its_template_whatever_its_parameters_hold() -> None:
+    route = object()
+    scope = {
+        "route": route,
+        "path": "/v1/things/a%20b/parts/a%20b",
+        "path_params": {"thing": "a b", "part": "a b"},
+    }
+    assert route_of(scope) == "/v1/things/{thing}/parts/{part}"
+    assert route_of({"path": "/nowhere/123"}) == "unmatched"  # no route answered: never the raw path
