@@ -12,7 +12,6 @@ from backend.console import pages
 from backend.console.guards import CsrfChecked, Supervisor
 from backend.core.clock import pakistan_time
 from backend.events import photos, reports
-from backend.events import service as events
 from schemas.events import EventReview, ReviewDecision
 
 router = APIRouter(prefix="/console/review", include_in_schema=False)
@@ -30,16 +29,15 @@ async def review_queue(request: Request, supervisor: Supervisor) -> Response:
 @router.get("/{event_id}", response_class=HTMLResponse)
 async def report_page(request: Request, supervisor: Supervisor, event_id: UUID) -> Response:
     """One report in full: the turnout by gender and age, the photos, every change made to the event."""
-    event = await events.event_in_scope(account=supervisor, event_id=event_id)
-    changes = await reports.history(actor=supervisor, event_id=event_id)
+    report = await reports.report_in_full(actor=supervisor, event_id=event_id)
     return pages.render(
         request,
         "review_report.html",
         account=supervisor,
-        event=events.to_read(event),
-        reviewable=reports.may_review(event, supervisor),
-        photos=await photos.list_photos(actor=supervisor, event_id=event_id),
-        history=[(pakistan_time(change.changed_at), change) for change in changes],
+        event=report.event,
+        reviewable=report.reviewable,
+        photos=report.photos,
+        history=[(pakistan_time(change.changed_at), change) for change in report.history],
     )
 
 

@@ -144,7 +144,11 @@ async def _free_place(event_id: str, photo_id: str) -> None:
 
 async def list_photos(*, actor: Account, event_id: UUID) -> list[PhotoRead]:
     """The event's photos in upload order."""
-    event = await event_in_scope(account=actor, event_id=event_id)
+    return await photos_of(await event_in_scope(account=actor, event_id=event_id))
+
+
+async def photos_of(event: Event) -> list[PhotoRead]:
+    """The photos of an event the caller may see (loaded already), in upload order."""
     if not event.photo_ids:
         return []
     files = await _bucket().find({"_id": {"$in": event.photo_ids}, "metadata.event_id": event.id}).to_list()

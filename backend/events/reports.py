@@ -1,5 +1,6 @@
 """Events: reports of the outcome, their review (four eyes), soft delete and history."""
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,7 @@ from backend.core.errors import (
     ValidationFailedError,
     invalid_field,
 )
-from backend.events import lists, versions
+from backend.events import lists, photos, versions
 from backend.events.models import Event
 from backend.events.service import change, event_in_scope, to_read
 from schemas.accounts import Role
@@ -25,6 +26,7 @@ from schemas.events import (
     EventRead,
     EventReport,
     EventReview,
+    PhotoRead,
     ReportOutcome,
     ReviewDecision,
     ReviewStatus,
@@ -83,6 +85,27 @@ async def report_event(*, actor: Account, event_id: UUID, report: EventReport) -
         "review_reason": None,
     }
     return to_read(await change(event, changes, actor=actor.id, action="reported"))
+
+
+@dataclass(frozen=True)
+class ReportInFull:
+    """A report as its reviewer reads it."""
+
+    event: EventRead
+    reviewable: bool  # not the reader's own report (four eyes)
+    photos: list[PhotoRead]
+    history: list[EventChange]
+
+
+async def report_in_full(*, actor: Account, event_id: UUID) -> ReportInFull:
+    """An event of the caller's districts with its photos and history, loaded once."""
+    event = await event_in_scope(account=actor, event_id=event_id)
+    return ReportInFull(
+        event=to_read(event),
+        reviewable=may_review(event, actor),
+        photos=await photos.photos_of(event),
+        history=await versions.history(event),
+    )
 
 
 def may_review(event: Event, actor: Account) -> bool:
