@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _start_fake_fcm(port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_fake_fcm(port: int, log: Path) -> subprocess.Popen[bytes]:
     # Without Firebase credentials, alerts go to this local server: visible, never silently nowhere.
     command = [sys.executable, "-m", "scripts.fake_fcm", "--port", str(port), "--log", str(log)]
     process = subprocess.Popen(command, cwd=ROOT)
@@ -102,9 +102,11 @@ def _start_fake_fcm(port: int, log: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError(f"the local FCM server did not listen on port {port}")
 
 
-def _seed() -> None:
+def seed(settings: Settings) -> None:
+    """The geography, the sample recruiter list and the shipped content (idempotent; the load bench too)."""
+
     async def run() -> None:
-        async with beanie_session(Settings()):
+        async with beanie_session(settings):
             report = await import_seed_data()
             if await LicenceList.get("current") is None:
                 await recruiters.import_list(
@@ -130,8 +132,8 @@ def _seed() -> None:
     asyncio.run(run())
 
 
-def _load_demo() -> None:
-    settings = Settings()
+def load_demo(settings: Settings) -> None:
+    """The demo (scripts/demo_data.py), once per database."""
     use_secret(settings)
     loaded = demo_data.load(settings)
     if loaded is None:
@@ -162,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     fake_fcm: subprocess.Popen[bytes] | None = None
     try:
         if not os.environ.get("FCM_BASE_URL") and not os.environ.get("GOOGLE_APPLICATION_CREDENTIALS"):
-            fake_fcm = _start_fake_fcm(args.fcm_port, args.data_dir.parent / "fcm.log")
+            fake_fcm = start_fake_fcm(args.fcm_port, args.data_dir.parent / "fcm.log")
             os.environ["FCM_BASE_URL"] = f"http://127.0.0.1:{args.fcm_port}"
             print(f"alerts go to the local FCM server: http://127.0.0.1:{args.fcm_port}/", flush=True)
         if not args.no_auth_emulator and not os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
@@ -170,9 +172,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"starting the Firebase Auth emulator on {emulator.host} ...", flush=True)
             emulator.launch()  # it boots while the seed loads
         if not args.no_seed:
-            _seed()
+            seed(Settings())
         if args.demo:
-            _load_demo()
+            load_demo(Settings())
         if emulator is not None:
             emulator.wait_until_ready()
             os.environ["FIREBASE_AUTH_EMULATOR_HOST"] = emulator.host

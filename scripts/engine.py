@@ -69,6 +69,11 @@ class EmbeddedEngine:
         self._process: subprocess.Popen[bytes] | None = None
 
     @property
+    def pid(self) -> int | None:
+        """The engine's process id while it runs."""
+        return self._process.pid if self._process is not None and self._process.poll() is None else None
+
+    @property
     def uri(self) -> str:
         return f"mongodb://127.0.0.1:{self.port}/"
 

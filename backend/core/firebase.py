@@ -17,6 +17,7 @@ from typing import Any
 import firebase_admin
 import google.auth.credentials
 from firebase_admin import _token_gen as token_gen
+from firebase_admin import _user_mgt as user_mgt
 from firebase_admin import auth, credentials
 from firebase_admin import exceptions as firebase_exceptions
 from typing_extensions import override
@@ -86,6 +87,14 @@ class FirebaseAuth:
                 credential, options, name=f"hamqadam-{next(_app_numbers)}"
             )
             self._client = auth.Client(self._app)
+        if settings.firebase_auth_api_url:
+            # firebase-admin takes another Identity Toolkit address only from the emulator variable, which
+            # would also switch signature checks off; the load benchmark needs both, so the look-ups are
+            # pointed at its loopback server here (a private attribute: tests and benchmarks only).
+            manager = self._client._user_manager  # noqa: SLF001
+            self._client._user_manager = user_mgt.UserManager(  # noqa: SLF001
+                manager.http_client, settings.firebase_project_id, url_override=settings.firebase_auth_api_url
+            )
 
     @property
     def app(self) -> firebase_admin.App:

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         default=None,
         description="Tests only: where to fetch ID-token signing certificates instead of Google.",
     )
+    firebase_auth_api_url: str | None = Field(
+        default=None,
+        description="Tests only: Identity Toolkit's v1 base URL for user look-ups (the revocation check) "
+        "instead of Google's, with signed tokens still verified (the emulator host would skip that).",
+    )
     firebase_http_timeout_s: float = Field(default=10.0, gt=0, le=60)
 
     revocation_check_interval_s: float = Field(
@@ -241,6 +246,8 @@ class Settings(BaseSettings):
                 )
             if self.firebase_id_token_cert_url:
                 raise ValueError("FIREBASE_ID_TOKEN_CERT_URL is for tests and must not be set in production")
+            if self.firebase_auth_api_url:
+                raise ValueError("FIREBASE_AUTH_API_URL is for tests and must not be set in production")
             if self.firebase_project_id.startswith("demo-"):
                 raise ValueError("FIREBASE_PROJECT_ID must name the real Firebase project in production")
             if self.checkin_signing_key is None:

@@ -73,7 +73,7 @@ def _headers(uid: str, role: Role = Role.YOUTH) -> dict[str, str]:
     return {"X-Bench-Uid": uid, "X-Bench-Role": role.value, "X-Bench-Seat": SEAT}
 
 
-def _poll_body(now: datetime) -> dict[str, Any]:
+def poll_body(now: datetime) -> dict[str, Any]:
     option = {"label": {"ur": "ہاں", "en": "Yes"}}
     text = {"ur": "کیا آپ نے ایجنٹ کو فیس دی؟", "en": "Did you pay an agent a fee?"}
     return {
@@ -140,7 +140,7 @@ def _answers(
 
 def _create_poll(base: str, editor: dict[str, str], key: str) -> str:
     """A poll to the whole country, open now, written through the API."""
-    body = _poll_body(datetime.now(UTC))
+    body = poll_body(datetime.now(UTC))
     created = httpx.post(
         f"{base}/v1/editorial/polls", json=body, headers=editor | {"Idempotency-Key": key}, timeout=60
     )

@@ -8,7 +8,7 @@ from pymongo import AsyncMongoClient
 
 from backend.main import create_app
 from tests.fixtures.app import make_settings
-from tests.fixtures.token_issuer import TokenIssuer
+from scripts.token_issuer import TokenIssuer
 from tests.fixtures.users import User
 
 PROJECT = "demo-hamqadam"

@@ -1,0 +1,197 @@
+"""Benchmark the API under load with Locust (headless, FastHttpUser), with 1 and then 2 API processes
+(`uvicorn --workers`, uvloop, httptools) on one embedded engine (or MONGODB_URI), real signed tokens.
+
+For each process count, in one run:
+1. The floor: 32 connections calling the no-database route (`/healthz`) back to back.
+2. Hot routes, each the same way: the content sync page (20 items), the MP's dashboard, `/v1/me` as
+   staff, the event list and the inbox; each route's rate as a share of the floor (goal: 0.5x or more).
+3. The mix by role (locustfile.py): short probes at rising rates find the highest one that keeps p99 under
+   500 ms with no errors; then that rate for `--minutes`, with p50/p95/p99 per route and the API's memory
+   (each worker's resident set) at the start and the end. The mixed rate is also given as a share of the
+   floor.
+
+Examples:
+  python -m scripts.bench.load_bench                       # 10 minutes per process count (about 30 min)
+  python -m scripts.bench.load_bench --minutes 1 --processes 1 --route-seconds 10   # a quick look
+"""
+
+import argparse
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.bench.load_stack import LoadStack
+from scripts.engine import ROOT
+
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+CONNECTIONS = 32
+FLOOR = ("/healthz", "")
+HOT_ROUTES = {
+    "content sync page (20 items)": ("/v1/content/sync?lang=ur&limit=20", ""),
+    "MP dashboard": ("/v1/turnout/constituencies/{seat}", "mp"),
+    "/v1/me (staff)": ("/v1/me", "mp"),
+    "event list (officer)": ("/v1/events?limit=50", "officer"),
+    "inbox (young person)": ("/v1/me/notifications", "youth"),
+}
+MIXED = ["YoungPerson", "FieldOfficer", "Supervisor", "MemberOfParliament", "Editor"]
+TASKS_PER_USER_S = 0.5
+P99_GOAL_MS = 500
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One Locust run's stats: per route name and "Aggregated"."""
+
+    rows: dict[str, dict[str, str]]
+
+    def rate(self, name: str = "Aggregated") -> float:
+        return float(self.rows[name]["Requests/s"])
+
+    def failures(self, name: str = "Aggregated") -> int:
+        return int(self.rows[name]["Failure Count"])
+
+    def percentile(self, name: str, cut: str) -> float:
+        value = self.rows[name][cut]
+        return float(value) if value not in ("", "N/A") else 0.0
+
+
+def locust(
+    stack: LoadStack, people: Path, *, users: int, seconds: int, classes: list[str], **env: str
+) -> Figures:
+    """Run Locust headless against the stack; its stats after spawning (the ramp is not counted)."""
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = Path(folder) / "run"
+        command = [
+            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+            "--users", str(users), "--spawn-rate", str(max(users, 1)), "--run-time", f"{seconds}s",
+            "--host", stack.base, "--csv", str(prefix), "--reset-stats", "--stop-timeout", "5",
+            "--loglevel", "WARNING", *classes,
+        ]  # fmt: skip
+        environment = os.environ | {
+            "LOAD_PEOPLE": str(people),
+            "LOAD_TASKS_PER_USER_S": str(TASKS_PER_USER_S),
+        }
+        subprocess.run(command, cwd=ROOT, env=environment | env, check=False, capture_output=True)
+        with (prefix.parent / "run_stats.csv").open(newline="") as stats:
+            return Figures({row["Name"]: row for row in csv.DictReader(stats)})
+
+
+def route_rate(stack: LoadStack, people: Path, route: tuple[str, str], seconds: int) -> Figures:
+    path, role = route
+    return locust(
+        stack,
+        people,
+        users=CONNECTIONS,
+        seconds=seconds,
+        classes=["RouteUser"],
+        LOAD_ROUTE=path,
+        LOAD_ROLE=role,
+    )
+
+
+def hot_routes(stack: LoadStack, people: Path, seconds: int) -> tuple[float, list[str]]:
+    """The floor's rate, and a line per route with its share of the floor."""
+    floor = route_rate(stack, people, FLOOR, seconds)
+    lines = [f"  floor /healthz: {floor.rate():8.0f}/s  p99 {floor.percentile('Aggregated', '99%'):6.0f} ms"]
+    for label, route in HOT_ROUTES.items():
+        print(f"  route: {label} ...", flush=True)
+        figures = route_rate(stack, people, route, seconds)
+        share = figures.rate() / floor.rate()
+        lines.append(
+            f"  {label:<30} {figures.rate():8.0f}/s  p99 {figures.percentile('Aggregated', '99%'):6.0f} ms  "
+            f"errors {figures.failures()}  {share:.2f}x of the floor ({'within' if share >= 0.5 else 'under'} 0.5x)"
+        )
+    return floor.rate(), lines
+
+
+def best_rate(stack: LoadStack, people: Path, rates: list[int], seconds: int) -> tuple[int, list[str]]:
+    """The highest of `rates` (requests/s asked) whose probe keeps p99 under the goal with no errors."""
+    chosen, lines = rates[0], []
+    for rate in rates:
+        figures = locust(stack, people, users=int(rate / TASKS_PER_USER_S), seconds=seconds, classes=MIXED)
+        p99 = figures.percentile("Aggregated", "99%")
+        good = p99 < P99_GOAL_MS and figures.failures() == 0
+        lines.append(
+            f"  probe {rate:5d}/s asked: {figures.rate():7.1f}/s done, p99 {p99:6.0f} ms, errors "
+            f"{figures.failures()} ({'good' if good else 'over'})"
+        )
+        print(lines[-1], flush=True)
+        if not good:
+            break
+        chosen = rate
+    return chosen, lines
+
+
+def mixed(stack: LoadStack, people: Path, rate: int, minutes: float, floor_rate: float) -> list[str]:
+    before = stack.memory_mb()
+    figures = locust(
+        stack, people, users=int(rate / TASKS_PER_USER_S), seconds=int(minutes * 60), classes=MIXED
+    )
+    after = stack.memory_mb()
+    lines = [
+        f"  mixed at {rate}/s asked for {minutes:g} min: {figures.rate():.1f}/s done "
+        f"({figures.rate() / floor_rate:.2f}x of the floor), errors {figures.failures()}, p99 "
+        f"{figures.percentile('Aggregated', '99%'):.0f} ms",
+        f"  {'route':<52} {'requests':>9} {'p50':>6} {'p95':>6} {'p99':>6}  errors",
+    ]
+    for name, row in sorted(figures.rows.items(), key=lambda item: -int(item[1]["Request Count"])):
+        if name == "Aggregated":
+            continue
+        lines.append(
+            f"  {row['Type'] + ' ' + name:<52} {int(row['Request Count']):>9,} {figures.percentile(name, '50%'):>6.0f} "
+            f"{figures.percentile(name, '95%'):>6.0f} {figures.percentile(name, '99%'):>6.0f}  {row['Failure Count']}"
+        )
+    for process, start in before.items():
+        lines.append(
+            f"  memory {process:<14} {start:7.1f} MiB at the start, {after.get(process, 0):7.1f} MiB at the end"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m scripts.bench.load_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--minutes", type=float, default=10, help="the mixed run's length (default 10)")
+    parser.add_argument(
+        "--processes", type=int, nargs="+", default=[1, 2], help="API processes (default 1 2)"
+    )
+    parser.add_argument("--route-seconds", type=int, default=20, help="each 32-connection run (default 20)")
+    parser.add_argument("--probe-seconds", type=int, default=30, help="each mixed probe (default 30)")
+    parser.add_argument(
+        "--rates", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400], help="mixed rates to probe"
+    )
+    args = parser.parse_args(argv)
+    summary: list[str] = []
+    with LoadStack(processes=args.processes[0]) as stack:
+        people = stack.people()
+        for processes in args.processes:
+            if processes != stack.processes:
+                stack.restart_api(processes)
+            print(f"\n{processes} API process(es): the floor and the hot routes ...", flush=True)
+            floor_rate, routes = hot_routes(stack, people, args.route_seconds)
+            print("\n".join(routes), flush=True)
+            print(f"{processes} API process(es): probing mixed rates ...", flush=True)
+            rate, probes = best_rate(stack, people, args.rates, args.probe_seconds)
+            print(
+                f"{processes} API process(es): the mix at {rate}/s for {args.minutes:g} min ...", flush=True
+            )
+            summary += [
+                f"{processes} API process(es), {CONNECTIONS} connections per route run:",
+                *routes,
+                *probes,
+            ]
+            summary += mixed(stack, people, rate, args.minutes, floor_rate)
+    print("\nsummary (Locust headless, FastHttpUser, on this machine beside the API and the engine)")
+    print("\n".join(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
