@@ -26,6 +26,7 @@ from backend.console.admin_imports import IMPORT_BODY_LIMIT
 from backend.console.router import install as install_console
 from backend.content.router import editorial_router
 from backend.content.router import router as content_router
+from backend.content.sync_pages import SyncPages
 from backend.content.tasks import publish_and_expire
 from backend.core.body_limit import BodyLimitMiddleware
 from backend.core.database import Database
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     install_docs(app)
     app.state.settings = settings
     app.state.revocation_checks = RevocationChecks(settings.revocation_check_interval_s)
+    app.state.sync_pages = SyncPages()
 
     # A disabled account blocks its young person from every alert (accounts imports no feature).
     app.state.account_followers = (profile_changes.follow_account_status,)
@@ -191,7 +193,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             expose_headers=["ETag", "X-Request-ID"],
         )
     # Phones on patchy, metered data: JSON shrinks to about a fifth (the content sync feed most of all).
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    # Level 6, not Starlette's 9: a 60 KB page compresses about three times faster for 1-2% more bytes.
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,

@@ -50,16 +50,30 @@ _last_seen = 0
 
 
 async def last() -> int:
-    """The number of the last entry (0 when the feed is empty).
+    """The number of the last entry (0 when the feed is empty)."""
+    return (await head())[0]
 
-    Starts from the furthest entry this process has seen (appended or found), so a search or sync costs
-    a couple of lookups instead of a gallop from the start; a hint that no longer exists (a replaced
-    database) is dropped.
+
+async def head() -> tuple[int, str]:
+    """The last entry's number and change id ((0, "") when the feed is empty): together they name what
+    the feed holds, even in a database replaced under the same process (change ids are never reused).
+
+    Starts from the furthest entry this process has seen (appended or found): while nothing was
+    appended since, one lookup of that entry and the next settles it (every sync asks this). A hint that
+    no longer exists (a replaced database) is dropped.
     """
     global _last_seen
+    collection = FeedEntry.get_pymongo_collection()
     hint = max(_next_seq_hint - 1, _last_seen)
-    _last_seen = await last_from(hint if hint > 0 and await exists(hint) else 0)
-    return _last_seen
+    if hint > 0:
+        found = collection.find({"_id": {"$in": [hint, hint + 1]}}, {"change_id": 1})
+        present = {entry["_id"]: entry["change_id"] async for entry in found}
+        if present.keys() == {hint}:
+            return hint, present[hint]
+        hint = hint if hint in present else 0
+    _last_seen = await last_from(hint)
+    entry = await collection.find_one({"_id": _last_seen}, {"change_id": 1}) if _last_seen else None
+    return _last_seen, entry["change_id"] if entry else ""
 
 
 async def append(*, change_id: str, item_id: str, op: str, revision: int | None, reason: str | None) -> int:

@@ -6,7 +6,8 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
 from backend.accounts.dependencies import Editor, EditorOnly
-from backend.content import public, reads, service, sync
+from backend.content import public, reads, service
+from backend.content.sync_pages import SyncPages
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
 from backend.core.http_cache import cached_json
@@ -54,8 +55,8 @@ async def sync_content(
     limit: Annotated[int, Query(ge=1, le=500, description="Most entries per page.")] = 200,
 ) -> Response:
     """Changes since the cursor: items to store and tombstones, each item once, oldest first."""
-    page = await sync.sync(since=since, lang=lang, district=district, limit=limit)
-    return cached_json(request, page)
+    pages: SyncPages = request.app.state.sync_pages
+    return (await pages.page(since=since, lang=lang, district=district, limit=limit)).response(request)
 
 
 @router.get(

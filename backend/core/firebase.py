@@ -91,8 +91,8 @@ class FirebaseAuth:
             # firebase-admin takes another Identity Toolkit address only from the emulator variable, which
             # would also switch signature checks off; the load benchmark needs both, so the look-ups are
             # pointed at its loopback server here (a private attribute: tests and benchmarks only).
-            manager = self._client._user_manager  # noqa: SLF001
-            self._client._user_manager = user_mgt.UserManager(  # noqa: SLF001
+            manager = self._client._user_manager
+            self._client._user_manager = user_mgt.UserManager(
                 manager.http_client, settings.firebase_project_id, url_override=settings.firebase_auth_api_url
             )
 

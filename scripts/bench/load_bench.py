@@ -59,23 +59,28 @@ class Figures:
         return float(value) if value not in ("", "N/A") else 0.0
 
 
+def locust_command(
+    stack: LoadStack, people: Path, *, users: int, seconds: int, classes: list[str], **env: str
+) -> tuple[list[str], dict[str, str]]:
+    """Locust headless against the stack (every user started at once), and its environment."""
+    command = [
+        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
+        "--users", str(users), "--spawn-rate", str(max(users, 1)), "--run-time", f"{seconds}s",
+        "--host", stack.base, "--stop-timeout", "5", "--loglevel", "WARNING", *classes,
+    ]  # fmt: skip
+    pace = {"LOAD_PEOPLE": str(people), "LOAD_TASKS_PER_USER_S": str(TASKS_PER_USER_S)}
+    return command, os.environ | pace | env
+
+
 def locust(
     stack: LoadStack, people: Path, *, users: int, seconds: int, classes: list[str], **env: str
 ) -> Figures:
-    """Run Locust headless against the stack; its stats after spawning (the ramp is not counted)."""
+    """Run Locust; its stats after spawning (the ramp is not counted)."""
+    command, environment = locust_command(stack, people, users=users, seconds=seconds, classes=classes, **env)
     with tempfile.TemporaryDirectory() as folder:
         prefix = Path(folder) / "run"
-        command = [
-            sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary",
-            "--users", str(users), "--spawn-rate", str(max(users, 1)), "--run-time", f"{seconds}s",
-            "--host", stack.base, "--csv", str(prefix), "--reset-stats", "--stop-timeout", "5",
-            "--loglevel", "WARNING", *classes,
-        ]  # fmt: skip
-        environment = os.environ | {
-            "LOAD_PEOPLE": str(people),
-            "LOAD_TASKS_PER_USER_S": str(TASKS_PER_USER_S),
-        }
-        subprocess.run(command, cwd=ROOT, env=environment | env, check=False, capture_output=True)
+        command += ["--csv", str(prefix), "--reset-stats"]
+        subprocess.run(command, cwd=ROOT, env=environment, check=False, capture_output=True)
         with (prefix.parent / "run_stats.csv").open(newline="") as stats:
             return Figures({row["Name"]: row for row in csv.DictReader(stats)})
 
@@ -103,7 +108,8 @@ def hot_routes(stack: LoadStack, people: Path, seconds: int) -> tuple[float, lis
         share = figures.rate() / floor.rate()
         lines.append(
             f"  {label:<30} {figures.rate():8.0f}/s  p99 {figures.percentile('Aggregated', '99%'):6.0f} ms  "
-            f"errors {figures.failures()}  {share:.2f}x of the floor ({'within' if share >= 0.5 else 'under'} 0.5x)"
+            f"errors {figures.failures()}  {share:.2f}x of the floor "
+            f"({'within' if share >= 0.5 else 'under'} 0.5x)"
         )
     return floor.rate(), lines
 
@@ -141,14 +147,12 @@ def mixed(stack: LoadStack, people: Path, rate: int, minutes: float, floor_rate:
     for name, row in sorted(figures.rows.items(), key=lambda item: -int(item[1]["Request Count"])):
         if name == "Aggregated":
             continue
-        lines.append(
-            f"  {row['Type'] + ' ' + name:<52} {int(row['Request Count']):>9,} {figures.percentile(name, '50%'):>6.0f} "
-            f"{figures.percentile(name, '95%'):>6.0f} {figures.percentile(name, '99%'):>6.0f}  {row['Failure Count']}"
-        )
+        cuts = " ".join(f"{figures.percentile(name, cut):>6.0f}" for cut in ("50%", "95%", "99%"))
+        route = f"{row['Type']} {name}"
+        lines.append(f"  {route:<52} {int(row['Request Count']):>9,} {cuts}  {row['Failure Count']}")
     for process, start in before.items():
-        lines.append(
-            f"  memory {process:<14} {start:7.1f} MiB at the start, {after.get(process, 0):7.1f} MiB at the end"
-        )
+        end = after.get(process, 0)
+        lines.append(f"  memory {process:<14} {start:7.1f} MiB at the start, {end:7.1f} MiB at the end")
     return lines
 
 

@@ -115,9 +115,10 @@ class LoadStack:
         raise RuntimeError(f"the API did not get ready; see {self.folder / 'api.log'}")
 
     def workers(self) -> list[psutil.Process]:
-        """The API's worker processes (uvicorn's supervisor does no requests)."""
+        """The API's worker processes (with one, uvicorn serves in its own process)."""
         assert self._api is not None
-        return psutil.Process(self._api.pid).children(recursive=True)
+        supervisor = psutil.Process(self._api.pid)
+        return supervisor.children(recursive=True) or [supervisor]
 
     def memory_mb(self) -> dict[str, float]:
         """Resident memory of each API worker and of the engine, in MiB."""
@@ -140,7 +141,15 @@ class LoadStack:
                         "disabled": False, "claims_synced": True}},
                     upsert=True,
                 )  # fmt: skip
-            uids = [p["_id"] for p in database["youth_profiles"].find({"district": "lahore"}, {"_id": 1})]
+            uids = [p["_id"] for p in database["youth_profiles"].find({"district": "lahore"}, {"_id": 1})][
+                :youth
+            ]
+            # The demo stores profiles alone; a sign-up also gives the account the youth role.
+            database["accounts"].insert_many(
+                {"_id": uid, "roles": [Role.YOUTH], "districts": [], "constituency": None, "disabled": False,
+                 "claims_synced": True, "version": 1, "created_at": now, "updated_at": now}
+                for uid in uids
+            )  # fmt: skip
             campaign = database["alert_campaigns"].find_one({"status": "sent"}, {"_id": 1}) or {}
         event_id, code = store_event(self.settings)
         tokens = {name: self.issuer.sign(f"load-{name}", email=f"{name}@load.example") for name in STAFF}
@@ -153,7 +162,7 @@ class LoadStack:
         poll.raise_for_status()
         data = {
             "staff": tokens,
-            "youth": [{"uid": uid, "token": self.issuer.sign(uid)} for uid in uids[:youth]],
+            "youth": [{"uid": uid, "token": self.issuer.sign(uid)} for uid in uids],
             "event_id": event_id,
             "checkin_code": code,
             "campaign_id": campaign.get("_id"),

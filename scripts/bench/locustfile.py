@@ -23,6 +23,7 @@ from locust.exception import RescheduleTask
 from scripts.bench.youth_data import signup_body
 from scripts.token_issuer import sign_as
 
+PICK = random.Random()  # noqa: S311 - who calls what in a load run, not a secret
 PEOPLE: dict[str, Any] = (
     json.loads(Path(os.environ["LOAD_PEOPLE"]).read_text()) if "LOAD_PEOPLE" in os.environ else {}
 )
@@ -57,7 +58,7 @@ class YoungPerson(_Caller):
     weight = 20
 
     def on_start(self) -> None:
-        person = random.choice(PEOPLE["youth"])
+        person = PICK.choice(PEOPLE["youth"])
         self.headers = _bearer(person["token"])
         self.cursor = self._sync_all()
 
@@ -114,7 +115,7 @@ class YoungPerson(_Caller):
 
     @task(1)
     def answer_poll(self) -> None:
-        answers = [{"question": "q1", "choice": f"o{random.randint(1, 3)}"}, {"question": "q2", "rating": 4}]
+        answers = [{"question": "q1", "choice": f"o{PICK.randint(1, 3)}"}, {"question": "q2", "rating": 4}]
         self.client.put(
             f"/v1/polls/{PEOPLE['poll_id']}/answers", json={"answers": answers}, headers=self.headers,
             name="/v1/polls/{poll_id}/answers",
@@ -173,7 +174,7 @@ class Supervisor(_Caller):
         if not pending:
             return
         with self.client.put(
-            f"/v1/events/{random.choice(pending)['id']}/review", json={"decision": "approve"},
+            f"/v1/events/{PICK.choice(pending)['id']}/review", json={"decision": "approve"},
             headers=self.headers, name="/v1/events/{event_id}/review", catch_response=True,
         ) as answer:  # fmt: skip
             if answer.status_code == 409:
@@ -259,5 +260,14 @@ def _plan(starts: datetime) -> dict[str, Any]:
 
 
 def _article() -> dict[str, Any]:
-    text = {"title": "لوڈ مضمون", "summary": "قانونی ہجرت کے بارے میں۔", "body": "## ہجرت\n\nلائسنس دیکھیں۔"}
-    return {"kind": "article", "topics": ["legal_migration"], "translations": {"ur": text}}
+    urdu = {
+        "title": "لائسنس چیک کریں",
+        "summary": "پیسے دینے سے پہلے لائسنس دیکھیں۔",
+        "body": "## لائسنس\n\nہر **ریکروٹر** کے پاس لائسنس ہونا چاہیے۔",
+    }
+    english = {
+        "title": "Check the licence",
+        "summary": "Look at the licence before you pay.",
+        "body": "## Licence\n\nEvery **recruiter** needs one.",
+    }
+    return {"kind": "article", "topics": ["recruiter_check"], "translations": {"ur": urdu, "en": english}}

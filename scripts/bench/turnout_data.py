@@ -164,7 +164,12 @@ class Generator:
                 **places,
                 "languages": ["ur"],
                 "interests": ["legal_migration"],
-                "consent": {"version": "2026-11-v1", "given_at": created, "method": "app"},
+                "consent": {
+                    "version": "2026-11-v1",
+                    "given_at": created,
+                    "method": "app",
+                    "guardian_consent": False,
+                },
                 "quiet_start": "22:00",
                 "quiet_end": "07:00",
                 "alerts_stopped": False,
