@@ -49,6 +49,8 @@ class TokenIssuer:
         self._key, certificate = _key_and_certificate()
         self._other_key, _ = _key_and_certificate()
         body = json.dumps({self.kid: certificate}).encode()
+        self.lookups: list[str] = []  # the uids Identity Toolkit was asked about, in order
+        issuer = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -61,6 +63,7 @@ class TokenIssuer:
                 if not self.path.endswith("/accounts:lookup"):
                     self.send_error(404)
                     return
+                issuer.lookups.extend(asked["localId"])
                 users = [{"localId": uid, "disabled": False, "validSince": "0"} for uid in asked["localId"]]
                 self._answer(json.dumps({"users": users}).encode(), cache="no-store")
 

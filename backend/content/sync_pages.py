@@ -1,15 +1,16 @@
 """Sync pages kept in memory, per process. A page is decided by the question (cursor, language, district,
-size), the feed's last entry (its number and change id) and the clock (an item expiring becomes a tombstone), so a page answered
-once is answered again from here, serialised and compressed already, until the feed moves (any publish,
-change or withdrawal appends an entry, in any process) or an item on it expires. Phones ask the same few
-questions: the first page, and "anything after the last entry?" once they are up to date.
+size), the feed's last entry (its number and change id) and the clock (an item expiring becomes a
+tombstone), so a page answered once is answered again from here, serialised and compressed already,
+until the feed moves (any publish, change or withdrawal appends an entry, in any process) or an item on
+it expires. Phones ask the same few questions: the first page, and "anything after the last entry?" once
+they are up to date.
 
 Each request still reads the feed's last entry (one lookup), so a publish is seen at once everywhere.
 """
 
-from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+
+from cachetools import TLRUCache
 
 from backend.content import feed, sync
 from backend.core.clock import utc_now
@@ -25,18 +26,14 @@ _LONGEST = timedelta(minutes=10)
 _Question = tuple[str | None, Language, str | None, int, tuple[int, str]]
 
 
-@dataclass(frozen=True)
-class _Kept:
-    representation: Representation
-    until: datetime
-
-
 class SyncPages:
-    """The pages this process has answered, least recently used dropped first."""
+    """The pages this process has answered, each until its first item expires; least recently used
+    dropped first."""
 
     def __init__(self, most: int = _MOST_PAGES) -> None:
-        self._most = most
-        self._kept: OrderedDict[_Question, _Kept] = OrderedDict()
+        self._kept: TLRUCache[_Question, tuple[Representation, float]] = TLRUCache(
+            maxsize=most, ttu=lambda _question, kept, _now: kept[1], timer=lambda: utc_now().timestamp()
+        )
 
     async def page(
         self, *, since: str | None, lang: Language, district: str | None, limit: int
@@ -44,23 +41,17 @@ class SyncPages:
         if since is not None:
             sync.decode_cursor(since)  # a 422 naming `since` before anything is looked up
         question = (since, lang, district, limit, await feed.head())
-        now = utc_now()
         kept = self._kept.get(question)
-        if kept is not None and now < kept.until:
-            self._kept.move_to_end(question)
-            return kept.representation
+        if kept is not None:
+            return kept[0]
         page = await sync.sync(since=since, lang=lang, district=district, limit=limit)
         representation = Representation.of(page, compressed=True)
-        self._kept[question] = _Kept(representation, _until(page, now))
-        self._kept.move_to_end(question)
-        while len(self._kept) > self._most:
-            self._kept.popitem(last=False)
+        self._kept[question] = (representation, _until(page))
         return representation
 
 
-def _until(page: SyncPage, now: datetime) -> datetime:
+def _until(page: SyncPage) -> float:
     """When the first item delivered on the page expires (it would be a tombstone then), or the bound."""
-    expiries = [
-        e.item.expires_at for e in page.entries if e.item is not None and e.item.expires_at is not None
-    ]
-    return min([now + _LONGEST, *expiries])
+    items = [entry.item for entry in page.entries if entry.item is not None]
+    expiries = [item.expires_at for item in items if item.expires_at is not None]
+    return min([utc_now() + _LONGEST, *expiries]).timestamp()

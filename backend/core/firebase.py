@@ -6,9 +6,11 @@ settings so that nothing else touches them.
 """
 
 import asyncio
+import hashlib
 import itertools
 import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -16,6 +18,7 @@ from typing import Any
 
 import firebase_admin
 import google.auth.credentials
+from cachetools import TLRUCache
 from firebase_admin import _token_gen as token_gen
 from firebase_admin import _user_mgt as user_mgt
 from firebase_admin import auth, credentials
@@ -26,6 +29,8 @@ from backend.core.errors import IdentityProviderError, UnauthenticatedError
 from backend.core.settings import Environment, Settings
 
 _EMULATOR_VARIABLE = "FIREBASE_AUTH_EMULATOR_HOST"
+# Tokens whose checks passed, per process: a phone sends the same token for up to an hour.
+_MOST_VERIFIED_TOKENS = 20_000
 _build_lock = threading.Lock()
 _app_numbers = itertools.count(1)
 
@@ -87,6 +92,12 @@ class FirebaseAuth:
                 credential, options, name=f"hamqadam-{next(_app_numbers)}"
             )
             self._client = auth.Client(self._app)
+        # Dropped at the token's own expiry (`exp`, seconds since the epoch), or the least recently used.
+        self._verified: TLRUCache[bytes, dict[str, Any]] = TLRUCache(
+            maxsize=_MOST_VERIFIED_TOKENS,
+            ttu=lambda _key, claims, _now: float(claims["exp"]),
+            timer=time.time,
+        )
         if settings.firebase_auth_api_url:
             # firebase-admin takes another Identity Toolkit address only from the emulator variable, which
             # would also switch signature checks off; the load benchmark needs both, so the look-ups are
@@ -106,7 +117,15 @@ class FirebaseAuth:
         return bool(self._client.emulated)
 
     async def verify(self, token: str, *, check_revoked: bool) -> dict[str, Any]:
-        """The token's claims; raises UnauthenticatedError with a code saying what is wrong."""
+        """The token's claims; raises UnauthenticatedError with a code saying what is wrong.
+
+        A token that passed once is good until it expires (its signature, audience and issuer cannot
+        change), so it is checked once per process and then taken from memory: checking costs a thread
+        hop, a certificate parse and an RSA verification. Revocation (`check_revoked`) always asks.
+        """
+        key = hashlib.sha256(token.encode()).digest()
+        if not check_revoked and (known := self._verified.get(key)) is not None:
+            return dict(known)
         try:
             claims: dict[str, Any] = await asyncio.to_thread(
                 self._client.verify_id_token, token, check_revoked=check_revoked
@@ -127,6 +146,7 @@ class FirebaseAuth:
             ) from exc
         except firebase_exceptions.FirebaseError as exc:
             raise IdentityProviderError("Firebase Auth did not answer.") from exc
+        self._verified[key] = dict(claims)
         return claims
 
     async def create_session_cookie(self, id_token: str, *, expires_in: timedelta) -> str:

@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rates", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400], help="mixed rates to probe"
     )
+    parser.add_argument("--routes-only", action="store_true", help="the floor and the hot routes, no mix")
     args = parser.parse_args(argv)
     summary: list[str] = []
     with LoadStack(processes=args.processes[0]) as stack:
@@ -181,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{processes} API process(es): the floor and the hot routes ...", flush=True)
             floor_rate, routes = hot_routes(stack, people, args.route_seconds)
             print("\n".join(routes), flush=True)
+            summary += [f"{processes} API process(es), {CONNECTIONS} connections per route run:", *routes]
+            if args.routes_only:
+                continue
             print(f"{processes} API process(es): probing mixed rates ...", flush=True)
             rate, probes = best_rate(stack, people, args.rates, args.probe_seconds)
             print(
