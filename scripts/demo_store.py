@@ -8,6 +8,8 @@ from typing import Any
 from pymongo import UpdateOne
 from pymongo.database import Database
 
+from backend.turnout import counting
+
 
 def store(database: Database[dict[str, Any]], collection: str, documents: Iterable[dict[str, Any]]) -> int:
     """Insert documents in chunks; how many."""
@@ -41,9 +43,14 @@ def inc_counters(
     deltas: dict[str, dict[str, int]],
     fields: Callable[[str], dict[str, str]],
 ) -> None:
-    """`$inc` each counter document by its deltas, created with the `fields` its id names, as the API does."""
+    """`$inc` each counter document by its deltas, created with the `fields` its id names, and give it a
+    new version, as the API does."""
     updates = [
-        UpdateOne({"_id": document_id}, {"$inc": inc, "$setOnInsert": fields(document_id)}, upsert=True)
+        UpdateOne(
+            {"_id": document_id},
+            {"$inc": inc, "$set": counting.stamp(), "$setOnInsert": fields(document_id)},
+            upsert=True,
+        )
         for document_id, inc in deltas.items()
     ]
     if updates:

@@ -17,6 +17,7 @@ recounts from the records (the snapshots stored on them) and corrects the drift.
 """
 
 import asyncio
+import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict
@@ -171,12 +172,20 @@ def event_contribution(event: Mapping[str, Any]) -> Contribution | None:
     return Contribution(month=month_of(event["starts_at"]), places=places_of(event), counts=counts, keys=keys)
 
 
+def stamp() -> dict[str, str]:
+    """A new version for a counter document, set in the same write as every change to it: readers keep the
+    figures made from documents by their versions (service.py), so a write by any process is seen at once.
+    Random, so that no two states of any database share one."""
+    return {"v": uuid.uuid4().hex}
+
+
 async def _add(document_id: str, area: str, code: str, month: str, inc: Mapping[str, int]) -> None:
     await counters.increment(
         TurnoutCounter.get_pymongo_collection(),
         {"_id": document_id},
         inc,
         set_on_insert={"area": area, "code": code, "month": month},
+        also_set=stamp(),
     )
 
 

@@ -42,6 +42,8 @@ class TurnoutCounter(Document):
     month: str
     c: dict[str, object] = Field(default_factory=dict)
     k: dict[str, object] = Field(default_factory=dict)
+    # A new random value with every change (counting.stamp); None on documents older than it.
+    v: str | None = None
 
     class Settings:
         name = "turnout_counters"

@@ -3,13 +3,22 @@
 import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from backend.accounts.dependencies import AccountRateLimit, Staff
-from backend.core.responses import AUTH_ERRORS, NOT_FOUND, PDF_UNAVAILABLE, RATE_LIMITED, Responses
+from backend.accounts.models import Account
+from backend.core.responses import (
+    AUTH_ERRORS,
+    NOT_FOUND,
+    NOT_MODIFIED,
+    PDF_UNAVAILABLE,
+    RATE_LIMITED,
+    Responses,
+)
 from backend.turnout import service
 from backend.turnout.brief.page import BRIEF_HEADERS
+from backend.turnout.models import NATIONAL_CODE
 from schemas.turnout import MONTH_PATTERN, AreaKind, BriefLanguage, TurnoutRead
 
 router = APIRouter(prefix="/turnout", tags=["turnout"], responses=AUTH_ERRORS)
@@ -28,40 +37,52 @@ PDF_FILE: Responses = {200: {"content": {"application/pdf": {}}, "description": 
 Language = Annotated[BriefLanguage, Query(description="The brief's language.")]
 
 
-@router.get("/constituencies/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
+@router.get(
+    "/constituencies/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND | NOT_MODIFIED
+)
 async def read_constituency(
-    staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
-) -> TurnoutRead:
+    request: Request, staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
+) -> Response:
     """Read a constituency's turnout, against the average seat of its districts, province and country."""
-    return await service.read_turnout(
-        account=staff, kind=AreaKind.CONSTITUENCY, code=code, from_month=from_month, to_month=to_month
-    )
+    return await _answer(request, staff, AreaKind.CONSTITUENCY, code, from_month, to_month)
 
 
-@router.get("/districts/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
+@router.get(
+    "/districts/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND | NOT_MODIFIED
+)
 async def read_district(
-    staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
-) -> TurnoutRead:
+    request: Request, staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
+) -> Response:
     """Read a district's turnout (by code, name or alias), against the average district."""
-    return await service.read_turnout(
-        account=staff, kind=AreaKind.DISTRICT, code=code, from_month=from_month, to_month=to_month
-    )
+    return await _answer(request, staff, AreaKind.DISTRICT, code, from_month, to_month)
 
 
-@router.get("/provinces/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND)
+@router.get(
+    "/provinces/{code}", response_model=TurnoutRead, status_code=200, responses=NOT_FOUND | NOT_MODIFIED
+)
 async def read_province(
-    staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
-) -> TurnoutRead:
+    request: Request, staff: Staff, code: Code, from_month: FromMonth = None, to_month: ToMonth = None
+) -> Response:
     """Read a province's turnout, against the average province."""
-    return await service.read_turnout(
-        account=staff, kind=AreaKind.PROVINCE, code=code, from_month=from_month, to_month=to_month
-    )
+    return await _answer(request, staff, AreaKind.PROVINCE, code, from_month, to_month)
 
 
-@router.get("/national", response_model=TurnoutRead, status_code=200)
-async def read_national(staff: Staff, from_month: FromMonth = None, to_month: ToMonth = None) -> TurnoutRead:
+@router.get("/national", response_model=TurnoutRead, status_code=200, responses=NOT_MODIFIED)
+async def read_national(
+    request: Request, staff: Staff, from_month: FromMonth = None, to_month: ToMonth = None
+) -> Response:
     """Read the country's turnout."""
-    return await service.national_turnout(account=staff, from_month=from_month, to_month=to_month)
+    return await _answer(request, staff, AreaKind.NATIONAL, NATIONAL_CODE, from_month, to_month)
+
+
+async def _answer(
+    request: Request, staff: Account, kind: AreaKind, code: str, from_month: str | None, to_month: str | None
+) -> Response:
+    """The figures serialised once (kept with them while no counter changes), with an ETag."""
+    published = await service.publish(
+        account=staff, kind=kind, code=code, from_month=from_month, to_month=to_month
+    )
+    return published.representation.response(request)
 
 
 @router.get(

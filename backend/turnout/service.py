@@ -1,15 +1,19 @@
 """Turnout reads: one area's figures over a period, from its counter documents only, through the gate."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cachetools import LRUCache
 
 from backend.accounts.models import Account
 from backend.core.clock import month_of, utc_now
 from backend.core.errors import invalid_field
+from backend.core.http_cache import Representation
 from backend.geography import service as geography
-from backend.turnout import figures, protection, signals
+from backend.turnout import counting, figures, protection, signals
 from backend.turnout.brief import page as brief
 from backend.turnout.figures import AreaFigures, MonthCounts
-from backend.turnout.models import NATIONAL_CODE, TurnoutCounter
+from backend.turnout.models import TurnoutCounter
 from backend.turnout.scope import Area, area_in_scope, comparisons
 from schemas.turnout import AreaKind, AreaRef, BriefLanguage, Comparison, TurnoutRead
 
@@ -52,18 +56,43 @@ def month_range(*, from_month: str | None, to_month: str | None) -> list[str]:
     return [_month_at(index) for index in range(first, last + 1)]
 
 
-async def _counts(areas: Sequence[Area], months: Sequence[str]) -> dict[Area, AreaFigures]:
-    """Each area's counter documents over `months`, fetched by `_id` in one query (counts and key sums)."""
-    ids = {f"{area.kind.value}:{area.code}:{month}": (area, month) for area in areas for month in months}
+Versions = tuple[tuple[str, str], ...]
+
+
+async def _versions(ids: Sequence[str]) -> Versions | None:
+    """Each counter document's version, by `_id`; None when one has none (written before versions)."""
+    cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"v": 1})
+    found = [(document["_id"], document.get("v")) async for document in cursor]
+    if any(version is None for _, version in found):
+        return None
+    return tuple(sorted(found))
+
+
+async def _counts(
+    areas: Sequence[Area], months: Sequence[str]
+) -> tuple[dict[Area, AreaFigures], Versions | None]:
+    """Each area's counter documents over `months`, fetched by `_id` in one query (counts and key sums),
+    and the versions of the documents read."""
+    ids = {_counter_id(area, month): (area, month) for area in areas for month in months}
     found: dict[Area, dict[str, MonthCounts]] = {area: {} for area in areas}
-    cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"c": 1, "k": 1})
+    versions: list[tuple[str, str | None]] = []
+    cursor = TurnoutCounter.get_pymongo_collection().find(
+        {"_id": {"$in": list(ids)}}, {"c": 1, "k": 1, "v": 1}
+    )
     async for document in cursor:
         area, month = ids[document["_id"]]
+        versions.append((document["_id"], document.get("v")))
         found[area][month] = MonthCounts(
             counts=figures.flat_counts(document.get("c") or {}),
             keys=figures.flat_counts(document.get("k") or {}),
         )
-    return {area: AreaFigures(months=tuple(months), by_month=by_month) for area, by_month in found.items()}
+    counted = {area: AreaFigures(months=tuple(months), by_month=by_month) for area, by_month in found.items()}
+    complete = all(version is not None for _, version in versions)
+    return counted, tuple(sorted(versions)) if complete else None  # type: ignore[arg-type]
+
+
+def _counter_id(area: Area, month: str) -> str:
+    return counting.counter_id(area.kind.value, area.code, month)
 
 
 def _area_ref(area: Area, reference: geography.Reference) -> AreaRef:
@@ -78,10 +107,32 @@ def _area_ref(area: Area, reference: geography.Reference) -> AreaRef:
     return AreaRef(kind=area.kind, code=area.code, name=name, name_ur=name_ur)
 
 
+@dataclass(frozen=True)
+class Published:
+    """An area's figures as read, and serialised once for the API."""
+
+    read: TurnoutRead
+    representation: Representation
+
+
+# Figures made from counter documents, by the documents' versions: the same versions make the same
+# figures, and every counter write sets a new version (counting.stamp), in any process. So a dashboard
+# read again costs one small lookup of versions instead of reading, flattening and gating every cell.
+_published: LRUCache[tuple[object, ...], Published] = LRUCache(maxsize=512)
+
+
 async def read_turnout(
     *, account: Account, kind: AreaKind, code: str, from_month: str | None, to_month: str | None
 ) -> TurnoutRead:
-    """An area's totals, months, breakdowns and comparisons, if the caller may see the area (else 404).
+    """An area's totals, months, breakdowns and comparisons, if the caller may see the area (else 404)."""
+    published = await publish(account=account, kind=kind, code=code, from_month=from_month, to_month=to_month)
+    return published.read
+
+
+async def publish(
+    *, account: Account, kind: AreaKind, code: str, from_month: str | None, to_month: str | None
+) -> Published:
+    """`read_turnout`'s figures with their serialised form, kept while no counter read has changed.
 
     The figures are the same for every reader who may see them: what is published depends on the
     records counted, never on who asks (so no reader learns more by asking as someone else).
@@ -90,9 +141,15 @@ async def read_turnout(
     area = await area_in_scope(account=account, kind=kind, code=code)
     reference = await geography.reference()
     compared = comparisons(area, reference)
-    counts = await _counts(list(dict.fromkeys([area, *(other for other, _, _ in compared)])), months)
+    areas = list(dict.fromkeys([area, *(other for other, _, _ in compared)]))
+    # The names come from the reference data: a reload of it (an import) makes new figures too.
+    question = (area, tuple(months), reference.database, reference.loaded_at)
+    versions = await _versions([_counter_id(one, month) for one in areas for month in months])
+    if versions is not None and (kept := _published.get((*question, versions))) is not None:
+        return kept
+    counts, versions = await _counts(areas, months)
     main = counts[area]
-    return TurnoutRead(
+    read = TurnoutRead(
         area=_area_ref(area, reference),
         from_month=months[0],
         to_month=months[-1],
@@ -112,13 +169,10 @@ async def read_turnout(
         note=protection.NOTE,
         generated_at=utc_now(),
     )
-
-
-async def national_turnout(*, account: Account, from_month: str | None, to_month: str | None) -> TurnoutRead:
-    """The country's figures."""
-    return await read_turnout(
-        account=account, kind=AreaKind.NATIONAL, code=NATIONAL_CODE, from_month=from_month, to_month=to_month
-    )
+    published = Published(read=read, representation=Representation.of(read))
+    if versions is not None:
+        _published[(*question, versions)] = published
+    return published
 
 
 async def brief_html(

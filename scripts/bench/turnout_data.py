@@ -236,6 +236,7 @@ class Generator:
                     {"_id": document_id},
                     {
                         "$inc": {path: n for path, n in inc.items() if n},
+                        "$set": counting.stamp(),
                         "$setOnInsert": {"area": area, "code": code, "month": month},
                     },
                     upsert=True,
