@@ -8,7 +8,7 @@ from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
 from backend.core.pagination import PageParams, paginate
 from backend.events.models import Event
-from backend.events.service import local_time, to_read
+from backend.events.service import local_time, stored_to_read
 from backend.geography import places
 from schemas.common import Page
 from schemas.events import (
@@ -70,7 +70,7 @@ async def list_events(*, query: dict[str, Any], newest_first: bool, page: PagePa
         query,
         sort=[("starts_at", direction), ("_id", direction)],
         page=page,
-        read=lambda stored: to_read(Event.model_validate(stored)),
+        read=stored_to_read,
     )
 
 

@@ -10,8 +10,9 @@ from backend.accounts.dependencies import FieldStaff, Supervisor, Youth
 from backend.audit import service as audit
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
+from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
-from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, Responses
+from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, NOT_MODIFIED, Responses
 from backend.events import export, lists, photos, reports, rsvps, service
 from backend.events.dependencies import Filters, Signer
 from schemas.common import Page, Problem
@@ -67,13 +68,13 @@ async def list_upcoming_events(
     return await lists.upcoming(district=district, constituency=constituency, page=page)
 
 
-@router.get("", response_model=Page[EventRead], status_code=200)
+@router.get("", response_model=Page[EventRead], status_code=200, responses=NOT_MODIFIED)
 async def list_events(
-    staff: FieldStaff, filters: Filters, page: Pagination, newest_first: bool = False
-) -> Page[EventRead]:
+    request: Request, staff: FieldStaff, filters: Filters, page: Pagination, newest_first: bool = False
+) -> Response:
     """List the events of the caller's districts, filtered and sorted by start time."""
     query = await lists.list_query(actor=staff, filters=filters)
-    return await lists.list_events(query=query, newest_first=newest_first, page=page)
+    return cached_json(request, await lists.list_events(query=query, newest_first=newest_first, page=page))
 
 
 @router.get(

@@ -47,10 +47,26 @@ def local_time(moment: datetime) -> str:
     return pakistan_time(moment).isoformat()
 
 
+_READ_FIELDS = frozenset(EventRead.model_fields) - {"id", "starts_at_local"}
+# What an event stored before a field existed reads as (the model's defaults), for `stored_to_read`.
+_READ_DEFAULTS = {
+    name: field.get_default(call_default_factory=True)
+    for name, field in Event.model_fields.items()
+    if name in _READ_FIELDS and not field.is_required()
+}
+
+
 def to_read(event: Event) -> EventRead:
     """The contract's view of an event: counts from its counters, internal fields left out."""
-    data = event.model_dump(include=set(EventRead.model_fields) - {"id", "starts_at_local"})
+    data = event.model_dump(include=set(_READ_FIELDS))
     return EventRead.model_validate({**data, "id": event.id, "starts_at_local": local_time(event.starts_at)})
+
+
+def stored_to_read(stored: dict[str, Any]) -> EventRead:
+    """`to_read` of an event as stored, without building the document model first: lists read many."""
+    data = _READ_DEFAULTS | {name: stored[name] for name in _READ_FIELDS if name in stored}
+    starts_at_local = local_time(stored["starts_at"])
+    return EventRead.model_validate({**data, "id": stored["_id"], "starts_at_local": starts_at_local})
 
 
 def _conflict(event: Event, message: str, *, kind: type[ConflictError] = ConflictError) -> ConflictError:

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from backend.core import versioning
-from backend.events import versions
+from backend.events import service, versions
 from backend.events.models import Event, EventVersion
 from tests.fixtures.events import plan
 from tests.fixtures.users import User
@@ -157,3 +157,26 @@ async def test_finishing_twice_writes_the_history_once(client: httpx.AsyncClient
     }
     await asyncio.gather(*[versions.write_history(event_id, pending) for _ in range(3)])
     assert await _history(event_id) == [(1, "created")]
+
+
+async def test_a_list_reads_stored_events_as_a_single_read_does(
+    client: httpx.AsyncClient, officer: User
+) -> None:
+    """`stored_to_read` (lists) skips building the document model: it must give what `to_read` gives,
+    for a full event and for one stored before later fields existed (their defaults)."""
+    event_id = str(uuid.uuid4())
+    assert (
+        await client.put(f"/v1/events/{event_id}", json=plan(), headers=officer.headers)
+    ).status_code == 201
+    stored = await Event.get_pymongo_collection().find_one({"_id": event_id})
+    assert stored is not None
+    older = {
+        name: value
+        for name, value in stored.items()
+        if name not in ("lat", "lng", "registration_count", "rsvp_count", "turnout", "review_reason")
+    }
+    for document in (stored, older):
+        assert service.stored_to_read(document) == service.to_read(Event.model_validate(document))
+    listed = (await client.get("/v1/events", headers=officer.headers)).json()["items"]
+    single = (await client.get(f"/v1/events/{event_id}", headers=officer.headers)).json()
+    assert listed == [single]
