@@ -18,7 +18,7 @@ _bearer = HTTPBearer(
 )
 
 
-def get_identity(request: Request) -> FirebaseAuth:
+async def get_identity(request: Request) -> FirebaseAuth:
     identity: FirebaseAuth = request.app.state.firebase
     return identity
 
@@ -26,7 +26,7 @@ def get_identity(request: Request) -> FirebaseAuth:
 Identity = Annotated[FirebaseAuth, Depends(get_identity)]
 
 
-def _account_followers(request: Request) -> tuple[changes.AccountFollower, ...]:
+async def _account_followers(request: Request) -> tuple[changes.AccountFollower, ...]:
     followers: tuple[changes.AccountFollower, ...] = getattr(request.app.state, "account_followers", ())
     return followers
 

@@ -31,7 +31,7 @@ async def to_sign_in(request: Request, exc: Exception) -> RedirectResponse:  # n
 async def session_account(request: Request) -> Account | None:
     """The staff account of this request's console session, if it has a usable one (one dependency, so a
     benchmark can stand in for sign-in as it does for the API's `current_account`)."""
-    account = await sessions.current(request, get_identity(request))
+    account = await sessions.current(request, await get_identity(request))
     if account is not None:
         note_role(request, account)
     return account

@@ -1,4 +1,8 @@
-"""Dependencies shared by every feature router."""
+"""Dependencies shared by every feature router.
+
+Every dependency in the app is `async def`, even one that does no I/O: FastAPI runs a plain `def`
+dependency in a worker thread, a thread hop on every request (tests/core/test_dependencies.py checks).
+"""
 
 import re
 from typing import Annotated
@@ -19,7 +23,7 @@ async def require_database(request: Request) -> None:
         raise DatabaseUnavailableError("The database has not been reachable since start-up.")
 
 
-def if_match_version(
+async def if_match_version(
     if_match: Annotated[
         str | None, Header(description='The version (the ETag) the edit is based on: `"3"`.')
     ] = None,
@@ -40,7 +44,7 @@ def if_match_version(
 IfMatch = Annotated[int | None, Depends(if_match_version)]
 
 
-def _idempotency_key(
+async def _idempotency_key(
     request: Request,
     key: Annotated[
         str,

@@ -21,7 +21,7 @@ class PageParams(BaseModel):
     offset: int
 
 
-def _page_params(
+async def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")] = 0,
 ) -> PageParams:
@@ -48,8 +48,10 @@ async def paginate(
     projection: Mapping[str, Any] | None = None,
 ) -> Page[T]:
     """One page of `document`s matching `query` in `sort` order (end it with `_id`, so pages are stable),
-    each stored document (as a dict, `projection` applied) turned into its contract model by `read`."""
-    total = await total_count(document, query)
+    each stored document (as a dict, `projection` applied) turned into its contract model by `read`.
+
+    A page that is not full and not past the end tells the total itself: counting is skipped then (most
+    people's inboxes and lists fit on one page)."""
     cursor = document.get_pymongo_collection().find(
         dict(query),
         dict(projection) if projection else None,
@@ -58,4 +60,8 @@ async def paginate(
         limit=page.limit,
     )
     items = [read(stored) async for stored in cursor]
+    if len(items) < page.limit and (items or page.offset == 0):
+        total = page.offset + len(items)
+    else:
+        total = await total_count(document, query)
     return Page[T](items=items, total=total, limit=page.limit, offset=page.offset)

@@ -2,12 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from backend.accounts.dependencies import Youth, limited
 from backend.alerts.inbox import service
+from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
-from backend.core.responses import AUTH_ERRORS, NOT_FOUND, RATE_LIMITED
+from backend.core.responses import AUTH_ERRORS, NOT_FOUND, NOT_MODIFIED, RATE_LIMITED
 from schemas.alerts import NotificationRead
 from schemas.common import Page
 
@@ -19,10 +20,12 @@ NotificationId = Annotated[
 ]
 
 
-@router.get("/me/notifications", response_model=Page[NotificationRead], status_code=200)
-async def list_notifications(youth: Youth, page: Pagination) -> Page[NotificationRead]:
+@router.get(
+    "/me/notifications", response_model=Page[NotificationRead], status_code=200, responses=NOT_MODIFIED
+)
+async def list_notifications(request: Request, youth: Youth, page: Pagination) -> Response:
     """The alerts the caller was sent, newest first, in their language, with read state."""
-    return await service.list_notifications(account=youth, page=page)
+    return cached_json(request, await service.list_notifications(account=youth, page=page))
 
 
 @router.put(
