@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import psutil
 from pymongo import MongoClient
+from pymongo.database import Database
 
 from backend.core.settings import Settings
 from schemas.accounts import Role
@@ -132,7 +133,7 @@ class LoadStack:
         now = datetime.now(UTC)
         client: MongoClient[dict[str, Any]]
         with MongoClient(self.environment["MONGODB_URI"], tz_aware=True) as client:
-            database = client[self.environment["MONGODB_DATABASE"]]
+            database: Database[dict[str, Any]] = client[self.environment["MONGODB_DATABASE"]]
             for name, scope in STAFF.items():
                 database["accounts"].update_one(
                     {"_id": f"load-{name}"},

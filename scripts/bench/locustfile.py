@@ -138,9 +138,10 @@ class FieldOfficer(_Caller):
     @task(2)
     def plan_batch(self) -> None:
         starts = datetime.now(UTC) - timedelta(hours=3)
-        items = [{"id": str(uuid.uuid4()), "event": _plan(starts)} for _ in range(5)]
+        ids = [str(uuid.uuid4()) for _ in range(5)]
+        items = [{"id": event_id, "event": _plan(starts)} for event_id in ids]
         self.client.post("/v1/events/batch", json={"items": items}, headers=self.headers)
-        self.to_report.extend(item["id"] for item in items)
+        self.to_report.extend(ids)
 
     @task(3)
     def list_events(self) -> None:
