@@ -44,7 +44,9 @@ STAFF: dict[str, dict[str, Any]] = {
 class LoadStack:
     """Everything the load runs against; `with LoadStack(processes=2) as stack:` starts it all."""
 
-    def __init__(self, *, processes: int, heap_mb: int = 4096) -> None:
+    def __init__(self, *, processes: int, heap_mb: int = 4096, data_dir: Path | None = None) -> None:
+        """`data_dir`: keep the embedded engine's data in a file there (it survives the engine's restart),
+        instead of in memory."""
         self.processes = processes
         self._folder = tempfile.TemporaryDirectory(prefix="hamqadam-load-")
         self.folder = Path(self._folder.name)
@@ -54,7 +56,11 @@ class LoadStack:
         uri = os.environ.get("MONGODB_URI")
         if not uri:
             self.engine = EmbeddedEngine(
-                port=free_port(), log_path=self.folder / "engine.log", heap_mb=heap_mb
+                port=free_port(),
+                log_path=self.folder / "engine.log",
+                heap_mb=heap_mb,
+                storage="file" if data_dir else "memory",
+                data_path=data_dir / "engine.mv.db" if data_dir else None,
             )
             uri = self.engine.uri
         self.issuer = TokenIssuer(PROJECT)
