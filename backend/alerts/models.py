@@ -94,6 +94,10 @@ class AlertBatch(Document):
     # Set at creation (a retry's: when it may run), so a free batch is one whose lease_until has passed.
     lease_until: datetime | None = None
     attempts: int = 0
+    # A retry batch: the retries its deliveries have used (an attempt that met an FCM outage uses none),
+    # and when the first of its attempts was refused.
+    retry_generation: int = 0
+    retrying_since: datetime | None = None
     created_at: datetime
 
     class Settings:

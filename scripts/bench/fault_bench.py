@@ -175,20 +175,26 @@ def fcm_outage(phones_count: int = 300) -> list[str]:
             status = _wait_until_sent(http, campaign_id, _bearer(people["staff"]["editor"]))
             took = time.monotonic() - freed_at
         received = httpx.get(f"{fcm}/received", timeout=60).json()
-        delivered: dict[str, int] = {}
-        for message in received:
-            for token in message.get("delivered_to") or [message.get("token")]:
-                delivered[token] = delivered.get(token, 0) + 1
-        mine = {token: delivered.get(token, 0) for token in tokens.values()}
-        once = sum(1 for n in mine.values() if n == 1)
-        twice = sum(1 for n in mine.values() if n > 1)
-        lost = sum(1 for n in mine.values() if n == 0)
-        return [
-            f"FCM answered 503 for 60 s during an emergency campaign to {len(tokens)} phones:",
-            f"  campaign {status['status']} {took:.0f} s after FCM recovered; stats {status['stats']}",
-            f"  phones that got it once {once}, more than once {twice}, never {lost}",
-            f"  nothing lost or shown twice: {'yes' if once == len(tokens) else 'NO'}",
-        ]
+    accepted: dict[str, set[str]] = {token: set() for token in tokens.values()}
+    refused = 0
+    for request in received:
+        if request["kind"] == "send" and request["token"] in accepted:
+            if request["error"] is None:  # the phone got it; its Android tag says which notification
+                accepted[request["token"]].add(
+                    json.dumps(request["message"]["android"]["notification"]["tag"])
+                )
+            else:
+                refused += 1
+    got = [len(tags) for tags in accepted.values()]
+    whole = got.count(1) == len(tokens)
+    return [
+        f"FCM answered 503 for 60 s during an emergency campaign to {len(tokens)} phones:",
+        f"  sends refused with 503 while it lasted: {refused:,}",
+        f"  campaign {status['status']} {took:.0f} s after FCM recovered; stats {status['stats']}",
+        f"  phones shown it once {got.count(1)}, as two notifications {sum(n > 1 for n in got)}, "
+        f"never {got.count(0)}",
+        f"  nothing lost or shown twice: {'yes' if whole else 'NO'}",
+    ]
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -125,7 +125,9 @@ class LoadStack:
         """The API's worker processes (with one, uvicorn serves in its own process)."""
         assert self._api is not None
         supervisor = psutil.Process(self._api.pid)
-        return supervisor.children(recursive=True) or [supervisor]
+        # multiprocessing's resource tracker is a child too, but serves no requests.
+        workers = [p for p in supervisor.children() if "resource_tracker" not in " ".join(p.cmdline())]
+        return workers or [supervisor]
 
     def memory_mb(self) -> dict[str, float]:
         """Resident memory of each API worker and of the engine, in MiB."""

@@ -10,7 +10,13 @@ import httpx
 import pytest
 from firebase_admin import exceptions, messaging
 
-from backend.alerts.push.fcm import ASYNC_CLIENT_ATTRIBUTE, URL_ATTRIBUTES, FcmSender, RetryPolicy, _classify
+from backend.alerts.push.fcm import (
+    ASYNC_CLIENT_ATTRIBUTE,
+    SERVICE_ATTRIBUTES,
+    FcmSender,
+    RetryPolicy,
+    _classify,
+)
 from backend.alerts.push.messages import (
     MAX_BATCH,
     OutcomeKind,
@@ -33,7 +39,7 @@ async def test_sdk_still_keeps_the_fcm_urls_where_the_sender_sets_them(fcm: Fake
     app = firebase_admin.initialize_app(OfflineCredential(), {"projectId": PROJECT}, name="url-check")
     try:
         service = messaging._get_messaging_service(app)
-        for name in (*URL_ATTRIBUTES, ASYNC_CLIENT_ATTRIBUTE):
+        for name in (*SERVICE_ATTRIBUTES, ASYNC_CLIENT_ATTRIBUTE):
             assert hasattr(service, name), f"firebase-admin {firebase_admin.__version__} moved {name}"
         assert service._fcm_url == f"https://fcm.googleapis.com/v1/projects/{PROJECT}/messages:send"
         assert service._fcm_topic_url == f"https://fcm.googleapis.com/v1/projects/{PROJECT}/registrations"
@@ -127,13 +133,12 @@ async def test_unavailable_twice_then_success_is_sent(fcm: FakeFcm, sender: FcmS
     assert [r.status for r in fcm.requests()] == [503, 503, 200]
 
 
-async def test_unavailable_beyond_the_sdk_retries_is_retried_by_the_sender(
-    fcm: FakeFcm, sender: FcmSender
-) -> None:
-    fcm.fail("down", "UNAVAILABLE", times=5)  # the SDK itself tries a 503 five times
+async def test_only_the_sender_retries_a_503(fcm: FakeFcm, sender: FcmSender) -> None:
+    """The SDK's client retries no status itself (see the pool test below): one request per attempt."""
+    fcm.fail("down", "UNAVAILABLE", times=5)
     [outcome] = await sender.send([_to("down")])
-    assert (outcome.kind, outcome.attempts) == (OutcomeKind.SENT, 2)
-    assert [r.status for r in fcm.requests()] == [503] * 5 + [200]
+    assert (outcome.status, outcome.retryable, outcome.attempts) == ("failed:UNAVAILABLE", True, 3)
+    assert [r.status for r in fcm.requests()] == [503] * 3
 
 
 async def test_persistent_quota_exceeded_is_failed_retryable_after_bounded_attempts(
@@ -235,3 +240,15 @@ def test_a_message_that_never_got_a_connection_is_retryable_unlike_a_read_timeou
         ("failed:DEADLINE_EXCEEDED", True),
         ("failed:DEADLINE_EXCEEDED", False),
     ]
+
+
+async def test_a_long_fcm_outage_never_wears_out_the_connection_pool(fcm: FakeFcm, sender: FcmSender) -> None:
+    """firebase-admin 7.7's async client drops each retried 503 unclosed, holding a connection of its pool
+    of 100 for ever: after about a hundred, every send waited for ever (found by the fault run)."""
+    fcm.fail(None, "UNAVAILABLE")
+    for _ in range(4):  # far more than a hundred refused requests in all
+        outcomes = await asyncio.wait_for(sender.send([_to(f"phone-{n}") for n in range(40)]), timeout=20)
+        assert {o.status for o in outcomes} == {"failed:UNAVAILABLE"}
+    fcm.app.clear_rules()
+    outcomes = await asyncio.wait_for(sender.send([_to("phone-0")]), timeout=20)
+    assert [o.status for o in outcomes] == ["sent"]

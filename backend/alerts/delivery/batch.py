@@ -27,8 +27,14 @@ from backend.core.clock import utc_now
 
 logger = logging.getLogger(__name__)
 
-# Retry batches after a retryable failure: at most this many, the n-th waiting n leases.
+# Retry batches after a retryable failure: at most this many, the n-th waiting n leases (at most six).
 MAX_RETRIES = 5
+# An attempt whose every message FCM refused as unavailable (503) or with an internal error (500) met an
+# FCM outage, not bad tokens: it does not use up a retry, but retrying stops this long after the first
+# refusal. (A quota refusal can be one phone's message rate, so it uses up retries as before.)
+OUTAGE_RETRY_WINDOW = timedelta(minutes=30)
+_OUTAGE_CODES = frozenset({"UNAVAILABLE", "INTERNAL"})
+_LONGEST_WAIT_LEASES = 6
 # The statuses a release or retry batch claims from.
 _CLAIMABLE = {"release": ["held", "releasing"], "retry": ["failed"]}
 # A claimed delivery on its way to FCM: claimed, or unconfirmed and being sent again.
@@ -73,15 +79,16 @@ async def deliver(
         report.sent = len(await claims.insert_new(Delivery.get_pymongo_collection(), docs))
     else:
         claimed, resent = await _claim(batch, report, claim=claim, now=utc_now())
-        retryable = False
+        retryable = outage = False
         if claimed:
             messages = [message_for(campaign, language=r["language"], token=r["token"]) for r in claimed]
             outcomes = await sender.send(messages)
             await _record(batch, claimed, outcomes, report, claim=claim, resent=resent, now=utc_now())
             retryable = any(outcome.retryable for outcome in outcomes)
+            outage = all(outcome.retryable and outcome.code in _OUTAGE_CODES for outcome in outcomes)
         # Looked up only when there can be some: this attempt's own, or a dead worker's on a takeover.
         if retryable or takeover:
-            await _queue_retries(batch, report, now=utc_now(), retry_after_s=retry_after_s)
+            await _queue_retries(batch, report, now=utc_now(), retry_after_s=retry_after_s, outage=outage)
     await _count(campaign.id, report)
     return report
 
@@ -202,9 +209,10 @@ async def _record(
 
 
 async def _queue_retries(
-    batch: AlertBatch, report: BatchReport, *, now: datetime, retry_after_s: float
+    batch: AlertBatch, report: BatchReport, *, now: datetime, retry_after_s: float, outage: bool = False
 ) -> None:
-    """Put this batch's retryable failures in a retry batch, or fail them for good after MAX_RETRIES."""
+    """Put this batch's retryable failures in a retry batch, or fail them for good after MAX_RETRIES (an
+    `outage` attempt does not count one) or OUTAGE_RETRY_WINDOW after the first refusal."""
     collection = Delivery.get_pymongo_collection()
     failing = await collection.find(
         {"batch_id": batch.id, "status": "failed", "retryable": True},
@@ -212,8 +220,10 @@ async def _queue_retries(
     ).to_list()
     if not failing:
         return
-    generation = batch.id.count(":r") + 1
-    if generation > MAX_RETRIES:
+    attempt = batch.id.count(":r") + 1
+    generation = batch.retry_generation + (0 if outage else 1)
+    since = batch.retrying_since or now
+    if generation > MAX_RETRIES or now - since > OUTAGE_RETRY_WINDOW:
         given_up = await collection.update_many(
             {"batch_id": batch.id, "status": "failed", "retryable": True}, {"$set": {"retryable": False}}
         )
@@ -230,7 +240,9 @@ async def _queue_retries(
         "status": "pending",
         "lease_owner": None,
         # Not before then: a free batch is one whose lease_until has passed.
-        "lease_until": now + timedelta(seconds=retry_after_s * generation),
+        "lease_until": now + timedelta(seconds=retry_after_s * min(attempt, _LONGEST_WAIT_LEASES)),
+        "retry_generation": generation,
+        "retrying_since": since,
         "attempts": 0,
         "created_at": now,
     }

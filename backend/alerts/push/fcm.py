@@ -19,7 +19,8 @@ from typing import Any
 
 import firebase_admin
 import httpx
-from firebase_admin import exceptions, messaging
+from firebase_admin import _http_client, exceptions, messaging
+from firebase_admin._retry import HttpxRetry
 
 from backend.alerts.push.messages import (
     MAX_BATCH,
@@ -34,7 +35,7 @@ from backend.alerts.push.messages import (
 from backend.core.firebase import OfflineCredential
 
 # The private attributes of firebase_admin.messaging._MessagingService we rely on.
-URL_ATTRIBUTES = ("_fcm_url", "_fcm_topic_url")
+SERVICE_ATTRIBUTES = ("_fcm_url", "_fcm_topic_url", "_credential")
 ASYNC_CLIENT_ATTRIBUTE = "_async_client"
 # FCM's answer to a token that is not one; the SDK exposes it only as the error's message (FIREBASE.md).
 _INVALID_TOKEN_DETAIL = "registration token is not a valid fcm registration token"  # noqa: S105
@@ -88,13 +89,23 @@ class FcmSender:
         self._app = app
         self._service = messaging._get_messaging_service(app)
         missing = [
-            name for name in (*URL_ATTRIBUTES, ASYNC_CLIENT_ATTRIBUTE) if not hasattr(self._service, name)
+            name for name in (*SERVICE_ATTRIBUTES, ASYNC_CLIENT_ATTRIBUTE) if not hasattr(self._service, name)
         ]
         if missing:
             raise RuntimeError(
                 f"firebase-admin {firebase_admin.__version__} has no messaging {', '.join(missing)}: "
                 "FcmSender must be updated before it can point FCM at base_url or close cleanly"
             )
+        # firebase-admin 7.7's async client retries a 500 or 503 itself but drops the refused response
+        # without closing it, so each retry keeps one of its pool's 100 connections: after about a hundred
+        # refusals (an FCM outage) every send waits for a connection for ever. This client retries no
+        # status; the sender's RetryPolicy and the delivery's retry batches retry 5xx instead.
+        timeout = app.options.get("httpTimeout", _http_client.DEFAULT_TIMEOUT_SECONDS)
+        self._service._async_client = _http_client.HttpxAsyncClient(
+            credential=self._service._credential,
+            timeout=timeout,
+            retry_config=HttpxRetry(status_forcelist=[]),
+        )
         if base_url is not None:
             root = f"{base_url.rstrip('/')}/v1/projects/{app.project_id}"
             self._service._fcm_url = f"{root}/messages:send"
