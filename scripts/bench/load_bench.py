@@ -38,7 +38,7 @@ HOT_ROUTES = {
     "inbox (young person)": ("/v1/me/notifications", "youth"),
 }
 MIXED = ["YoungPerson", "FieldOfficer", "Supervisor", "MemberOfParliament", "Editor"]
-TASKS_PER_USER_S = 0.5
+TASKS_PER_USER_S = 2.0
 P99_GOAL_MS = 500
 
 
@@ -169,7 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--route-seconds", type=int, default=20, help="each 32-connection run (default 20)")
     parser.add_argument("--probe-seconds", type=int, default=30, help="each mixed probe (default 30)")
     parser.add_argument(
-        "--rates", type=int, nargs="+", default=[50, 100, 150, 200, 300, 400], help="mixed rates to probe"
+        "--rates",
+        type=int,
+        nargs="+",
+        default=[100, 200, 300, 400, 500, 600, 800],
+        help="mixed rates to probe (requests/s asked)",
     )
     parser.add_argument("--routes-only", action="store_true", help="the floor and the hot routes, no mix")
     args = parser.parse_args(argv)
