@@ -151,7 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     if os.environ.get("MONGODB_URI"):
         print("MONGODB_URI is set: using that server, starting no engine", flush=True)
     else:
-        engine = EmbeddedEngine(port=args.db_port, storage="file", data_path=args.data_dir / "hamqadam.mv")
+        engine = EmbeddedEngine(
+            port=args.db_port,
+            storage="file",
+            data_path=args.data_dir / "hamqadam.mv",
+            restart_after_store_failure=True,
+        )
         started = time.monotonic()
         print(
             f"starting the embedded engine on 127.0.0.1:{args.db_port} (data in {args.data_dir}) ...",

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -18,6 +19,8 @@ from pymongo.errors import PyMongoError
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_DIR = ROOT / "tools" / "mongo-java-server"
+# EmbeddedMongo's exit status when a storage failure closed its file store (a full disk): start it again.
+STORE_FAILED = 75
 Storage = Literal["memory", "file"]
 
 
@@ -43,6 +46,7 @@ class EmbeddedEngine:
     `storage="file"` keeps one H2 file at `data_path` (committed after every write command);
     `storage="memory"` keeps nothing after exit. `heap_mb` caps the JVM heap (-Xmx). `stock_matching`
     (memory only) drops our launcher's matching patches, for the tests that compare the two.
+    `restart_after_store_failure` starts it again whenever a full disk made it stop (file storage).
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class EmbeddedEngine:
         log_path: Path | None = None,
         heap_mb: int | None = None,
         stock_matching: bool = False,
+        restart_after_store_failure: bool = False,
     ) -> None:
         if storage == "file" and data_path is None:
             raise ValueError("file storage needs a data_path")
@@ -66,7 +71,9 @@ class EmbeddedEngine:
         self.log_path = (log_path or default_log).resolve()
         self.heap_mb = heap_mb or int(os.environ.get("ENGINE_HEAP_MB", "2048"))
         self.stock_matching = stock_matching
+        self.restart_after_store_failure = restart_after_store_failure
         self._process: subprocess.Popen[bytes] | None = None
+        self._wanted = False  # started and not stopped by its owner
 
     @property
     def pid(self) -> int | None:
@@ -102,7 +109,23 @@ class EmbeddedEngine:
         self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
+        self._wanted = True
         self._wait_until_ready(timeout_s)
+        if self.restart_after_store_failure:
+            threading.Thread(target=self._restart_after_failure, args=(self._process,), daemon=True).start()
+
+    def _restart_after_failure(self, process: subprocess.Popen[bytes]) -> None:
+        """When `process` stops itself because a storage failure (a full disk) closed its file store, start
+        the engine again, every two seconds until it stays up: reopened at its last good commit, it serves
+        again once there is room (EmbeddedMongo.java, STORE_FAILED)."""
+        if process.wait() != STORE_FAILED or self._process is not process:
+            return
+        while self._wanted:
+            try:
+                self.start()
+                return
+            except (RuntimeError, TimeoutError):
+                time.sleep(2)
 
     def _wait_until_ready(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
@@ -131,6 +154,7 @@ class EmbeddedEngine:
 
     def stop(self, timeout_s: float = 15.0) -> None:
         """Stop the engine cleanly (SIGTERM closes its store), killing it only if it does not exit in time."""
+        self._wanted = False
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
             return
@@ -143,6 +167,7 @@ class EmbeddedEngine:
 
     def kill(self) -> None:
         """Kill the engine with SIGKILL, as a crash would (outage and durability tests)."""
+        self._wanted = False
         process, self._process = self._process, None
         if process is not None and process.poll() is None:
             process.kill()

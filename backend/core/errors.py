@@ -9,7 +9,7 @@ from beanie.exceptions import CollectionWasNotInitialized
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pymongo.errors import ConnectionFailure
+from pymongo.errors import ConnectionFailure, OperationFailure
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backend.core import metrics
@@ -205,12 +205,32 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
     )
 
 
+# MongoDB's OutOfDiskSpace, and the embedded engine's file store refusing a write (a full disk; it then
+# stops to be started again, scripts/engine.py): the database cannot write now. A 503 to retry, as a lost
+# connection is, not a fault in the request; any other failure stays a 500.
+_STORAGE_FAILURE_CODES = frozenset({14031})
+_STORAGE_FAILURE_SIGNS = ("MVStoreException", "closed by a storage failure")
+
+
+async def _operation_failure(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, OperationFailure)
+    if exc.code not in _STORAGE_FAILURE_CODES and not any(
+        sign in str(exc) for sign in _STORAGE_FAILURE_SIGNS
+    ):
+        raise exc  # unexpected: logged and answered 500 by the request middleware
+    logger.warning("database storage failure", extra={"error_code": exc.code})
+    return await _app_error(
+        request, DatabaseUnavailableError("The database cannot write now; try again shortly.")
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Register the handlers that render every error as problem details."""
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(StarletteHTTPException, _http_exception)
     app.add_exception_handler(ConnectionFailure, _database_unavailable)
+    app.add_exception_handler(OperationFailure, _operation_failure)
     app.add_exception_handler(CollectionWasNotInitialized, _database_unavailable)
 
 

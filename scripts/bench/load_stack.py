@@ -61,6 +61,7 @@ class LoadStack:
                 heap_mb=heap_mb,
                 storage="file" if data_dir else "memory",
                 data_path=data_dir / "engine.mv.db" if data_dir else None,
+                restart_after_store_failure=True,
             )
             uri = self.engine.uri
         self.issuer = TokenIssuer(PROJECT)

@@ -52,6 +52,9 @@ public final class EmbeddedMongo {
         }
     };
 
+    /** The exit status after a storage failure closed the file store: start the engine again. */
+    static final int STORE_FAILED = 75;
+
     /** Commands after which the file store must be on disk before the client hears "ok". */
     static final Set<String> WRITE_COMMANDS = Set.of(
         "insert", "update", "delete", "findandmodify", "create", "drop", "dropdatabase",
@@ -68,11 +71,30 @@ public final class EmbeddedMongo {
 
         @Override
         public Document handleCommand(Channel channel, String databaseName, String command, Document query) {
-            Document response = super.handleCommand(channel, databaseName, command, query);
-            if (WRITE_COMMANDS.contains(command.toLowerCase(Locale.ROOT))) {
-                commit();
+            try {
+                Document response = super.handleCommand(channel, databaseName, command, query);
+                if (WRITE_COMMANDS.contains(command.toLowerCase(Locale.ROOT))) {
+                    commit();
+                }
+                return response;
+            } finally {
+                stopIfTheStoreClosed();
             }
-            return response;
+        }
+
+        /**
+         * A write the file system refused (a full disk) makes H2 close the store for good: every later
+         * command, reads too, would fail until a restart, which reopens the file at its last good commit
+         * (nothing acknowledged is lost). So the engine stops with STORE_FAILED for its supervisor
+         * (scripts/engine.py) to start it again, and clients see the connection closed (MongoDB's own
+         * answer to a full disk is to stop, too).
+         */
+        private void stopIfTheStoreClosed() {
+            if (getMvStore().isClosed()) {
+                System.err.println("EmbeddedMongo: the store was closed by a storage failure; stopping");
+                new Thread(() -> System.exit(STORE_FAILED)).start();
+                throw new IllegalStateException("the store was closed by a storage failure");
+            }
         }
     }
 

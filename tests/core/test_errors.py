@@ -1,7 +1,11 @@
 """One error shape for the whole API: RFC 9457 problem details with a stable code and the request id."""
 
 import httpx
+import pytest
 from fastapi import FastAPI
+from pymongo.errors import OperationFailure
+
+from backend.geography import service as geography_service
 
 
 async def test_unknown_route_is_a_problem_with_request_id(client: httpx.AsyncClient) -> None:
@@ -51,3 +55,36 @@ async def test_unexpected_error_is_a_500_problem_with_request_id(
     assert problem["code"] == "internal_error"
     assert problem["request_id"] == "trace-12345678"
     assert "RuntimeError" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("failure", "status", "code"),
+    [
+        (
+            OperationFailure("Unknown error: MVStoreException: Writing to FileChannel failed"),
+            503,
+            "database_unavailable",
+        ),
+        (OperationFailure("the store was closed by a storage failure"), 503, "database_unavailable"),
+        (OperationFailure("Not enough disk space", code=14031), 503, "database_unavailable"),
+        (OperationFailure("Unknown error: something else", code=2), 500, "internal_error"),
+    ],
+)
+async def test_a_database_that_cannot_write_is_a_503_and_other_failures_stay_500(
+    client: httpx.AsyncClient,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: OperationFailure,
+    status: int,
+    code: str,
+) -> None:
+    """A full disk (MongoDB's OutOfDiskSpace, the embedded engine's store refusing a write) is the database
+    being unavailable for now: retry later. scripts/bench/fault_bench.py's disk_full fills a real disk."""
+
+    async def refused() -> None:
+        raise failure
+
+    monkeypatch.setattr(geography_service, "list_provinces", refused)
+    response = await client.get("/v1/geo/provinces")
+    assert (response.status_code, response.json()["code"]) == (status, code)
+    if status == 503:
+        assert response.headers["retry-after"] == "5"
