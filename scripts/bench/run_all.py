@@ -30,6 +30,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "console_bench": ["--engine-heap-mb", "8192"],
     "burst_bench": ["--opens", "10000"],
     "counter_contention": [],
+    "fault_bench": [],
+    "load_bench": [],
 }
 HEADER = """# Benchmarks
 
