@@ -154,3 +154,19 @@ async def test_pages_do_not_overlap(client: httpx.AsyncClient) -> None:
     second = (await client.get("/v1/geo/districts", params={"limit": 50, "offset": 50})).json()
     assert first["total"] == second["total"] == 168
     assert not {d["code"] for d in first["items"]} & {d["code"] for d in second["items"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "items"),
+    [
+        ({"limit": 500}, 168),  # one page that is not full: its length is the total, nothing counted
+        ({"limit": 10, "offset": 160}, 8),  # the last page, not full
+        ({"limit": 10}, 10),  # a full page: counted
+        ({"limit": 10, "offset": 1000}, 0),  # past the end: counted
+    ],
+)
+async def test_every_page_tells_the_same_total(
+    client: httpx.AsyncClient, params: dict[str, int], items: int
+) -> None:
+    page = (await client.get("/v1/geo/districts", params=params)).json()
+    assert (len(page["items"]), page["total"]) == (items, 168)
