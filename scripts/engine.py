@@ -74,6 +74,7 @@ class EmbeddedEngine:
         self.restart_after_store_failure = restart_after_store_failure
         self._process: subprocess.Popen[bytes] | None = None
         self._wanted = False  # started and not stopped by its owner
+        self._lock = threading.RLock()  # the owner's start and stop, and a restart after a failure
 
     @property
     def pid(self) -> int | None:
@@ -86,6 +87,10 @@ class EmbeddedEngine:
 
     def start(self, timeout_s: float = 30.0) -> None:
         """Start the engine and return once it answers a ping; raises with its log if it does not."""
+        with self._lock:
+            self._start(timeout_s)
+
+    def _start(self, timeout_s: float) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         command = [
             "java",
@@ -118,14 +123,19 @@ class EmbeddedEngine:
         """When `process` stops itself because a storage failure (a full disk) closed its file store, start
         the engine again, every two seconds until it stays up: reopened at its last good commit, it serves
         again once there is room (EmbeddedMongo.java, STORE_FAILED)."""
-        if process.wait() != STORE_FAILED or self._process is not process:
+        if process.wait() != STORE_FAILED:
             return
-        while self._wanted:
-            try:
-                self.start()
-                return
-            except (RuntimeError, TimeoutError):
-                time.sleep(2)
+        failed = process
+        while True:
+            with self._lock:
+                if not self._wanted or self._process is not failed:
+                    return  # its owner stopped or started it meanwhile
+                try:
+                    self.start()
+                    return
+                except (RuntimeError, TimeoutError):
+                    failed = self._process  # this attempt did not stay up (no room yet)
+            time.sleep(2)
 
     def _wait_until_ready(self, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
@@ -154,6 +164,10 @@ class EmbeddedEngine:
 
     def stop(self, timeout_s: float = 15.0) -> None:
         """Stop the engine cleanly (SIGTERM closes its store), killing it only if it does not exit in time."""
+        with self._lock:
+            self._stop(timeout_s)
+
+    def _stop(self, timeout_s: float) -> None:
         self._wanted = False
         process, self._process = self._process, None
         if process is None or process.poll() is not None:
@@ -167,11 +181,12 @@ class EmbeddedEngine:
 
     def kill(self) -> None:
         """Kill the engine with SIGKILL, as a crash would (outage and durability tests)."""
-        self._wanted = False
-        process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
+        with self._lock:
+            self._wanted = False
+            process, self._process = self._process, None
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
 
     def __enter__(self) -> "EmbeddedEngine":
         self.start()
