@@ -184,11 +184,6 @@ class LoadStack:
         path.write_text(json.dumps(data))
         return path
 
-    def restart_api(self, processes: int) -> None:
-        self.stop_api()
-        self.processes = processes
-        self.start_api()
-
     def stop_api(self) -> None:
         if self._api is not None and self._api.poll() is None:
             self._api.terminate()

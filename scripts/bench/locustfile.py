@@ -135,15 +135,15 @@ class FieldOfficer(_Caller):
         super().on_start()
         self.to_report: list[str] = []
 
-    @task(2)
+    @task(1)
     def plan_batch(self) -> None:
         starts = datetime.now(UTC) - timedelta(hours=3)
-        ids = [str(uuid.uuid4()) for _ in range(5)]
+        ids = [str(uuid.uuid4()) for _ in range(3)]
         items = [{"id": event_id, "event": _plan(starts)} for event_id in ids]
         self.client.post("/v1/events/batch", json={"items": items}, headers=self.headers)
         self.to_report.extend(ids)
 
-    @task(3)
+    @task(6)
     def list_events(self) -> None:
         self.client.get("/v1/events?limit=50", headers=self.headers, name="/v1/events")
 
