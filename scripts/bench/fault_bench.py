@@ -20,6 +20,7 @@ Examples:
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -118,14 +119,12 @@ def _small_disk(megabytes: int) -> Iterator[Path]:
 
 
 def disk_full() -> list[str]:
-    with _small_disk(256) as disk, LoadStack(processes=2, data_dir=disk) as stack:
+    with _small_disk(512) as disk, LoadStack(processes=2, data_dir=disk) as stack:
         filler = disk / "filler"
 
         async def fill_then_free() -> None:
             await asyncio.sleep(10)
-            # Everything but about a megabyte: the engine's next pages do not fit.
-            fill = ["fallocate", "-l", str(_free_bytes(disk) - 2**20), str(filler)]
-            await asyncio.to_thread(subprocess.run, fill, check=True)
+            await asyncio.to_thread(_fill, filler)
             print(f"  disk full ({_free_bytes(disk):,} bytes free)", flush=True)
             await asyncio.sleep(20)
             filler.unlink()
@@ -140,6 +139,19 @@ def disk_full() -> list[str]:
 
 def _free_bytes(folder: Path) -> int:
     return shutil.disk_usage(folder).free
+
+
+def _fill(filler: Path) -> None:
+    """Take all but about a megabyte of the disk, so that the engine's next pages do not fit (the engine
+    writes meanwhile: a size that no longer fits is measured again)."""
+    with filler.open("wb") as file:
+        for _ in range(20):
+            try:
+                held = os.fstat(file.fileno()).st_blocks * 512  # what an attempt that failed took already
+                os.posix_fallocate(file.fileno(), 0, held + max(_free_bytes(filler.parent) - 2**20, 1))
+                return
+            except OSError:
+                continue
 
 
 def fcm_outage(phones_count: int = 300) -> list[str]:
