@@ -89,9 +89,10 @@ async def test_a_token_is_checked_once_then_taken_from_memory_until_it_expires(
     assert len(checked) == 1
     forged = issuer.sign("uid-remembered", forged=True)  # another token: checked on its own, refused
     assert (await signed_client.get("/v1/me", headers=bearer(forged))).json()["code"] == "token_invalid"
-    await asyncio.sleep(3.5)  # past the token's `exp`: no longer remembered, and refused
-    expired = await signed_client.get("/v1/me", headers=bearer(token))
-    assert (expired.status_code, expired.json()["code"]) == (401, "token_expired")
+    await asyncio.sleep(3.5)  # past the token's `exp`: no longer taken from memory, checked again
+    await signed_client.get("/v1/me", headers=bearer(token))
+    # (The SDK itself then allows some clock skew; a long-expired token is refused: test_expired_token_...)
+    assert checked.count(token) == 2
 
 
 async def test_a_staff_token_is_checked_for_revocation_through_identity_toolkit(
