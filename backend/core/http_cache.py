@@ -9,6 +9,10 @@ from fastapi import Request, Response
 from pydantic import BaseModel
 from pydantic_core import to_json
 
+# Level 6, not Starlette's 9: a 60 KB page compresses about three times faster for 1-2% more bytes. The gzip
+# middleware (main.py) and the bodies that caches keep compressed use the same.
+GZIP_LEVEL = 6
+
 
 def _etag_for(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -34,7 +38,9 @@ class Representation:
     @classmethod
     def of(cls, content: BaseModel | Sequence[BaseModel], *, compressed: bool = False) -> "Representation":
         body = to_json(content)
-        return cls(body=body, etag=_etag_for(body), gzipped=gzip.compress(body, 6) if compressed else None)
+        return cls(
+            body=body, etag=_etag_for(body), gzipped=gzip.compress(body, GZIP_LEVEL) if compressed else None
+        )
 
     def response(self, request: Request) -> Response:
         """200 with the body (gzip when accepted and kept), or 304 when the client has this one already.

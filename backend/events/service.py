@@ -58,15 +58,19 @@ _READ_DEFAULTS = {
 
 def to_read(event: Event) -> EventRead:
     """The contract's view of an event: counts from its counters, internal fields left out."""
-    data = event.model_dump(include=set(_READ_FIELDS))
-    return EventRead.model_validate({**data, "id": event.id, "starts_at_local": local_time(event.starts_at)})
+    return _contract(event.model_dump(include=set(_READ_FIELDS)), event.id)
 
 
 def stored_to_read(stored: dict[str, Any]) -> EventRead:
     """`to_read` of an event as stored, without building the document model first: lists read many."""
-    data = _READ_DEFAULTS | {name: stored[name] for name in _READ_FIELDS if name in stored}
-    starts_at_local = local_time(stored["starts_at"])
-    return EventRead.model_validate({**data, "id": stored["_id"], "starts_at_local": starts_at_local})
+    return _contract(
+        _READ_DEFAULTS | {name: stored[name] for name in _READ_FIELDS if name in stored}, stored["_id"]
+    )
+
+
+def _contract(fields: dict[str, Any], event_id: str) -> EventRead:
+    starts_at_local = local_time(fields["starts_at"])
+    return EventRead.model_validate({**fields, "id": event_id, "starts_at_local": starts_at_local})
 
 
 def _conflict(event: Event, message: str, *, kind: type[ConflictError] = ConflictError) -> ConflictError:

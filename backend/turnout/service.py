@@ -62,10 +62,13 @@ Versions = tuple[tuple[str, str], ...]
 async def _versions(ids: Sequence[str]) -> Versions | None:
     """Each counter document's version, by `_id`; None when one has none (written before versions)."""
     cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"v": 1})
-    found = [(document["_id"], document.get("v")) async for document in cursor]
+    return _versions_of([(document["_id"], document.get("v")) async for document in cursor])
+
+
+def _versions_of(found: list[tuple[str, str | None]]) -> Versions | None:
     if any(version is None for _, version in found):
         return None
-    return tuple(sorted(found))
+    return tuple(sorted((document_id, str(version)) for document_id, version in found))
 
 
 async def _counts(
@@ -87,8 +90,7 @@ async def _counts(
             keys=figures.flat_counts(document.get("k") or {}),
         )
     counted = {area: AreaFigures(months=tuple(months), by_month=by_month) for area, by_month in found.items()}
-    complete = all(version is not None for _, version in versions)
-    return counted, tuple(sorted(versions)) if complete else None  # type: ignore[arg-type]
+    return counted, _versions_of(versions)
 
 
 def _counter_id(area: Area, month: str) -> str:
