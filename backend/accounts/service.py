@@ -9,6 +9,7 @@ from backend.accounts.models import Account
 from backend.audit import service as audit
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
+from backend.core.kept_reads import KeptReads
 from backend.core.pagination import PageParams, paginate
 from schemas.accounts import AccountRead, Role
 from schemas.common import Page
@@ -21,10 +22,17 @@ def to_read(account: Account) -> AccountRead:
     return AccountRead.model_validate({"uid": account.id, **account.model_dump(exclude=_NOT_READ)})
 
 
+# Every signed-in request reads its caller's account, and a phone opening the app sends several at once:
+# kept for a second (a change made in this process is seen at once; core/kept_reads.py).
+CALLER_KEPT_S = 1.0
+_callers: KeptReads[str, dict[str, Any] | None] = KeptReads(Account, seconds=CALLER_KEPT_S)
+
+
 async def account_for_token(*, uid: str, email: str | None) -> Account:
     """The caller's account, created on first sight; concurrent first requests create exactly one."""
-    account = await Account.get(uid)
-    if account is not None:
+    stored = await _callers.get(uid, lambda: Account.get_pymongo_collection().find_one({"_id": uid}))
+    if stored is not None:
+        account: Account = Account.model_validate(stored)
         return account
     now = utc_now()
     try:

@@ -17,6 +17,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from pymongo.monitoring import CommandListener
 
 from backend.core.errors import DatabaseUnavailableError
+from backend.core.kept_reads import WRITES
 from backend.core.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ def make_client(
 ) -> AsyncMongoClient[MongoDocument]:
     """A client whose timeouts make a lost database fail fast instead of hanging requests.
 
-    `event_listeners` are PyMongo command listeners (the index-coverage test records every command this way).
+    `event_listeners` are PyMongo command listeners (the index-coverage test records every command this way);
+    every client also counts its writes for the reads kept in memory (core/kept_reads.py).
     """
     return AsyncMongoClient(
         settings.mongodb_uri,
@@ -39,7 +41,7 @@ def make_client(
         tz_aware=True,
         uuidRepresentation="standard",
         appname="hamqadam-backend",
-        event_listeners=list(event_listeners),
+        event_listeners=[*event_listeners, WRITES],
     )
 
 
