@@ -5,7 +5,8 @@ until the feed moves (any publish, change or withdrawal appends an entry, in any
 it expires. Phones ask the same few questions: the first page, and "anything after the last entry?" once
 they are up to date.
 
-Each request still reads the feed's last entry (one lookup), so a publish is seen at once everywhere.
+The feed's last entry is looked up at most once a second per process (core/kept_reads.py): a publish
+made in this process is seen at once, one made in another within that second.
 """
 
 from datetime import timedelta
@@ -13,8 +14,10 @@ from datetime import timedelta
 from cachetools import TLRUCache
 
 from backend.content import feed, sync
+from backend.content.models import FeedEntry
 from backend.core.clock import utc_now
 from backend.core.http_cache import Representation
+from backend.core.kept_reads import KeptReads
 from schemas.content import SyncPage
 from schemas.youth import Language
 
@@ -22,6 +25,7 @@ from schemas.youth import Language
 _MOST_PAGES = 256
 # Kept at most this long even if nothing expires: a bound on what a slip in the reasoning above could cost.
 _LONGEST = timedelta(minutes=10)
+HEAD_KEPT_S = 1.0
 
 _Question = tuple[str | None, Language, str | None, int, tuple[int, str]]
 
@@ -34,13 +38,14 @@ class SyncPages:
         self._kept: TLRUCache[_Question, tuple[Representation, float]] = TLRUCache(
             maxsize=most, ttu=lambda _question, kept, _now: kept[1], timer=lambda: utc_now().timestamp()
         )
+        self._head: KeptReads[None, tuple[int, str]] = KeptReads(FeedEntry, seconds=HEAD_KEPT_S, most=1)
 
     async def page(
         self, *, since: str | None, lang: Language, district: str | None, limit: int
     ) -> Representation:
         if since is not None:
             sync.decode_cursor(since)  # a 422 naming `since` before anything is looked up
-        question = (since, lang, district, limit, await feed.head())
+        question = (since, lang, district, limit, await self._head.get(None, feed.head))
         kept = self._kept.get(question)
         if kept is not None:
             return kept[0]
