@@ -34,7 +34,7 @@ from backend.core.dependencies import require_database
 from backend.core.docs import install_docs
 from backend.core.errors import install_error_handlers
 from backend.core.firebase import FirebaseAuth
-from backend.core.http_cache import GZIP_LEVEL
+from backend.core.http_cache import GZIP_LEVEL, GZIP_MIN_BYTES
 from backend.core.logging import configure_logging
 from backend.core.metrics import DatabaseTimer
 from backend.core.metrics_route import router as metrics_router
@@ -194,7 +194,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
             expose_headers=["ETag", "X-Request-ID"],
         )
     # Phones on patchy, metered data: JSON shrinks to about a fifth (the content sync feed most of all).
-    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=GZIP_LEVEL)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES, compresslevel=GZIP_LEVEL)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_body_bytes,

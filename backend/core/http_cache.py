@@ -12,6 +12,8 @@ from pydantic_core import to_json
 # Level 6, not Starlette's 9: a 60 KB page compresses about three times faster for 1-2% more bytes. The gzip
 # middleware (main.py) and the bodies that caches keep compressed use the same.
 GZIP_LEVEL = 6
+# Smaller bodies go out as they are (the gzip middleware's `minimum_size` too): gzip would barely help.
+GZIP_MIN_BYTES = 1000
 
 
 def _etag_for(body: bytes) -> str:
@@ -39,7 +41,9 @@ class Representation:
     def of(cls, content: BaseModel | Sequence[BaseModel], *, compressed: bool = False) -> "Representation":
         body = to_json(content)
         return cls(
-            body=body, etag=_etag_for(body), gzipped=gzip.compress(body, GZIP_LEVEL) if compressed else None
+            body=body,
+            etag=_etag_for(body),
+            gzipped=gzip.compress(body, GZIP_LEVEL) if compressed and len(body) >= GZIP_MIN_BYTES else None,
         )
 
     def response(self, request: Request) -> Response:

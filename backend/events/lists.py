@@ -6,6 +6,8 @@ from backend.accounts import scope
 from backend.accounts.models import Account
 from backend.core.clock import utc_now
 from backend.core.errors import invalid_field
+from backend.core.http_cache import Representation
+from backend.core.kept_reads import KeptReads
 from backend.core.pagination import PageParams, paginate
 from backend.events.models import Event
 from backend.events.service import local_time, stored_to_read
@@ -61,6 +63,24 @@ async def list_query(*, actor: Account, filters: EventFilter) -> dict[str, Any]:
             **({"$lt": filters.starts_before} if filters.starts_before else {}),
         }
     return query
+
+
+# An officer's list asked again within a second in this process (the app refreshing, a colleague with the
+# same districts) is answered as it was, serialised already, unless an event was written here since; an
+# event written by another process shows within that second (core/kept_reads.py).
+LIST_KEPT_S = 1.0
+_kept_lists: KeptReads[tuple[object, ...], Representation] = KeptReads(Event, seconds=LIST_KEPT_S, most=1024)
+
+
+async def kept_list(*, query: dict[str, Any], newest_first: bool, page: PageParams) -> Representation:
+    """`list_events`, serialised, kept for a moment."""
+
+    async def read() -> Representation:
+        listed = await list_events(query=query, newest_first=newest_first, page=page)
+        return Representation.of(listed, compressed=True)
+
+    # The query is built in one fixed order (list_query), so its text names it.
+    return await _kept_lists.get((repr(query), newest_first, page.limit, page.offset), read)
 
 
 async def list_events(*, query: dict[str, Any], newest_first: bool, page: PageParams) -> Page[EventRead]:

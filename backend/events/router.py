@@ -10,7 +10,6 @@ from backend.accounts.dependencies import FieldStaff, Supervisor, Youth
 from backend.audit import service as audit
 from backend.core.access import Public
 from backend.core.dependencies import IfMatch
-from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, CONFLICT, NOT_FOUND, NOT_MODIFIED, Responses
 from backend.events import export, lists, photos, reports, rsvps, service
@@ -74,7 +73,7 @@ async def list_events(
 ) -> Response:
     """List the events of the caller's districts, filtered and sorted by start time."""
     query = await lists.list_query(actor=staff, filters=filters)
-    return cached_json(request, await lists.list_events(query=query, newest_first=newest_first, page=page))
+    return (await lists.kept_list(query=query, newest_first=newest_first, page=page)).response(request)
 
 
 @router.get(

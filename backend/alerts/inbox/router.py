@@ -6,7 +6,6 @@ from fastapi import APIRouter, Path, Request, Response
 
 from backend.accounts.dependencies import Youth, limited
 from backend.alerts.inbox import service
-from backend.core.http_cache import cached_json
 from backend.core.pagination import Pagination
 from backend.core.responses import AUTH_ERRORS, NOT_FOUND, NOT_MODIFIED, RATE_LIMITED
 from schemas.alerts import NotificationRead
@@ -25,7 +24,7 @@ NotificationId = Annotated[
 )
 async def list_notifications(request: Request, youth: Youth, page: Pagination) -> Response:
     """The alerts the caller was sent, newest first, in their language, with read state."""
-    return cached_json(request, await service.list_notifications(account=youth, page=page))
+    return (await service.kept_notifications(account=youth, page=page)).response(request)
 
 
 @router.put(

@@ -18,6 +18,8 @@ from backend.alerts.inbox.models import InboxEntry
 from backend.alerts.models import Campaign
 from backend.core.clock import utc_now
 from backend.core.errors import NotFoundError
+from backend.core.http_cache import Representation
+from backend.core.kept_reads import KeptReads
 from backend.core.pagination import PageParams, paginate
 from backend.turnout import counting
 from schemas.alerts import NotificationRead
@@ -44,6 +46,21 @@ def to_read(entry: InboxEntry | dict[str, Any]) -> NotificationRead:
             "opened_at": stored.opened_at,
         }
     )
+
+
+# A person's inbox asked again within a second in this process is answered as it was, serialised already,
+# unless an entry was written here since; what another process wrote shows within that second.
+INBOX_KEPT_S = 1.0
+_kept_inboxes: KeptReads[tuple[str, int, int], Representation] = KeptReads(InboxEntry, seconds=INBOX_KEPT_S)
+
+
+async def kept_notifications(*, account: Account, page: PageParams) -> Representation:
+    """`list_notifications`, serialised, kept for a moment."""
+
+    async def read() -> Representation:
+        return Representation.of(await list_notifications(account=account, page=page), compressed=True)
+
+    return await _kept_inboxes.get((account.id, page.limit, page.offset), read)
 
 
 async def list_notifications(*, account: Account, page: PageParams) -> Page[NotificationRead]:
