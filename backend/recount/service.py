@@ -230,12 +230,16 @@ def _derived(places: Mapping[str, Any], person: Mapping[str, Any], at: Any, reco
 
 
 async def _stored(progress: Progress) -> Counts:
-    """Every counter document's counts and key sums, as `c.<path>` and `k.<path>`."""
+    """Every counter's counts and key sums, as `c.<path>` and `k.<path>` (a split counter's slots summed)."""
     collection = TurnoutCounter.get_pymongo_collection()
-    return {
-        counter["_id"]: counting.flatten({"c": counter.get("c") or {}, "k": counter.get("k") or {}})
-        async for counter in _pages(collection, {"c": 1, "k": 1}, "counters", progress)
-    }
+    stored: Counts = {}
+    async for document in _pages(collection, {"c": 1, "k": 1}, "counters", progress):
+        _add(stored, {counting.counter_of(document["_id"]): _paths(document)})
+    return stored
+
+
+def _paths(document: Mapping[str, Any]) -> dict[str, int]:
+    return counting.flatten({"c": document.get("c") or {}, "k": document.get("k") or {}})
 
 
 async def measure(progress: Progress = _quiet) -> Measurement:

@@ -17,6 +17,7 @@ recounts from the records (the snapshots stored on them) and corrects the drift.
 """
 
 import asyncio
+import random
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -109,6 +110,31 @@ def counter_id(area: str, code: str, month: str) -> str:
     return f"{area}:{code}:{month}"
 
 
+# The counters that every counted write of a month in a whole province, or in the country, moves are
+# split into slots, so that those writes do not all queue on one document (docs/SCALING.md measures it):
+# each write goes to one slot at random, and a read sums the counter's documents (counts and key sums
+# both add, so what is published is unchanged). Seats and districts stay single documents.
+SLOTS = {"national": 16, "province": 4}
+
+
+def stored_ids(document_id: str) -> list[str]:
+    """The documents that together hold a counter: its own `_id` (what was written before slots, and
+    what loads of data write) and each slot of a split one."""
+    slots = SLOTS.get(document_id.split(":", 1)[0], 0)
+    return [document_id, *(f"{document_id}#{slot:02d}" for slot in range(slots))]
+
+
+def counter_of(stored_id: str) -> str:
+    """The counter a stored document (a slot or not) is part of."""
+    return stored_id.split("#", 1)[0]
+
+
+def _written_id(document_id: str) -> str:
+    slots = SLOTS.get(document_id.split(":", 1)[0], 0)
+    # Spreading writes, not a secret: any slot is right.
+    return f"{document_id}#{random.randrange(slots):02d}" if slots else document_id  # noqa: S311
+
+
 def areas(places: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """The (area, code) pairs a record counts in: its seats (one or two), district, province, country."""
     yield "constituency", places["constituency"]
@@ -182,7 +208,7 @@ def stamp() -> dict[str, str]:
 async def _add(document_id: str, area: str, code: str, month: str, inc: Mapping[str, int]) -> None:
     await counters.increment(
         TurnoutCounter.get_pymongo_collection(),
-        {"_id": document_id},
+        {"_id": _written_id(document_id)},
         inc,
         set_on_insert={"area": area, "code": code, "month": month},
         also_set=stamp(),

@@ -56,6 +56,15 @@ class MonthCounts:
     keys: dict[str, int]
 
 
+def summed(one: MonthCounts, other: MonthCounts) -> MonthCounts:
+    """Two documents of one counter (slots) as one."""
+    return MonthCounts(counts=_added(one.counts, other.counts), keys=_added(one.keys, other.keys))
+
+
+def _added(one: dict[str, int], other: dict[str, int]) -> dict[str, int]:
+    return {path: one.get(path, 0) + other.get(path, 0) for path in one.keys() | other.keys()}
+
+
 @dataclass(frozen=True)
 class AreaFigures:
     """One area's counter documents over a period; any cell of it, as published."""

@@ -72,7 +72,8 @@ async def _versions(ids: Sequence[str]) -> Versions | None:
     """Each counter document's version, by `_id`; None when one has none (written before versions)."""
 
     async def read() -> Versions | None:
-        cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": list(ids)}}, {"v": 1})
+        stored = [one for document_id in ids for one in counting.stored_ids(document_id)]
+        cursor = TurnoutCounter.get_pymongo_collection().find({"_id": {"$in": stored}}, {"v": 1})
         return _versions_of([(document["_id"], document.get("v")) async for document in cursor])
 
     return await _kept_versions.get(tuple(ids), read)
@@ -87,9 +88,14 @@ def _versions_of(found: list[tuple[str, str | None]]) -> Versions | None:
 async def _counts(
     areas: Sequence[Area], months: Sequence[str]
 ) -> tuple[dict[Area, AreaFigures], Versions | None]:
-    """Each area's counter documents over `months`, fetched by `_id` in one query (counts and key sums),
-    and the versions of the documents read."""
-    ids = {_counter_id(area, month): (area, month) for area in areas for month in months}
+    """Each area's counter documents over `months`, fetched by `_id` in one query (counts and key sums,
+    the slots of a split counter summed), and the versions of the documents read."""
+    ids = {
+        stored: (area, month)
+        for area in areas
+        for month in months
+        for stored in counting.stored_ids(_counter_id(area, month))
+    }
     found: dict[Area, dict[str, MonthCounts]] = {area: {} for area in areas}
     versions: list[tuple[str, str | None]] = []
     cursor = TurnoutCounter.get_pymongo_collection().find(
@@ -98,10 +104,11 @@ async def _counts(
     async for document in cursor:
         area, month = ids[document["_id"]]
         versions.append((document["_id"], document.get("v")))
-        found[area][month] = MonthCounts(
+        part = MonthCounts(
             counts=figures.flat_counts(document.get("c") or {}),
             keys=figures.flat_counts(document.get("k") or {}),
         )
+        found[area][month] = figures.summed(found[area][month], part) if month in found[area] else part
     counted = {area: AreaFigures(months=tuple(months), by_month=by_month) for area, by_month in found.items()}
     return counted, _versions_of(versions)
 

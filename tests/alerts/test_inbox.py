@@ -18,9 +18,8 @@ from backend.core.database import Database
 from backend.core.settings import Settings
 from backend.main import create_app
 from backend.turnout.keys import record_key
-from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role
-from tests.fixtures.turnout import cell
+from tests.fixtures.turnout import cell, counts
 from tests.fixtures.users import MakeUser, User
 from tests.fixtures.youth import MakeYoung
 
@@ -70,10 +69,7 @@ async def deliver(
 
 
 async def alert_reach(area: str, code: str) -> int:
-    counter = await TurnoutCounter.get_pymongo_collection().find_one(
-        {"_id": f"{area}:{code}:{month_of(datetime.now(UTC))}"}
-    )
-    return int(counter["c"].get("alert_reach", 0)) if counter else 0
+    return (await counts(area, month_of(datetime.now(UTC)), code)).get("alert_reach", 0)
 
 
 async def opened_stat(campaign_id: str) -> int:

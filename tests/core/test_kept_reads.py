@@ -62,7 +62,8 @@ async def test_a_write_by_another_process_is_seen_once_the_moment_has_passed(dat
     finally:
         await other.close()
     within = await kept.get("uid-elsewhere", read)
-    assert within is not None and within["disabled"] is False  # the moment allowed
+    assert within is not None
+    assert within["disabled"] is False  # the moment allowed
     await asyncio.sleep(0.35)
     after = await kept.get("uid-elsewhere", read)
     assert (after is not None and after["disabled"], read.reads) == (True, 2)
@@ -75,7 +76,9 @@ async def test_a_read_that_overlapped_a_write_is_not_kept(database: Settings) ->
 
     async def read_while_written() -> dict[str, Any] | None:
         stored = await read()
-        await Account.get_pymongo_collection().update_one({"_id": "uid-overlap"}, {"$set": {"disabled": True}})
+        await Account.get_pymongo_collection().update_one(
+            {"_id": "uid-overlap"}, {"$set": {"disabled": True}}
+        )
         return stored
 
     await kept.get("uid-overlap", read_while_written)

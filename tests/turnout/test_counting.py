@@ -1,16 +1,21 @@
 """Turnout counters kept on every write of an event report: approved, replayed, corrected, deleted, once."""
 
 import asyncio
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
+from backend.accounts.models import Account
 from backend.core.clock import month_of
 from backend.events import versions
-from backend.turnout.counting import age_band, event_contribution
+from backend.turnout import counting, service
+from backend.turnout.counting import age_band, areas, counter_id, counter_of, event_contribution
+from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role
+from schemas.turnout import AreaKind
 from tests.fixtures.events import HELD_REPORT, new_id, past_plan, plan
 from tests.fixtures.turnout import LAHORE, counts, everywhere
 from tests.fixtures.users import MakeUser, User
@@ -217,3 +222,35 @@ def test_contribution_is_none_unless_approved_and_live() -> None:
 def test_age_bands(age: int, band: str) -> None:
     at = datetime(2026, 12, 31, 19, 0, tzinfo=UTC)  # already 2027 in Pakistan
     assert age_band(2027 - age, at=at) == band
+
+
+async def test_the_national_and_province_counters_are_split_into_slots_and_read_as_one(
+    make_user: MakeUser,
+) -> None:
+    month = "2026-02"
+    places = {"constituency": "NA-117", "district": "lahore", "province": "PK-PB"}
+    # An older single document (data loaded before slots) counts beside the slots.
+    await TurnoutCounter.get_pymongo_collection().insert_one(
+        {"_id": f"national:PK:{month}", "area": "national", "code": "PK", "month": month, "c": {"signups": 5}}
+    )
+    await asyncio.gather(
+        *(
+            counting.add_deltas({counter_id(a, c, month): {"c.signups": 1} for a, c in areas(places)})
+            for _ in range(64)
+        )
+    )
+    stored = await TurnoutCounter.get_pymongo_collection().find({}, {"_id": 1}).to_list()
+    by_counter = Counter(counter_of(document["_id"]) for document in stored)
+    assert by_counter[f"national:PK:{month}"] > 2  # 64 writes spread over 16 slots (and the old document)
+    assert 1 < by_counter[f"province:PK-PB:{month}"] <= 4
+    assert (by_counter[f"district:lahore:{month}"], by_counter[f"constituency:NA-117:{month}"]) == (1, 1)
+    assert (await counts("national", month))["signups"] == 69
+    assert (await counts("province", month))["signups"] == 64
+    editor = await make_user(Role.EDITOR)
+    account = await Account.get(editor.uid)
+    assert account is not None
+    read = await service.read_turnout(
+        account=account, kind=AreaKind.NATIONAL, code="PK", from_month=month, to_month=month
+    )
+    assert read.totals.signups.value is not None
+    assert abs(read.totals.signups.value - 69) <= 2  # the summed count, through the privacy gate
