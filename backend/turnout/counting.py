@@ -121,7 +121,7 @@ def stored_ids(document_id: str) -> list[str]:
     """The documents that together hold a counter: its own `_id` (what was written before slots, and
     what loads of data write) and each slot of a split one."""
     slots = SLOTS.get(document_id.split(":", 1)[0], 0)
-    return [document_id, *(f"{document_id}#{slot:02d}" for slot in range(slots))]
+    return [document_id, *(f"{document_id}#s{slot:02d}" for slot in range(slots))]
 
 
 def counter_of(stored_id: str) -> str:
@@ -132,7 +132,7 @@ def counter_of(stored_id: str) -> str:
 def _written_id(document_id: str) -> str:
     slots = SLOTS.get(document_id.split(":", 1)[0], 0)
     # Spreading writes, not a secret: any slot is right.
-    return f"{document_id}#{random.randrange(slots):02d}" if slots else document_id  # noqa: S311
+    return f"{document_id}#s{random.randrange(slots):02d}" if slots else document_id  # noqa: S311
 
 
 def areas(places: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

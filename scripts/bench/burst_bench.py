@@ -29,7 +29,7 @@ from backend.accounts.models import Account
 from backend.core.clock import month_of
 from backend.core.settings import Settings
 from backend.turnout import keys
-from backend.turnout.counting import flatten
+from backend.turnout.counting import counter_id, flatten, stored_ids
 from schemas.accounts import Role
 from scripts.bench.common import (
     ProcessBenchServer,
@@ -155,10 +155,11 @@ def _counts(settings: Settings, event_id: str, campaign_id: str) -> dict[str, in
             "inbox entries opened": db["alert_inbox"].count_documents({"opened_at": {"$ne": None}}),
         }
         for area, code in AREAS.items():
-            document = db["turnout_counters"].find_one({"_id": f"{area}:{code}:{month}"}) or {"c": {}}
-            counted = flatten(document["c"])
+            ids = stored_ids(counter_id(area, code, month))  # a split counter's slots, summed
+            documents = db["turnout_counters"].find({"_id": {"$in": ids}})
+            counted = [flatten(document.get("c") or {}) for document in documents]
             for name in ("checkins", "reached", "alert_reach"):
-                found[f"{area} {name}"] = int(counted.get(name, 0))
+                found[f"{area} {name}"] = sum(int(one.get(name, 0)) for one in counted)
     return found
 
 
