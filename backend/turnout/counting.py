@@ -16,16 +16,16 @@ A process dying between a claim and its `$inc`s loses those counts, never double
 recounts from the records (the snapshots stored on them) and corrects the drift.
 """
 
-import asyncio
 import random
 import uuid
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
+from pymongo import UpdateOne
 from pymongo.errors import DuplicateKeyError
 
-from backend.core import counters
+from backend.core import claims
 from backend.core.clock import age_reached, month_of
 from backend.turnout.keys import event_record, record_key
 from backend.turnout.models import NATIONAL_CODE, AppliedChange, TurnoutCounter
@@ -205,26 +205,22 @@ def stamp() -> dict[str, str]:
     return {"v": uuid.uuid4().hex}
 
 
-async def _add(document_id: str, area: str, code: str, month: str, inc: Mapping[str, int]) -> None:
-    await counters.increment(
-        TurnoutCounter.get_pymongo_collection(),
-        {"_id": _written_id(document_id)},
-        inc,
-        set_on_insert={"area": area, "code": code, "month": month},
-        also_set=stamp(),
-    )
-
-
 async def add_deltas(deltas: Mapping[str, Mapping[str, int]]) -> None:
-    """`$inc` each counter document (by `_id`) by its non-zero deltas, the documents in parallel."""
+    """`$inc` each counter document (by `_id`) by its non-zero deltas: one unordered bulk write, so a
+    record's five or six documents cost one round trip (claims.bulk_upsert sends a lost create again)."""
     updates = []
     for document_id, inc in deltas.items():
         nonzero = {path: n for path, n in inc.items() if n}
         if nonzero:
             area, rest = document_id.split(":", 1)
             code, month = rest.rsplit(":", 1)
-            updates.append(_add(document_id, area, code, month, nonzero))
-    await asyncio.gather(*updates)
+            update = {
+                "$inc": nonzero,
+                "$set": stamp(),
+                "$setOnInsert": {"area": area, "code": code, "month": month},
+            }
+            updates.append(UpdateOne({"_id": _written_id(document_id)}, update, upsert=True))
+    await claims.bulk_upsert(TurnoutCounter.get_pymongo_collection(), updates)
 
 
 async def _add_everywhere(places: Mapping[str, Any], month: str, inc: Mapping[str, int]) -> None:
