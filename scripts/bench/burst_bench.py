@@ -58,6 +58,7 @@ async def _burst(
     """Send each (uid, path, body) at its time; latencies, statuses, the rate achieved."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    failures: dict[str, int] = {}  # what went wrong when no answer came (status 0)
     limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
     # At most one request per connection in flight: the rest wait here, cheaply (thousands of waiters
     # in the client's connection pool would make the client the bottleneck, not the API).
@@ -72,8 +73,9 @@ async def _burst(
                 try:
                     response = await http.post(path, json=body, headers={"X-Bench-Uid": uid})
                     status = response.status_code
-                except httpx.HTTPError:
+                except httpx.HTTPError as error:
                     status = 0
+                    failures[repr(error)] = failures.get(repr(error), 0) + 1
             # From when the person tapped (the request's time in the schedule): waiting counts too.
             latencies.append(time.perf_counter() - due)
             statuses[status] = statuses.get(status, 0) + 1
@@ -92,6 +94,7 @@ async def _burst(
         "p95": cuts[94] * 1000,
         "p99": cuts[98] * 1000,
         "statuses": statuses,
+        "failures": failures,
     }
 
 
@@ -211,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  {name:<10} {result['rate']:8.0f}/s achieved   p50 {result['p50']:7.1f} ms   p95 "
             f"{result['p95']:7.1f} ms   p99 {result['p99']:7.1f} ms   errors {errors}   {result['statuses']}"
         )
+        for failure, n in result["failures"].items():
+            print(f"    no answer {n} time(s): {failure}")
     ok_checkins = results["check-ins"]["statuses"].get(201, 0)
     ok_opens = results["opens"]["statuses"].get(204, 0)
     expected = {
