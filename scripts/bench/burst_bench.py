@@ -12,15 +12,17 @@ Young people, the event and the inbox entries are stored directly; sign-in is re
 """
 
 import argparse
-import asyncio
+import json
 import statistics
-import time
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-import httpx
 from fastapi import Request
 from pymongo import MongoClient
 from pymongo.database import Database
@@ -39,6 +41,7 @@ from scripts.bench.common import (
     store_directly,
 )
 from scripts.bench.youth_data import profile_document, store_event
+from scripts.engine import ROOT
 
 SIGNING_KEY = "bench-signing-key-" + "b" * 32
 SECRET = "bench-only figures key secret, " + "b" * 32
@@ -52,38 +55,28 @@ async def _caller(request: Request) -> Account:
     return Account(id=request.headers["x-bench-uid"], roles=[Role.YOUTH], created_at=now, updated_at=now)
 
 
-async def _burst(
+def _burst(
     base: str, requests: Sequence[tuple[str, str, dict[str, Any] | None]], rate: float, label: str
 ) -> dict[str, Any]:
-    """Send each (uid, path, body) at its time; latencies, statuses, the rate achieved."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    failures: dict[str, int] = {}  # what went wrong when no answer came (status 0)
-    limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
-    # At most one request per connection in flight: the rest wait here, cheaply (thousands of waiters
-    # in the client's connection pool would make the client the bottleneck, not the API).
-    in_flight = asyncio.Semaphore(CONNECTIONS)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
-        began = time.perf_counter()
-
-        async def one(index: int, uid: str, path: str, body: dict[str, Any] | None) -> None:
-            due = began + index / rate
-            await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            async with in_flight:
-                try:
-                    response = await http.post(path, json=body, headers={"X-Bench-Uid": uid})
-                    status = response.status_code
-                except httpx.HTTPError as error:
-                    status = 0
-                    failures[repr(error)] = failures.get(repr(error), 0) + 1
-            # From when the person tapped (the request's time in the schedule): waiting counts too.
-            latencies.append(time.perf_counter() - due)
-            statuses[status] = statuses.get(status, 0) + 1
-            if len(latencies) % 500 == 0:
-                print(f"  {label}: {len(latencies):,}/{len(requests):,}", end="\r", flush=True)
-
-        await asyncio.gather(*(one(i, uid, path, body) for i, (uid, path, body) in enumerate(requests)))
-        elapsed = time.perf_counter() - began
+    """Send each (uid, path, body) at its time from a sender process of its own (burst_client.py);
+    latencies, statuses, the rate achieved."""
+    plan = {"base": base, "rate": rate, "connections": CONNECTIONS, "requests": list(requests)}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "plan.json"
+        path.write_text(json.dumps(plan))
+        print(f"  {label}: sending {len(requests):,} ...", flush=True)
+        sent = subprocess.run(
+            [sys.executable, "-m", "scripts.bench.burst_client", str(path)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    result = json.loads(sent.stdout)
+    latencies: list[float] = result["latencies"]
+    statuses = {int(status): n for status, n in result["statuses"].items()}
+    failures: dict[str, int] = result["failures"]
+    elapsed = float(result["seconds"])
     print(f"  {label}: {len(requests):,}/{len(requests):,} in {elapsed:.1f} s")
     cuts = statistics.quantiles(latencies, n=100, method="inclusive")
     return {
@@ -198,10 +191,8 @@ def main(argv: list[str] | None = None) -> int:
             checkins = [(uid, "/v1/youth/checkins", {"code": code}) for uid in uids[: args.checkins]]
             opened = [(uid, f"/v1/notifications/{campaign_id}/opened", None) for uid in uids[: args.opens]]
             results = {
-                "check-ins": asyncio.run(
-                    _burst(base, checkins, args.checkins / args.checkin_seconds, "check-ins")
-                ),
-                "opens": asyncio.run(_burst(base, opened, args.opens_per_s, "opens")),
+                "check-ins": _burst(base, checkins, args.checkins / args.checkin_seconds, "check-ins"),
+                "opens": _burst(base, opened, args.opens_per_s, "opens"),
             }
         found = _counts(settings, event_id, campaign_id)
     print(
