@@ -120,8 +120,7 @@ SLOTS = {"national": 16, "province": 4}
 def stored_ids(document_id: str) -> list[str]:
     """The documents that together hold a counter: its own `_id` (what was written before slots, and
     what loads of data write) and each slot of a split one."""
-    slots = SLOTS.get(document_id.split(":", 1)[0], 0)
-    return [document_id, *(f"{document_id}#s{slot:02d}" for slot in range(slots))]
+    return [document_id, *(_slot_id(document_id, slot) for slot in range(_slots_of(document_id)))]
 
 
 def counter_of(stored_id: str) -> str:
@@ -129,10 +128,18 @@ def counter_of(stored_id: str) -> str:
     return stored_id.split("#", 1)[0]
 
 
+def _slots_of(document_id: str) -> int:
+    return SLOTS.get(document_id.split(":", 1)[0], 0)
+
+
+def _slot_id(document_id: str, slot: int) -> str:
+    return f"{document_id}#s{slot:02d}"
+
+
 def _written_id(document_id: str) -> str:
-    slots = SLOTS.get(document_id.split(":", 1)[0], 0)
+    slots = _slots_of(document_id)
     # Spreading writes, not a secret: any slot is right.
-    return f"{document_id}#s{random.randrange(slots):02d}" if slots else document_id  # noqa: S311
+    return _slot_id(document_id, random.randrange(slots)) if slots else document_id  # noqa: S311
 
 
 def areas(places: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

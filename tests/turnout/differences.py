@@ -6,8 +6,6 @@ from itertools import permutations
 
 from backend.accounts.models import Account
 from backend.turnout import figures, protection, service
-from backend.turnout.counting import counter_of
-from backend.turnout.figures import flat_counts
 from backend.turnout.keys import KEY_RANGE
 from schemas.turnout import AreaKind, Cell, TurnoutRead
 from tests.turnout.population import MONTHS, PLACES
@@ -82,13 +80,15 @@ def published_cells(area: Area, window: Window, read: TurnoutRead) -> Iterator[t
 class Truth:
     """The true counts and key sums of every cell, from the counter documents (not through the API)."""
 
-    def __init__(self, documents: list[dict[str, object]]) -> None:
-        self.documents: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-        for d in documents:  # a split counter's slots summed into one
-            counts, keys = self.documents.setdefault(counter_of(str(d["_id"])), ({}, {}))
-            for summed, part in ((counts, d.get("c")), (keys, d.get("k"))):
-                for path, n in flat_counts(part or {}).items():  # type: ignore[arg-type]
-                    summed[path] = summed.get(path, 0) + n
+    def __init__(self, counters: dict[str, dict[str, int]]) -> None:
+        """`counters`: each counter's `c.<path>` and `k.<path>` sums (fixtures.turnout.summed_counters)."""
+        self.documents = {
+            counter: tuple(
+                {p.removeprefix(part): n for p, n in paths.items() if p.startswith(part)}
+                for part in ("c.", "k.")
+            )
+            for counter, paths in counters.items()
+        }
 
     def _sum(self, cell: CellId, which: int) -> int:
         (kind, code), (first, last), path = cell

@@ -27,6 +27,7 @@ from backend.turnout import protection, service
 from backend.turnout.models import TurnoutCounter
 from schemas.accounts import Role
 from schemas.turnout import AreaKind
+from tests.fixtures.turnout import summed_counters
 from tests.turnout.differences import NATIONAL, CellId, Truth, attack, read_everything
 from tests.turnout.population import MONTHS, Population, empty, populations, random_population, store
 
@@ -50,17 +51,13 @@ def check_each_cell(truth: Truth, shown: dict[CellId, int | None]) -> None:
             assert value == 0, cell_id
 
 
-async def _counters() -> list[dict[str, object]]:
-    return await TurnoutCounter.get_pymongo_collection().find({}).to_list()
-
-
 async def _published_and_attacked(
     population: Population,
 ) -> tuple[Truth, dict[CellId, int | None], dict[str, tuple[int, int]]]:
     """Store and count `population`, read every area over every window, check each cell, attack."""
     await empty()
     await store(population)
-    truth = Truth(await _counters())
+    truth = Truth(await summed_counters())
     shown = await read_everything(reader(Role.EDITOR))
     check_each_cell(truth, shown)
     return truth, shown, attack(truth, shown)

@@ -16,13 +16,14 @@ from backend.events.models import Attendance
 from backend.main import create_app
 from backend.recount.service import KeySecretMismatchError, Report, rebuild
 from backend.turnout import keys
-from backend.turnout.counting import counter_of, flatten, stored_ids
+from backend.turnout.counting import stored_ids
 from backend.turnout.models import ReachClaim, TurnoutCounter
 from backend.youth.models import YouthProfile
 from schemas.accounts import Role
 from tests.fixtures.app import TEST_FIGURES_KEY_SECRET
 from tests.fixtures.events import HELD_REPORT, new_id, past_plan, plan
 from tests.fixtures.processes import run_script, script_env
+from tests.fixtures.turnout import summed_counters
 from tests.fixtures.users import MakeUser, User
 from tests.fixtures.youth import signup
 
@@ -31,13 +32,9 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 async def _stored() -> dict[str, dict[str, int]]:
     """Every counter's counts and key sums as dotted paths, zeros left out (a correction may leave one)."""
-    flat: dict[str, dict[str, int]] = {}
-    async for document in TurnoutCounter.get_pymongo_collection().find({}):
-        summed = flat.setdefault(counter_of(document["_id"]), {})  # a split counter's slots as one
-        for path, n in flatten({"c": document.get("c") or {}, "k": document.get("k") or {}}).items():
-            summed[path] = summed.get(path, 0) + n
-    cleaned = {document_id: {p: n for p, n in paths.items() if n} for document_id, paths in flat.items()}
-    return {document_id: paths for document_id, paths in sorted(cleaned.items()) if paths}
+    stored = await summed_counters()
+    cleaned = {counter: {p: n for p, n in paths.items() if n} for counter, paths in stored.items()}
+    return {counter: paths for counter, paths in sorted(cleaned.items()) if paths}
 
 
 async def _activity(client: httpx.AsyncClient, make_user: MakeUser) -> dict[str, User]:
